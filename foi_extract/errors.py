@@ -1,0 +1,56 @@
+"""Exceptions a user can act on, each with the CLI exit code documented in the README."""
+
+from __future__ import annotations
+
+
+class FoiExtractError(Exception):
+    """Base class: `str(err)` is one line naming the file and the cause."""
+
+    exit_code = 1
+    code = "error"
+
+    def __init__(self, path: object, cause: str) -> None:
+        self.path = str(path)
+        self.cause = cause
+        super().__init__(f"{self.path}: {cause}")
+
+
+class FileMissing(FoiExtractError):
+    exit_code = 10
+    code = "not_found"
+
+
+class UnsupportedType(FoiExtractError):
+    exit_code = 11
+    code = "unsupported_type"
+
+
+class CorruptDocument(FoiExtractError):
+    exit_code = 12
+    code = "corrupt"
+
+
+class EncryptedDocument(FoiExtractError):
+    exit_code = 13
+    code = "encrypted"
+
+
+class EmptyDocument(FoiExtractError):
+    exit_code = 14
+    code = "empty"
+
+
+class NeedsOCR(FoiExtractError):
+    exit_code = 15
+    code = "needs_ocr"
+
+
+class TooLarge(FoiExtractError):
+    exit_code = 16
+    code = "too_large"
+
+
+class ConfigError(Exception):
+    """Bad configuration or arguments (exit code 2)."""
+
+    exit_code = 2

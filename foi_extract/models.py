@@ -1,0 +1,146 @@
+"""The output contract: one `Extraction` per document.
+
+Everything a user or a downstream tool relies on lives here, and `foi-extract schema`
+prints the JSON Schema generated from these models, so the two can never drift apart.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Status(str, Enum):
+    """How the body dealt with one question."""
+
+    answered = "answered"
+    partially_answered = "partially_answered"
+    published_elsewhere = "published_elsewhere"
+    withheld = "withheld"
+    not_held = "not_held"
+    refused = "refused"
+    ncnd = "ncnd"
+    clarification_requested = "clarification_requested"
+    not_answered = "not_answered"
+
+
+class Law(str, Enum):
+    """The access-to-information regime a citation belongs to."""
+
+    FOIA = "FOIA"
+    EIR = "EIR"
+    FOISA = "FOISA"
+    EISR = "EISR"
+    DPA = "DPA"
+    US_FOIA = "US-FOIA"
+    IL_FOIA = "IL-FOIA"
+    MI_FOIA = "MI-FOIA"
+    DC_FOIA = "DC-FOIA"
+    AU_FOI = "AU-FOI"
+    other = "other"
+
+
+class ReferenceKind(str, Enum):
+    url = "url"
+    contracts_register = "contracts_register"
+    request_reference = "request_reference"
+    email = "email"
+    document = "document"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(use_enum_values=True, extra="forbid")
+
+
+class Span(_Model):
+    """Verbatim evidence: `text == pages[page - 1][start:end]`, always."""
+
+    page: int = Field(ge=1, description="1-based page number")
+    start: int = Field(ge=0, description="character offset into that page's text")
+    end: int = Field(ge=0)
+    text: str
+
+
+class Exemption(_Model):
+    law: Law
+    section: str = Field(description='top-level number: "40", EIR reg "12", US "b6"')
+    subsection: Optional[str] = Field(default=None, description='"(2)", "(5)(e)", "(C)" or null')
+    title: Optional[str] = None
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Reference(_Model):
+    kind: ReferenceKind
+    value: str
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Question(_Model):
+    id: str = Field(description='the request\'s own numbering: "1", "2a", "iii"')
+    text: Optional[str] = None
+    answer: Optional[str] = None
+    status: Status
+    exemptions: list[Exemption] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    value: Optional[Any] = Field(default=None, description="typed value when a question set asks for one")
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Letter(_Model):
+    authority: Optional[str] = None
+    reference: Optional[str] = Field(default=None, description="the body's own request reference")
+    date: Optional[str] = Field(default=None, description="ISO 8601 date of the response")
+    request_title: Optional[str] = None
+    legislation: list[Law] = Field(default_factory=list)
+    evidence: dict[str, Span] = Field(default_factory=dict, description="field name -> where it was read")
+
+
+class Section(_Model):
+    """A named part of a multi-part source (an email body, each attachment)."""
+
+    name: str
+    first_page: int
+    last_page: int
+
+
+class Source(_Model):
+    path: str
+    sha256: str
+    media_type: str
+    pages: int
+    sections: list[Section] = Field(default_factory=list)
+
+
+class EngineInfo(_Model):
+    name: str
+    version: str
+    model: Optional[str] = None
+    prompt_version: Optional[str] = None
+
+
+class Notice(_Model):
+    """A warning: something the user should know about this result."""
+
+    code: str
+    message: str
+    page: Optional[int] = None
+
+
+class Extraction(_Model):
+    schema_version: str = SCHEMA_VERSION
+    source: Source
+    letter: Letter
+    questions: list[Question] = Field(default_factory=list)
+    exemptions: list[Exemption] = Field(default_factory=list, description="every ground APPLIED anywhere")
+    references: list[Reference] = Field(default_factory=list)
+    engine: EngineInfo
+    warnings: list[Notice] = Field(default_factory=list)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of `Extraction`, generated, never hand-written."""
+    return Extraction.model_json_schema()
