@@ -1,0 +1,186 @@
+"""`foi-extract`: extract a batch of replies, print page text, print the schema, evaluate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Optional, Sequence, TextIO
+
+from . import __version__
+from .errors import ConfigError, FoiExtractError
+
+EXIT_CODES = """\
+exit codes:
+  0   every document was extracted (eval: thresholds met or not checked)
+  1   internal error (a bug: please report it with the file)
+  2   usage or configuration error (bad flag, unreadable --questions file)
+  3   eval --check: a threshold was not met
+  10  file not found               13  encrypted PDF needing a password
+  11  unsupported file type        14  empty file / no text
+  12  corrupt or truncated file    15  image-only document: OCR needed
+                                   16  file larger than FOI_EXTRACT_MAX_BYTES
+  With several files, every good file is still extracted and written; the exit code is
+  that of the first file that failed, and each failure is one line on stderr."""
+
+ENGINES_HELP = """\
+engines:
+  rules  deterministic rules, offline, no API key (the default)
+  auto   the LLM engine when one is configured, else rules
+
+environment:
+  FOI_EXTRACT_MAX_BYTES  largest input accepted (default 100 MiB)"""
+
+
+def _extract_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="foi-extract",
+        description="Turn FOI replies (PDF, Word, email, HTML, text) into questions, statuses, exemptions "
+        "and references, each with verbatim evidence.\n\nOther commands: foi-extract text FILE | "
+        "foi-extract schema | foi-extract eval GOLD_DIR",
+        epilog=ENGINES_HELP + "\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="documents to extract")
+    p.add_argument("--format", "-f", choices=("json", "jsonl", "csv", "table"), default="json")
+    p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    p.add_argument("--engine", "-e", default="rules", help="rules (default) or auto")
+    p.add_argument("--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request")
+    p.add_argument("--version", action="version", version=f"foi-extract {__version__}")
+    return p
+
+
+def _text_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="foi-extract text", description="Print the page text every evidence offset refers to.",
+                                epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", "-f", choices=("json", "plain"), default="plain")
+    return p
+
+
+def _eval_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="foi-extract eval", description="Score the extractor against hand-labelled gold files.",
+                                epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("gold", metavar="GOLD_DIR", help="folder of gold YAML files (or one file)")
+    p.add_argument("--engine", "-e", default="rules")
+    p.add_argument("--json", metavar="PATH", help="also write the report as JSON")
+    p.add_argument("--check", action="store_true", help="exit 3 unless the acceptance thresholds are met")
+    return p
+
+
+def _open_out(path: Optional[str]) -> TextIO:
+    return open(path, "w", encoding="utf-8", newline="") if path else sys.stdout
+
+
+def _error(msg: str) -> None:
+    print(f"foi-extract: error: {msg}", file=sys.stderr)
+
+
+def _resolve_engine(name: str) -> str:
+    from .engines import available
+
+    if name == "auto":
+        return "llm" if "llm" in available() and _llm_configured() else "rules"
+    if name not in available():
+        raise ConfigError(f"unknown engine {name!r}; available: {', '.join(available() + ['auto'])}")
+    return name
+
+
+def _llm_configured() -> bool:
+    import os
+
+    return bool(os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"))
+
+
+def cmd_extract(argv: Sequence[str]) -> int:
+    from .pipeline import extract
+    from .questionset import load_question_set
+    from .write import get_writer
+
+    args = _extract_parser().parse_args(argv)
+    engine = _resolve_engine(args.engine)
+    qset = load_question_set(args.questions) if args.questions else None
+    results, first_failure = [], 0
+    for f in args.files:
+        try:
+            results.append(extract(f, engine=engine, questions=qset))
+        except FoiExtractError as exc:
+            _error(str(exc))
+            first_failure = first_failure or exc.exit_code
+    if results:
+        out = _open_out(args.output)
+        try:
+            get_writer(args.format)(results, out)
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    return first_failure
+
+
+def cmd_text(argv: Sequence[str]) -> int:
+    from .load import load
+
+    args = _text_parser().parse_args(argv)
+    doc = load(args.file)
+    if args.format == "json":
+        json.dump({"path": doc.path, "media_type": doc.media_type, "sha256": doc.sha256, "pages": doc.pages,
+                   "sections": [s.model_dump() for s in doc.sections],
+                   "warnings": [w.model_dump() for w in doc.warnings]}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for i, page in enumerate(doc.pages, 1):
+            sys.stdout.write(f"===== page {i} =====\n{page}\n")
+    for w in doc.warnings:
+        print(f"foi-extract: warning: {doc.path}: {w.message}", file=sys.stderr)
+    return 0
+
+
+def cmd_schema(argv: Sequence[str]) -> int:
+    from .models import json_schema
+
+    argparse.ArgumentParser(prog="foi-extract schema", description="Print the output JSON Schema.").parse_args(argv)
+    json.dump(json_schema(), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_eval(argv: Sequence[str]) -> int:
+    from .evaluate import format_report, run_eval, thresholds_met
+
+    args = _eval_parser().parse_args(argv)
+    if not Path(args.gold).exists():
+        raise ConfigError(f"{args.gold}: no such gold folder")
+    report = run_eval(args.gold, engine=_resolve_engine(args.engine), json_path=args.json)
+    print(format_report(report))
+    if args.check:
+        failed = thresholds_met(report)
+        for line in failed:
+            _error(f"threshold not met: {line}")
+        return 3 if failed else 0
+    return 0
+
+
+COMMANDS = {"text": cmd_text, "schema": cmd_schema, "eval": cmd_eval}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS and not Path(argv[0]).exists():
+            return COMMANDS[argv[0]](argv[1:])
+        return cmd_extract(argv)
+    except FoiExtractError as exc:
+        _error(str(exc))
+        return exc.exit_code
+    except ConfigError as exc:
+        _error(str(exc))
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""The embedded engine: deterministic rules, offline, free. Every value carries its span."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+from .. import __version__
+from ..document import Document
+from ..models import EngineInfo, Exemption, Extraction, Letter, Question, Reference, Source, Span
+from ..questionset import QuestionSet
+from ..rules import statutes
+from ..rules.applied import annex_start, is_applied
+from ..rules.citations import Citation, find_citations
+from ..rules.letter import authority, default_law, detect_legislation, letter_date, request_title
+from ..rules.references import Found, find_references
+from ..rules.regions import find_regions
+from ..rules.segments import QA, align, single_question
+from ..rules.status import classify
+from ..textview import TextView
+from . import register_engine
+from .canonical import map_to_question_set
+
+Range = tuple[int, int]
+
+
+def _inside(pos: int, ranges: Iterable[Range]) -> bool:
+    return any(s <= pos < e for s, e in ranges)
+
+
+class RulesEngine:
+    name = "rules"
+
+    def run(self, doc: Document, questions: Optional[QuestionSet] = None) -> Extraction:
+        view = TextView(doc)
+        text = view.text
+        regions = find_regions(text)
+        legislation = detect_legislation(text)
+        law = default_law(legislation)
+        qas = align(text, regions.response, regions.request) or [single_question(text, regions.response, regions.request)]
+
+        outgoing = [m.body for m in regions.messages if m.direction == "outgoing"]
+        request_ranges = outgoing + [qa.question for qa in qas if qa.question]
+        if regions.request:
+            request_ranges.append(regions.request)
+        annex_at = annex_start(text)
+        citations = find_citations(text, law)
+        applied = [
+            c for c in citations
+            if not _inside(c.start, request_ranges) and is_applied(c, text, annex_at=annex_at)
+        ]
+        found_refs = find_references(text)
+
+        built = [self._question(view, qa, applied, found_refs) for qa in qas]
+        self._inherit(qas, built)
+        self._preamble_grounds(view, qas, built, applied, regions.response)
+        extraction = Extraction(
+            source=Source(path=doc.path, sha256=doc.sha256, media_type=doc.media_type, pages=len(doc.pages),
+                          sections=doc.sections),
+            letter=self._letter(view, regions, legislation, found_refs),
+            questions=built,
+            exemptions=_exemptions(view, applied),
+            references=_references(view, found_refs),
+            engine=EngineInfo(name=self.name, version=__version__),
+            warnings=list(doc.warnings),
+        )
+        if questions is not None:
+            extraction = map_to_question_set(extraction, questions)
+        return extraction
+
+    # ------------------------------------------------------------ questions
+    def _question(self, view: TextView, qa: QA, applied: list[Citation], refs: list[Found]) -> Question:
+        text = view.text
+        evidence: list[Span] = []
+        qtext = answer = None
+        if qa.question:
+            qtext = _clean(text[qa.question[0] : qa.question[1]])
+            evidence += view.spans(*qa.question)
+        grounds: list[Citation] = []
+        found: list[Found] = []
+        if qa.answer:
+            answer = _clean(text[qa.answer[0] : qa.answer[1]])
+            evidence += view.spans(*qa.answer)
+            grounds = [c for c in applied if qa.answer[0] <= c.start < qa.answer[1]]
+            found = [f for f in refs if qa.answer[0] <= f.start < qa.answer[1]]
+        status = classify(answer or "", [c.key for c in grounds])
+        return Question(
+            id=qa.id, text=qtext or None, answer=answer or None, status=status,
+            exemptions=_exemptions(view, grounds), references=_references(view, found), evidence=evidence,
+        )
+
+    @staticmethod
+    def _inherit(qas: list[QA], built: list[Question]) -> None:
+        """'Please refer to Question 3': take question 3's status, grounds and references."""
+        by_id = {q.id: q for q in built}
+        for qa, q in zip(qas, built):
+            target = by_id.get(qa.refers_to or "")
+            if target is None or target is q:
+                continue
+            q.status = target.status
+            q.exemptions = [e.model_copy(deep=True) for e in target.exemptions] or q.exemptions
+            known = {(r.kind, r.value) for r in q.references}
+            q.references += [r for r in target.references if (r.kind, r.value) not in known]
+
+    @staticmethod
+    def _preamble_grounds(view: TextView, qas: list[QA], built: list[Question], applied: list[Citation],
+                          response: Range) -> None:
+        """Grounds stated before the first answer ('small numbers are withheld under s.40(2)') apply to all."""
+        starts = [qa.answer[0] for qa in qas if qa.answer] + [qa.question[0] for qa in qas if qa.question]
+        if not starts or any(q.exemptions for q in built):
+            return
+        first = min(starts)
+        pre = [c for c in applied if response[0] <= c.start < first]
+        if not pre:
+            return
+        for qa, q in zip(qas, built):
+            if q.answer:
+                q.exemptions = _exemptions(view, pre)
+                q.status = classify(q.answer, [c.key for c in pre])
+
+    # ------------------------------------------------------------ letter
+    def _letter(self, view: TextView, regions, legislation: list[str], refs: list[Found]) -> Letter:
+        text = view.text
+        evidence: dict[str, Span] = {}
+        rs, re_ = regions.response
+        head_start = regions.response_header[0] if regions.response_header else rs
+
+        def put(name: str, start: int, end: int) -> None:
+            span = view.span(start, end)
+            if span:
+                evidence[name] = span
+
+        auth = authority(text[rs:re_]) or authority(text)
+        auth_value = None
+        if auth:
+            name, s, e = auth
+            base = rs if text[rs + s : rs + e] == name else 0
+            auth_value = name
+            put("authority", base + s, base + e)
+        when = None
+        if regions.response_header:
+            hs, he = regions.response_header
+            m = re.search(r"(\d{4}-\d\d-\d\d)", text[hs:he])
+            if m:
+                when = m.group(1)
+                put("date", hs + m.start(1), hs + m.end(1))
+        if when is None:
+            d = letter_date(text[rs:re_])
+            if d:
+                when = d.iso
+                put("date", rs + d.start, rs + d.end)
+        ref_value = None
+        request_refs = [f for f in refs if f.kind == "request_reference"]
+        in_response = [f for f in request_refs if head_start <= f.start < re_] or request_refs
+        if in_response:
+            f = in_response[0]
+            ref_value = f.value
+            put("reference", f.start, f.end)
+        title = request_title(text[rs:re_])
+        title_value = None
+        if title:
+            title_value = title[0]
+            put("request_title", rs + title[1], rs + title[2])
+        return Letter(authority=auth_value, reference=ref_value, date=when, request_title=title_value,
+                      legislation=legislation, evidence=evidence)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[ \t\u00a0]+", " ", re.sub(r"\s*\n\s*", "\n", text)).strip()
+
+
+def _exemptions(view: TextView, cites: list[Citation]) -> list[Exemption]:
+    """One Exemption per (law, section, subsection); a bare '40' merges into '40(2)' when both appear."""
+    grouped: dict[tuple[str, str, Optional[str]], list[Span]] = {}
+    for c in cites:
+        span = view.span(c.start, c.end)
+        if span is None:
+            continue
+        grouped.setdefault((c.law, c.section, c.subsection), []).append(span)
+    for (law, sec, sub) in list(grouped):
+        if sub is None:
+            richer = [k for k in grouped if k[0] == law and k[1] == sec and k[2] is not None]
+            if richer:
+                grouped[richer[0]].extend(grouped.pop((law, sec, None)))
+    return [
+        Exemption(law=law, section=sec, subsection=sub, title=statutes.title(law, sec, sub), evidence=spans[:5])
+        for (law, sec, sub), spans in grouped.items()
+    ]
+
+
+def _references(view: TextView, found: list[Found]) -> list[Reference]:
+    out: dict[tuple[str, str], Reference] = {}
+    for f in found:
+        spans = view.spans(f.start, f.end)
+        if not spans:
+            continue
+        key = (f.kind, f.value.lower() if f.kind in ("url", "email") else f.value)
+        if key in out:
+            if len(out[key].evidence) < 5:
+                out[key].evidence.extend(spans)
+        else:
+            out[key] = Reference(kind=f.kind, value=f.value, evidence=spans)
+    return list(out.values())
+
+
+@register_engine("rules")
+def _factory(**_: object) -> RulesEngine:
+    return RulesEngine()

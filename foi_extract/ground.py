@@ -1,0 +1,124 @@
+"""Grounding: every span must equal the page text at its offsets, or it is not reported.
+
+Quotes from an LLM are located in the pages (exact, then whitespace/quote/hyphen-normalised);
+a value whose evidence cannot be found becomes null plus a warning, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .document import Document
+from .models import Extraction, Notice, Span
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """Collapse whitespace, unify quotes and dashes, join end-of-line hyphenation; keep an index map."""
+    out: list[str] = []
+    index: list[int] = []
+    i = 0
+    while i < len(text):
+        ch = text[i].translate(_QUOTES)
+        if ch == "-" and i + 1 < len(text) and text[i + 1] == "\n":
+            i += 2
+            continue
+        if ch.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+                index.append(i)
+            i += 1
+            continue
+        out.append(ch.lower())
+        index.append(i)
+        i += 1
+    return "".join(out), index
+
+
+def locate(doc: Document, quote: str, page_hint: Optional[int] = None) -> Optional[Span]:
+    """Find `quote` in the document's pages; the hinted page is searched first."""
+    quote = quote.strip()
+    if not quote:
+        return None
+    order = list(range(1, len(doc.pages) + 1))
+    if page_hint and 1 <= page_hint <= len(doc.pages):
+        order.remove(page_hint)
+        order.insert(0, page_hint)
+    for pno in order:
+        i = doc.pages[pno - 1].find(quote)
+        if i >= 0:
+            return doc.span(pno, i, i + len(quote))
+    nq, _ = _normalise(quote)
+    nq = nq.strip()
+    for pno in order:
+        norm, index = _normalise(doc.pages[pno - 1])
+        i = norm.find(nq)
+        if i >= 0:
+            start = index[i]
+            end = index[i + len(nq) - 1] + 1
+            return doc.span(pno, start, end)
+    return None
+
+
+def ground(ex: Extraction, doc: Document) -> Extraction:
+    """Re-check every span; relocate or drop the ones that do not match, with a warning each."""
+    warnings = list(ex.warnings)
+
+    def fix(spans: list[Span], what: str) -> list[Span]:
+        kept: list[Span] = []
+        for span in spans:
+            if doc.is_grounded(span):
+                kept.append(span)
+                continue
+            moved = locate(doc, span.text, span.page)
+            if moved:
+                kept.append(moved)
+            else:
+                warnings.append(Notice(code="ungrounded", message=f"{what}: quote not found in the text: {span.text[:60]!r}", page=span.page))
+        return kept
+
+    letter = ex.letter
+    evidence = {}
+    updates = {}
+    for name, span in letter.evidence.items():
+        kept = fix([span], f"letter.{name}")
+        if kept:
+            evidence[name] = kept[0]
+        elif getattr(letter, name, None) is not None:
+            updates[name] = None
+    letter = letter.model_copy(update={"evidence": evidence, **updates})
+
+    def exemptions(items, where):
+        out = []
+        for e in items:
+            spans = fix(e.evidence, f"{where} exemption {e.law} s.{e.section}")
+            if spans:
+                out.append(e.model_copy(update={"evidence": spans}))
+            else:
+                warnings.append(Notice(code="exemption_dropped", message=f"{where}: {e.law} {e.section} has no citation in the text; dropped"))
+        return out
+
+    def references(items, where):
+        out = []
+        for r in items:
+            spans = fix(r.evidence, f"{where} reference {r.value}")
+            if spans:
+                out.append(r.model_copy(update={"evidence": spans}))
+        return out
+
+    questions = []
+    for q in ex.questions:
+        questions.append(q.model_copy(update={
+            "evidence": fix(q.evidence, f"question {q.id}"),
+            "exemptions": exemptions(q.exemptions, f"question {q.id}"),
+            "references": references(q.references, f"question {q.id}"),
+        }))
+    return ex.model_copy(update={
+        "letter": letter,
+        "questions": questions,
+        "exemptions": exemptions(ex.exemptions, "letter"),
+        "references": references(ex.references, "letter"),
+        "warnings": warnings,
+    })

@@ -1,0 +1,79 @@
+"""Applied or merely mentioned? The judgement that separates a ground relied on from a citation.
+
+Replies cite many sections they do not rely on: s.1 duties, s.16 advice, s.17 notice wording,
+appeal rights, statutory text quoted in an annex, an exemption considered and rejected, and
+other Acts entirely. Only table grounds, cited outside those contexts, count as applied.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import statutes
+from .citations import Citation
+
+_NEGATED = re.compile(
+    r"(?:does|do|did|will|would|has|have|is|are)\s*(?:not|n['’]t)\s+(?:\w+\s+){0,3}?(?:apply|applied|engaged?|rel(?:y|ied)|used|invoked|cited)|"
+    r"not\s+(?:been\s+)?(?:applied|engaged|relied|applicable)|no\s+exemptions?\s+(?:\w+\s+){0,3}(?:appl|engag|us)|"
+    r"(?:rather|instead)\s+(?:than|of)|considered\s+(?:whether|the\s+(?:application|use))|we\s+have\s+(?:now\s+)?(?:decided|concluded)\s+(?:not|that\s+\w+\s+does\s+not)|"
+    r"(?:no\s+longer|not\s+therefore)\s+(?:appl|rel|engag)|(?:is|was|are)\s+not\s+(?:being\s+)?(?:withheld|relied)|"
+    r"\bnot\s+(?:been\s+)?exempt|has\s+been\s+disapplied",
+    re.I,
+)
+_HYPOTHETICAL = re.compile(
+    r"\bif\b[^.]{0,120}\b(?:would|may|might|could)\b|\bwould\s+(?:likely\s+)?(?:be|need|have)\b[^.]{0,60}\b(?:exempt|refus|withh)|"
+    r"\bin\s+future\b|\bany\s+future\b|\bcould\s+(?:be|apply)\b|\bmay\s+(?:be\s+)?(?:exempt|apply|engage)",
+    re.I,
+)
+_RIGHTS = re.compile(
+    r"internal\s+review|information\s+commissioner|complain|appeal|right\s+to\s+(?:request|ask)|tribunal|judicial\s+review|"
+    r"Wycliffe|decision\s+notice|re-?use",
+    re.I,
+)
+_APPLIED_CUE = re.compile(
+    r"exempt|withh[eo]ld|redact|appl(?:y|ies|ied)|engag|rel(?:y|ied|ying)\s+(?:up)?on|by\s+virtue|under\s+(?:section|s\.|regulation|reg\.|the)|"
+    r"in\s+accordance\s+with|refus|not\s+(?:be\s+)?disclos|reasonably\s+accessible|available|published|cost|limit|vexatious|"
+    r"personal|commercial|prejudice|confidential|privacy|public\s+interest|suppress|<\s?5|neither\s+confirm",
+    re.I,
+)
+_ANNEX = re.compile(r"^[ \t]*(?:Annex|Appendix|Schedule|Extracts?\s+from|Legislation|Relevant\s+(?:legislation|sections?))\b.{0,80}$", re.M | re.I)
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence holding text[start:end]: bounded by '. ', blank lines or 400 chars."""
+    lo = max(0, start - 400)
+    left = text[lo:start]
+    cut = max(left.rfind(". "), left.rfind(".\n"), left.rfind("\n\n"), left.rfind(" \n \n"), left.rfind(":\n"))
+    s = lo + cut + 2 if cut >= 0 else lo
+    m = re.search(r"\.(?:\s|$)|\n\s*\n", text[end : end + 400])
+    e = end + (m.end() if m else min(400, len(text) - end))
+    return s, e
+
+
+def annex_start(text: str) -> int:
+    """Offset of a trailing annex of statutory text (only in the last third), or len(text)."""
+    for m in _ANNEX.finditer(text):
+        if m.start() > len(text) * 0.6:
+            return m.start()
+    return len(text)
+
+
+def is_applied(c: Citation, text: str, *, annex_at: int | None = None) -> bool:
+    """True when citation `c` (offsets into `text`) is a ground the body relies on."""
+    if c.law in ("other", "DPA") or not statutes.is_ground(c.law, c.section, c.subsection):
+        return False
+    if annex_at is not None and c.start >= annex_at:
+        return False
+    s, e = sentence_around(text, c.start, c.end)
+    sentence = text[s:e]
+    if _NEGATED.search(sentence):
+        return False
+    if _RIGHTS.search(sentence) and not re.search(r"exempt|withh|redact|refus", sentence, re.I):
+        return False
+    if _HYPOTHETICAL.search(sentence) and not re.search(r"\b(?:has|have)\s+been\b|\bis\s+being\b|\bwe\s+(?:are|have)\s+(?:applying|applied|relying|withh)", sentence, re.I):
+        return False
+    if _APPLIED_CUE.search(sentence):
+        return True
+    # A heading such as "Section 40(2) Personal Information" followed by its explanation.
+    nxt = text[e : e + 500]
+    return bool(_APPLIED_CUE.search(nxt)) and len(sentence.strip()) < 120

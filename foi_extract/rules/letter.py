@@ -1,0 +1,162 @@
+"""Letter metadata: which law, which body, which reference, which date, which request."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+_LEGISLATION: list[tuple[str, re.Pattern[str]]] = [
+    ("FOISA", re.compile(r"Freedom\s+of\s+Information\s*\(\s*Scotland\s*\)\s*Act|\bFOISA\b", re.I)),
+    ("EISR", re.compile(r"Environmental\s+Information\s*\(\s*Scotland\s*\)\s*Regulations|\bEISRs?\b", re.I)),
+    ("EIR", re.compile(r"Environmental\s+Information\s+Regulations(?!\s*\(\s*Scotland)|\b(?:the|under|of)\s+EIRs?\b|\bEIR\s+(?:request|20\d\d)|\bregulation\s+12\s?\([45]\)", re.I)),
+    ("IL-FOIA", re.compile(r"5\s?ILCS\s?140|Illinois\s+Freedom\s+of\s+Information\s+Act", re.I)),
+    ("MI-FOIA", re.compile(r"MCL\s+15\.2\d\d|Michigan\s+Freedom\s+of\s+Information\s+Act", re.I)),
+    ("DC-FOIA", re.compile(r"D\.\s?C\.\s+(?:Official\s+)?Code\s+§+\s?2-5\d\d|District\s+of\s+Columbia\s+Freedom\s+of\s+Information", re.I)),
+    ("AU-FOI", re.compile(r"Freedom\s+of\s+Information\s+Act\s+1982|\bFOI\s+Act\s+1982", re.I)),
+    ("US-FOIA", re.compile(r"5\s+U\.?\s?S\.?\s?C\.?\s+(?:§+\s?)?552\b|\(b\)\s?\([1-9]\)|FOIA\s+Exemptions?\s+[1-9]")),
+    ("FOIA", re.compile(r"Freedom\s+of\s+Information\s+Act\s+2000|\bFOIA\s+2000\b|\bFOI\s+Act\s+2000\b", re.I)),
+    ("DPA", re.compile(r"Data\s+Protection\s+Act(?:\s+(?:1998|2018))?", re.I)),
+]
+_UK_HINT = re.compile(r"Information\s+Commissioner|\bICO\b|\bNHS\b|\bCouncil\b|Freedom\s+of\s+Information\s+Act(?!\s+1982)", re.I)
+
+
+def detect_legislation(text: str) -> list[str]:
+    found = [law for law, rx in _LEGISLATION if rx.search(text)]
+    if "FOIA" not in found and not (set(found) & {"FOISA", "US-FOIA", "IL-FOIA", "MI-FOIA", "DC-FOIA", "AU-FOI"}):
+        if re.search(r"Freedom\s+of\s+Information|\bFOI\b", text, re.I) and _UK_HINT.search(text):
+            found.append("FOIA")
+    return found
+
+
+def default_law(legislation: list[str]) -> str:
+    """The regime a bare 'Section 40' belongs to in this letter."""
+    for law in ("FOISA", "IL-FOIA", "MI-FOIA", "DC-FOIA", "AU-FOI", "US-FOIA", "FOIA"):
+        if law in legislation:
+            return law
+    return "EIR" if "EIR" in legislation else "FOIA"
+
+
+# ---------------------------------------------------------------- dates
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], 1)}
+_MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+_DATE_FORMS = [
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+    re.compile(rf"\b{_MON}\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"),
+    re.compile(r"\b(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>(?:19|20)?\d\d)\b"),
+]
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    iso: str
+    start: int
+    end: int
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    out: list[FoundDate] = []
+    for rx in _DATE_FORMS:
+        for m in rx.finditer(text):
+            if any(f.start <= m.start() < f.end for f in out):
+                continue
+            iso = _to_iso(m.groupdict())
+            if iso:
+                out.append(FoundDate(iso, m.start(), m.end()))
+    return sorted(out, key=lambda f: f.start)
+
+
+def _to_iso(g: dict[str, Optional[str]]) -> Optional[str]:
+    try:
+        y = int(g["y"] or 0)
+        if y < 100:
+            y += 2000
+        if g.get("mon"):
+            mon = g["mon"].lower()[:3]
+            month = next(v for k, v in _MONTHS.items() if k.startswith(mon))
+        else:
+            month = int(g["m"] or 0)
+        return date(y, month, int(g["d"] or 0)).isoformat()
+    except (ValueError, StopIteration, TypeError):
+        return None
+
+
+_DATE_CONTEXT_BAD = re.compile(
+    r"(received|dated|request\s+of|on|since|from|between|to|until|by|before|after|of|in|up\s+to|and|ending|starting)\s*[:,]?\s*$", re.I
+)
+
+
+def letter_date(text: str) -> Optional[FoundDate]:
+    """The date of the reply: a 'Date:' label, else a date standing on its own line near the top."""
+    head = text[: max(1500, len(text) // 3)]
+    m = re.search(r"(?im)^[ \t]*(?:Date(?:\s+of\s+(?:response|reply))?|Response\s+date|Sent)\s*[:\-][ \t]*(.+)$", head)
+    if m:
+        ds = find_dates(m.group(1))
+        if ds:
+            off = m.start(1)
+            return FoundDate(ds[0].iso, off + ds[0].start, off + ds[0].end)
+    for d in find_dates(head):
+        line_start = head.rfind("\n", 0, d.start) + 1
+        line_end = head.find("\n", d.end)
+        line = head[line_start : line_end if line_end >= 0 else len(head)]
+        before = head[line_start : d.start]
+        if len(line.strip()) <= len(head[d.start : d.end]) + 12 and not _DATE_CONTEXT_BAD.search(before):
+            return d
+    return None
+
+
+# ---------------------------------------------------------------- authority
+_ORG_WORDS = (
+    r"(?:City|County|Borough|District|Parish|Town|Metropolitan)\s+Council|Council\b|NHS\b[\w\s&,]*?Trust|"
+    r"\bTrust\b|Police|Constabulary|Department|Dept\.|Ministry|Agency|Commission|Board|Authority|"
+    r"University|Office\s+of|Bureau|Service|Administration|Corporation|Executive|Home\s+Office|Cabinet\s+Office"
+)
+_ORG_LINE = re.compile(rf"^[ \t]*(?P<name>(?:The\s+)?[A-Z][\w&’',.()\- ]{{2,90}}?(?:{_ORG_WORDS})[\w&’'()\- ]{{0,60}}?)[ \t,.]*$", re.M)
+_ORG_INLINE = re.compile(
+    rf"(?:request\s+(?:for\s+information\s+)?(?:from|to|made\s+to)|received\s+by|behalf\s+of|"
+    rf"information\s+held\s+by|confirm\s+(?:that\s+)?(?:the\s+following\s+)?)\s+(?:the\s+)?"
+    rf"(?P<name>[A-Z][\w&’'\-]*(?:\s+(?:and|of|&|for|the|[A-Z][\w&’'\-]*|\([A-Z]+\))){{0,10}})",
+)
+_NOT_ORG = re.compile(r"Information\s+Commissioner|Wycliffe|Tribunal|Freedom\s+of\s+Information|Dear\b|Request|Governance\s+Team|Team$|Act\b", re.I)
+
+
+def authority(text: str) -> Optional[tuple[str, int, int]]:
+    """The body's name: an organisation line near the top or the signature, else inline mention."""
+    head = text[:2500]
+    for m in _ORG_INLINE.finditer(text[:4000]):
+        name = m.group("name").rstrip(" ,.")
+        if re.search(_ORG_WORDS, name) and not _NOT_ORG.search(name) and len(name) > 6:
+            return name, m.start("name"), m.start("name") + len(name)
+    for region_start, region in ((0, head), (max(0, len(text) - 1500), text[-1500:])):
+        for m in _ORG_LINE.finditer(region):
+            name = m.group("name").strip()
+            if _NOT_ORG.search(name) or len(name.split()) > 12 or name.lower().startswith(("the information", "dear")):
+                continue
+            if re.search(r"\d", name) or "@" in name:
+                continue
+            s = region_start + m.start("name")
+            return name, s, s + len(name)
+    return None
+
+
+_TITLE = re.compile(
+    r"(?:request\s+for\s+information\s+(?:relating\s+to|regarding|about|concerning|on)|"
+    r"request(?:\s+\w+){0,8}?\s+(?:regarding|relating\s+to|concerning|about)[:\-–]*|^\s*(?:Re|Subject|RE)\s*:)"
+    r"\s*(?P<t>[^\n.]{4,120})",
+    re.I | re.M,
+)
+
+
+def request_title(text: str) -> Optional[tuple[str, int, int]]:
+    m = _TITLE.search(text[:5000])
+    if not m:
+        return None
+    t = m.group("t").strip(" :-–\"'“”")
+    if not t:
+        return None
+    s = text.index(t, m.start("t"))
+    return t, s, s + len(t)

@@ -1,0 +1,83 @@
+"""Question markers at line starts and the numbered runs they form.
+
+A reply may restate the request once or twice before answering, so the same numbering can
+appear in several runs; `find_runs` returns every run and `segments.py` decides their roles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+          "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
+
+_MARKER = re.compile(
+    r"^[ \t>*•\-]*(?:\*\*)?(?:"
+    r"(?P<qword>Q(?:uestion)?|Request|Item|Part|Point)\s?\.?\s?(?P<qn>\d{1,2})(?P<qs>[a-z])?(?![\d/])\s*(?:[:.)\-–]|\s(?=[A-Z])|$)"
+    r"|\((?P<pn>\d{1,2})\)\s*"
+    r"|(?P<n>\d{1,2})(?P<ns>[a-z])?\s?[.)](?!\d)\s*(?=\S)"
+    r"|(?P<n2>\d{1,2})\s?[:\-–]\s"
+    r"|(?P<n3>\d{1,2})[ \t]{2,}(?=[A-Z])"
+    r"|\(?(?P<r>(?:i{1,3}|iv|vi{0,3}|ix|x|xi{1,3}|xiv|xv))[.)]\s+(?=\S)"
+    r"|\((?P<l>[a-z])\)\s*|(?P<l2>[a-z])[.)]\s+(?=[A-Z])"
+    r")",
+    re.M,
+)
+
+
+@dataclass(frozen=True)
+class Marker:
+    id: str
+    value: int
+    family: str  # "num", "roman", "alpha"
+    labelled: bool  # "Question 3" / "Q3" rather than a bare "3."
+    start: int  # view offset of the line start
+    end: int  # view offset after the marker token
+
+
+def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Marker]:
+    end = len(text) if end is None else end
+    out: list[Marker] = []
+    for m in _MARKER.finditer(text, start, end):
+        g = m.groupdict()
+        num = g["qn"] or g["pn"] or g["n"] or g["n2"] or g["n3"]
+        if num:
+            suffix = g["qs"] or g["ns"] or ""
+            value = int(num)
+            if value == 0 or value > 60:
+                continue
+            out.append(Marker(f"{value}{suffix}", value, "num", bool(g["qword"]), m.start(), m.end()))
+        elif g["r"]:
+            out.append(Marker(g["r"], _ROMAN[g["r"]], "roman", False, m.start(), m.end()))
+        else:
+            letter = g["l"] or g["l2"]
+            out.append(Marker(letter, ord(letter) - 96, "alpha", False, m.start(), m.end()))
+    return out
+
+
+def find_runs(markers: list[Marker]) -> list[list[Marker]]:
+    """Chains 1,2,3… of one family; a new 1 (of the same family) starts a new chain."""
+    runs: list[list[Marker]] = []
+    for family in ("num", "roman", "alpha"):
+        fam = [m for m in markers if m.family == family]
+        i = 0
+        while i < len(fam):
+            if fam[i].value != 1:
+                i += 1
+                continue
+            run = [fam[i]]
+            j = i + 1
+            while j < len(fam):
+                m = fam[j]
+                if m.value == run[-1].value + 1 and not (m.id[-1:].isalpha() and family == "num" and m.id[:-1] == run[-1].id[:-1]):
+                    run.append(m)
+                elif m.value == run[-1].value and m.id != run[-1].id and family == "num":
+                    run.append(m)  # "2a", "2b" share a number
+                elif m.value == 1 and m.id == run[0].id:
+                    break
+                j += 1
+            runs.append(run)
+            i = j if j > i + 1 else i + 1
+    good = [r for r in runs if len(r) >= 2 or (r and r[0].labelled)]
+    return sorted(good, key=lambda r: r[0].start)

@@ -1,0 +1,134 @@
+"""References a reply cites: URLs, email addresses, contracts-register and request references.
+
+Each form has one finder returning (kind, value, start, end) over the text view, so a
+reference's evidence is the exact printed text, even when a URL wraps across lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+_URL_CHARS = r"[\w\-./?=&%#~+:;,@!$'*()\[\]]"
+_URL = re.compile(rf"(?:https?://|www\.)(?:{_URL_CHARS})+", re.I)
+_ANGLE_URL = re.compile(r"<\s*((?:https?://|www\.)[^<>\s]+(?:\s*\n\s*[^<>\s]+)*)\s*>", re.I)
+_TRAIL = ".,;:!?'\"’”)]*"
+_CONTINUATION = re.compile(r"\A[ \t]*([\w\-./?=&%#~+]+)(?=\s|$)")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str
+    value: str
+    start: int
+    end: int
+
+
+def _strip_trailing(url: str) -> str:
+    while url and url[-1] in _TRAIL:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def _wrapped_tail(text: str, end: int, url: str) -> int:
+    """Extend a URL that a hard line wrap cut at `end`; returns the new end."""
+    if end >= len(text) or text[end] != "\n":
+        return end
+    m = _CONTINUATION.match(text[end + 1 : end + 200])
+    if not m:
+        return end
+    nxt = m.group(1)
+    cut_mid_path = url.endswith(("/", "-", "_", "=", "?", "&", "%", "#", "."))
+    looks_like_path = ("/" in nxt or re.search(r"\.(html?|aspx?|php|pdf|docx?|xlsx?|csv)\b", nxt, re.I)) and not nxt[0].isupper()
+    if cut_mid_path or looks_like_path:
+        return end + 1 + m.end(1)
+    return end
+
+
+def find_urls(text: str) -> Iterator[Found]:
+    taken: list[tuple[int, int]] = []
+    for m in _ANGLE_URL.finditer(text):
+        value = re.sub(r"\s+", "", m.group(1))
+        taken.append((m.start(1), m.end(1)))
+        yield Found("url", _strip_trailing(value), m.start(1), m.end(1))
+    for m in _URL.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        raw = m.group(0)
+        if raw.lower().startswith("www.") and m.start() > 0 and text[m.start() - 1] in "/@.":
+            continue
+        end = m.start() + len(_strip_trailing(raw))
+        end2 = _wrapped_tail(text, end, text[m.start() : end]) if end == m.end() else end
+        value = _strip_trailing(re.sub(r"\s+", "", text[m.start() : end2]))
+        if len(value) < 8:
+            continue
+        yield Found("url", value, m.start(), m.start() + len(text[m.start() : end2].rstrip(_TRAIL)))
+
+
+def find_emails(text: str) -> Iterator[Found]:
+    for m in _EMAIL.finditer(text):
+        value = m.group(0).rstrip(".")
+        if value.split("@")[-1].count(".") == 0:
+            continue
+        yield Found("email", value, m.start(), m.start() + len(value))
+
+
+_CONTRACTS = re.compile(
+    r"contracts?\s+register\s*(?:ref(?:erence)?s?|no\.?|number|id)\.?\s*[:\-–]?\s*"
+    r"(?P<v>[A-Z0-9][A-Za-z0-9 \-/_.]{1,40}?)(?=\s*(?:\(|\n|;|,|$|\.\s|\.$))",
+    re.I,
+)
+
+
+def find_contract_refs(text: str) -> Iterator[Found]:
+    """'Care Director contracts register ref: COV CG/002/Adult'."""
+    for m in _CONTRACTS.finditer(text):
+        v = m.group("v").strip(" .-")
+        if re.search(r"\d", v):
+            yield Found("contracts_register", v, m.start("v"), m.start("v") + len(v))
+
+
+_REF_LABEL = re.compile(
+    r"(?:Request\s+ID|Our\s+ref(?:erence)?(?:\s+(?:number|no\.?))?|Your\s+ref(?:erence)?|"
+    r"(?:FOI|FOIA|EIR|Information\s+Request)\s+(?:ID|ref(?:erence)?|request|case)(?:\s+(?:number|no\.?))?|"
+    r"Reference\s+(?:number|no\.?)|Ref(?:erence)?|Case\s+(?:number|no\.?|ref(?:erence)?)|"
+    r"(?:tracking|request)\s+number|In\s+Reply\s+Refer\s+To)"
+    r"[ \t]*(?:is[ \t]+)?[:.#]?[ \t]*(?P<v>[A-Za-z]{0,6}[ \-./]?\d[A-Za-z0-9\-/.]*(?:[ \-][A-Z0-9]+[A-Za-z0-9\-/.]*)?)",
+    re.I,
+)
+_REF_TOKEN = re.compile(r"(?<![\w/])(?P<v>(?:FOI|FOIA|RFI|EIR|FOISA)[ \-_/.]?(?:[A-Z]{1,6}[ \-/.]?)?\d[\w\-/.]*\d|(?:FOI|RFI)\d+)(?![\w])")
+
+
+def find_request_refs(text: str) -> Iterator[Found]:
+    """'Request ID: FOI445227294', 'Our ref: DE00000642471', 'FOI 2021-315', 'RFI-2207'."""
+    taken: list[tuple[int, int]] = []
+    for m in _REF_LABEL.finditer(text):
+        v = m.group("v").rstrip(".-/,")
+        if not re.search(r"\d", v) or re.fullmatch(r"\d{1,2}", v):
+            continue
+        s = m.start("v")
+        taken.append((s, s + len(v)))
+        yield Found("request_reference", v, s, s + len(v))
+    for m in _REF_TOKEN.finditer(text):
+        if any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
+            continue
+        v = m.group("v").rstrip(".-/")
+        yield Found("request_reference", v, m.start(), m.start() + len(v))
+
+
+FINDERS = (find_urls, find_emails, find_contract_refs, find_request_refs)
+
+
+def find_references(text: str) -> list[Found]:
+    """Every reference in `text`, in order; an email inside a URL is not reported twice."""
+    out: list[Found] = []
+    for finder in FINDERS:
+        for f in finder(text):
+            if any(o.start <= f.start < o.end for o in out):
+                continue
+            out.append(f)
+    return sorted(out, key=lambda f: f.start)

@@ -1,0 +1,251 @@
+"""Question segmentation and question↔answer alignment over the text view.
+
+Layouts handled: inline answers under each numbered question; the request restated once or
+twice and answered in a second numbered run; "Q1"/"Question 1"/"Request 1" headings with
+"Response:"/"Answer:" labels; one joint answer after the restated request; joint answers that
+name several questions; thread replies whose questions live in an earlier message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .markers import Marker, find_markers, find_runs
+
+_ANSWER_LABEL = re.compile(
+    r"^[ \t>*]*(?:\*\*)?(?:(?:Our|The\s+Trust['’]?s?|Trust|Council['’]?s?|Force|Service['’]?s?|Department['’]?s?|Organisation['’]?s?)\s+)?"
+    r"(?:Response|Answer|Reply|Answers|Responses|Information\s+provided)(?:\s+to\s+(?:question|Q)\s*\d+)?"
+    r"(?:\*\*)?[ \t]*(?:[:\-–][ \t]*|$)",
+    re.M | re.I,
+)
+_REQUEST_INTRO = re.compile(
+    r"(?:you\s+(?:have\s+)?(?:requested|asked(?:\s+for)?)|your\s+(?:original\s+)?request(?:\s+(?:was|read|stated))?\s*[:\-]|"
+    r"^\s*(?:original\s+)?request(?:ed)?\s*[:\-]?\s*$|requested\s+the\s+following|you\s+wrote|"
+    r"the\s+following\s+information\s*[:\-]|I\s+would\s+like\s+to\s+request|under\s+the\s+freedom\s+of\s+information\s+act.{0,40}\s+the\s+following)",
+    re.I | re.M,
+)
+_CLOSING = re.compile(
+    r"^[ \t]*(?:If\s+you\s+(?:are|have|remain|feel|wish|would|disagree)|Any\s+contact\s+details|We\s+hope|I\s+hope|"
+    r"Yours\s+(?:sincerely|faithfully)|Kind\s+regards|Best\s+regards|Regards,?$|Many\s+thanks|The\s+supply\s+of\s+information|"
+    r"Please\s+remember\s+to\s+quote|(?:Your\s+)?[Rr]ight\s+(?:of|to)\s+(?:appeal|complain|review)|Complaints?\s*(?:procedure|and\s+appeals)?\s*:?$|"
+    r"Re-?use\s+of|Copyright|This\s+(?:letter|response)\s+(?:concludes|completes)|I\s+confirm\s+that\s+the\s+information\s+above|"
+    r"For\s+information,\s+we\s+publish|Internal\s+review|Appeal\s+rights|How\s+to\s+appeal|Review\s*$|Advice\s+and\s+Assistance\s*$)",
+    re.M | re.I,
+)
+_REQUEST_LIKE = re.compile(
+    r"^\s*(?:please\s+(?:could|can|would|use|provide|include|send|break|let|also)|(?:could|can|would)\s+you|i\s+would|i\s+am\s+|"
+    r"in\s+(?:the\s+)?form\s+of|for\s+(?:the\s+)?(?:following|each|years?|period)|\d{1,2}(?:st|nd|rd|th)?\s+\w+\s+\d{4}\s+to|"
+    r"(?:and|or)\s*$|if\s+(?:possible|available|any)|where\s+possible|e\.?g\.?|i\.?e\.?|"
+    r"\(?[a-z]\)|\(?[ivx]+\)|•|-\s)",
+    re.I,
+)
+_NAMED_QUESTIONS = re.compile(
+    r"(?:for|in\s+(?:response|relation|reply)\s+to|regarding|re:?|to)?\s*(?:questions?|Qs?)\s*(?P<a>\d{1,2}[a-z]?)"
+    r"(?P<rest>(?:\s*(?:,|and|&|to|-|–)\s*(?:Q|question)?\s*\d{1,2}[a-z]?)*)",
+    re.I,
+)
+_REFERS = re.compile(
+    r"(?:please\s+)?(?:refer|see|as\s+(?:per|in|stated\s+in|detailed\s+in)|same\s+as)\s+(?:to\s+)?(?:the\s+|our\s+)?(?:answer|response|reply)?\s*"
+    r"(?:to|for|at|in|of)?\s*(?:question|Q)\s*\.?\s*(?P<n>\d{1,2}[a-z]?)\b",
+    re.I,
+)
+
+
+@dataclass
+class QA:
+    id: str
+    question: tuple[int, int] | None = None
+    answer: tuple[int, int] | None = None
+    joint: bool = False  # answer shared with other questions
+    refers_to: str | None = None  # "Please refer to Question 3"
+    extra_answers: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _blank_split(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Paragraphs of text[s:e] (separated by blank lines), as offset pairs."""
+    out: list[tuple[int, int]] = []
+    pos = s
+    for m in re.finditer(r"\n[ \t\u00a0]*\n", text[s:e]):
+        out.append((pos, s + m.start()))
+        pos = s + m.end()
+    out.append((pos, e))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def closing_start(text: str, s: int, e: int) -> int:
+    m = _CLOSING.search(text, s, e)
+    return m.start() if m else e
+
+
+def _split_block(text: str, s: int, e: int, marker_end: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None, bool]:
+    """Split one numbered block into (question, answer, answer_was_labelled)."""
+    lab = _ANSWER_LABEL.search(text, marker_end, e)
+    if lab and lab.start() > s:
+        q = (marker_end, lab.start())
+        a = (lab.end(), e)
+        return (q if text[q[0] : q[1]].strip() else None), (a if text[a[0] : a[1]].strip() else None), True
+    paras = _blank_split(text, marker_end, e)
+    if not paras:
+        return None, None, False
+    first = paras[0]
+    if len(paras) == 1:
+        lines = [m for m in re.finditer(r"[^\n]+", text[first[0] : first[1]])]
+        cut = None
+        for i, ln in enumerate(lines[:-1]):
+            if re.search(r"[?.:)]\s*$", ln.group(0)) and not _REQUEST_LIKE.match(lines[i + 1].group(0)):
+                cut = i
+                break
+        if cut is None:
+            return first, None, False
+        qend = first[0] + lines[cut].end()
+        return (first[0], qend), (first[0] + lines[cut + 1].start(), first[1]), False
+    answer_paras = list(paras[1:])
+    while answer_paras and _REQUEST_LIKE.match(text[answer_paras[0][0] : answer_paras[0][1]]):
+        answer_paras.pop(0)
+    if not answer_paras:
+        return (first[0], paras[-1][1]), None, False
+    return (first[0], answer_paras[0][0]), (answer_paras[0][0], e), False
+
+
+def _run_end(text: str, run: list[Marker], limit: int) -> int:
+    last = run[-1]
+    first_line_end = text.find("\n", last.end)
+    return closing_start(text, first_line_end if first_line_end >= 0 else last.end, limit)
+
+
+def _blocks(text: str, run: list[Marker], end: int) -> list[tuple[Marker, int, int]]:
+    out = []
+    for i, m in enumerate(run):
+        e = run[i + 1].start if i + 1 < len(run) else end
+        out.append((m, m.start, max(m.start, e)))
+    return out
+
+
+def _named(text: str) -> list[str]:
+    m = _NAMED_QUESTIONS.search(text[:200])
+    if not m:
+        return []
+    ids = [m.group("a")]
+    rest = m.group("rest") or ""
+    nums = re.findall(r"\d{1,2}[a-z]?", rest)
+    if re.search(r"\bto\b|-|–", rest) and nums:
+        lo, hi = int(re.match(r"\d+", ids[0]).group(0)), int(re.match(r"\d+", nums[-1]).group(0))
+        return [str(i) for i in range(lo, hi + 1)] if hi - lo < 30 else ids
+    return ids + nums
+
+
+def align(text: str, response: tuple[int, int], request: tuple[int, int] | None) -> list[QA]:
+    """Questions with their question and answer ranges (view offsets)."""
+    rs, re_ = response
+    runs = find_runs(find_markers(text, rs, re_))
+    req_runs = find_runs(find_markers(text, *request)) if request else []
+    if request and req_runs:
+        canon = max(req_runs, key=len)
+        qas = {m.id: QA(m.id) for m in canon}
+        for qa, (m, s, e) in zip(qas.values(), _blocks(text, canon, closing_start(text, canon[-1].end, request[1]))):
+            qa.question = (m.end, e)
+        _fill_answers(text, runs, qas, response)
+        return list(qas.values())
+    if not runs:
+        return []
+    canon = max(runs, key=lambda r: (len(r), -r[0].start))
+    qas = {m.id: QA(m.id) for m in canon}
+    ordered = sorted(runs, key=lambda r: r[0].start)
+    question_runs = [r for r in ordered if {m.id for m in r} <= set(qas)]
+    if len(question_runs) >= 2:
+        # restated request first, numbered answers last
+        first, last = question_runs[0], question_runs[-1]
+        for m, s, e in _blocks(text, first, last[0].start):
+            qas[m.id].question = _split_block(text, s, e, m.end)[0]
+        _fill_answers(text, [last], qas, (last[0].start, re_))
+        return list(qas.values())
+    _fill_answers(text, [canon], qas, response, set_questions=True)
+    return list(qas.values())
+
+
+def _fill_answers(text: str, runs: list[list[Marker]], qas: dict[str, QA], response: tuple[int, int],
+                  set_questions: bool = False) -> None:
+    rs, re_ = response
+    answer_run = next((r for r in sorted(runs, key=len, reverse=True) if {m.id for m in r} & set(qas)), None)
+    if answer_run is None:
+        _joint_answer(text, qas, rs, re_)
+        return
+    end = _run_end(text, answer_run, re_)
+    for m, s, e in _blocks(text, answer_run, end):
+        qa = qas.get(m.id)
+        if qa is None:
+            continue
+        q, a, _ = _split_block(text, s, e, m.end)
+        if set_questions:
+            qa.question, qa.answer = q, a
+        elif q and not _same_start(text, qa.question, q):
+            qa.answer = (q[0], (a or q)[1])  # the block restates nothing: it is all answer
+        else:
+            qa.answer = a
+    _share_joint(text, qas, answer_run)
+    if all(qa.answer is None for qa in qas.values()):
+        _joint_answer(text, qas, answer_run[-1].end, re_)
+
+
+def _same_start(text: str, a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
+    if a is None:
+        return False
+    norm = lambda s: re.sub(r"\W+", "", s.lower())[:40]  # noqa: E731
+    return norm(text[a[0] : a[1]]) == norm(text[b[0] : b[1]])
+
+
+def _share_joint(text: str, qas: dict[str, QA], run: list[Marker]) -> None:
+    """Questions left without an answer take the next answer ('For Questions 3 and 4 …')."""
+    ids = [m.id for m in run if m.id in qas]
+    pending: list[str] = []
+    for qid in ids:
+        qa = qas[qid]
+        if qa.answer is None:
+            pending.append(qid)
+            continue
+        named = _named(text[qa.answer[0] : qa.answer[1]])
+        for p in pending:
+            if not named or p in named:
+                qas[p].answer = qa.answer
+                qas[p].joint = qa.joint = True
+        pending = []
+    for qa in qas.values():
+        if qa.answer:
+            ref = _REFERS.search(text[qa.answer[0] : qa.answer[1]][:300])
+            if ref and ref.group("n") in qas and ref.group("n") != qa.id:
+                qa.refers_to = ref.group("n")
+
+
+def _joint_answer(text: str, qas: dict[str, QA], s: int, e: int) -> None:
+    """One answer for every question: text after an 'Our response' label, or the reply body."""
+    lab = _ANSWER_LABEL.search(text, s, e)
+    start = lab.end() if lab else s
+    end = closing_start(text, start + 1, e)
+    if not text[start:end].strip():
+        return
+    for qa in qas.values():
+        if qa.answer is None:
+            qa.answer = (start, end)
+            qa.joint = True
+
+
+def single_question(text: str, response: tuple[int, int], request: tuple[int, int] | None) -> QA:
+    """An un-numbered request: one question "1" whose answer is the reply's body."""
+    rs, re_ = response
+    qa = QA("1")
+    intro = _REQUEST_INTRO.search(text, rs, re_)
+    if request:
+        qa.question = (request[0], closing_start(text, request[0] + 1, request[1]))
+    lab = _ANSWER_LABEL.search(text, rs, re_)
+    body_start = lab.end() if lab else rs
+    if intro and not request and (not lab or intro.start() < lab.start()):
+        paras = _blank_split(text, intro.end(), lab.start() if lab else re_)
+        if paras:
+            qa.question = paras[0] if not lab else (paras[0][0], paras[-1][1])
+            body_start = lab.end() if lab else paras[0][1]
+    end = closing_start(text, body_start + 1, re_)
+    if end - body_start < 40:
+        end = re_
+    qa.answer = (body_start, end) if text[body_start:end].strip() else None
+    return qa

@@ -1,0 +1,84 @@
+"""Classify an answer's FOI status from its wording and the grounds applied in it."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+_NCND = re.compile(r"neither\s+confirm(?:s|ing)?\s+n?or\s+den(?:y|ies|ying)|\bNCND\b", re.I)
+_CLARIFY = re.compile(
+    r"(?:please|could\s+you|can\s+you|would\s+you)\s+(?:\w+\s+){0,4}clarif|require[sd]?\s+(?:further\s+)?clarification|"
+    r"need\s+(?:further\s+)?clarification|before\s+we\s+can\s+(?:process|respond)",
+    re.I,
+)
+_REFUSED = re.compile(
+    r"exceed(?:s|ed)?\s+(?:the\s+)?(?:appropriate|cost|fees?)\s+limit|appropriate\s+limit|\bcost\s+limit|"
+    r"(?:more|longer)\s+than\s+(?:the\s+)?18\s+hours|vexatious|manifestly\s+unreasonable|"
+    r"(?:we\s+are|is)\s+(?:therefore\s+)?(?:refusing|unable\s+to\s+comply)|request\s+is\s+(?:therefore\s+)?refused|"
+    r"refuse\s+(?:this|your)\s+request",
+    re.I,
+)
+_PUBLISHED = re.compile(
+    r"reasonably\s+accessible|(?:is|are|has\s+been|have\s+been)\s+(?:already\s+)?(?:published|publicly\s+available|"
+    r"available\s+(?:on|at|via|from|online|to\s+view))|can\s+be\s+(?:found|accessed|viewed|located)\s+(?:on|at|via|here|by)|"
+    r"(?:available|published)\s+(?:on|at|via)\s+(?:our|the)\s+(?:website|web\s+site|contracts?\s+register)|following\s+link|"
+    r"publication\s+scheme|disclosure\s+log|intended\s+for\s+future\s+publication",
+    re.I,
+)
+_NOT_HELD = re.compile(
+    r"(?:do(?:es)?|did)\s*(?:not|n['’]t)\s+(?:currently\s+|centrally\s+|routinely\s+)?(?:hold|record|collect|keep|capture|have\s+(?:this|the|any|that|such))|"
+    r"(?:is|are|was|were)\s+not\s+(?:held|recorded|collected|captured|available)|not\s+held|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|"
+    r"holds?\s+no\s+(?:recorded\s+)?information|no\s+(?:such\s+)?records?\s+(?:were|was|are|is)?\s*(?:found|located|held|exist)|"
+    r"(?:unable|not\s+able)\s+to\s+(?:locate|find|identify)\s+(?:any\s+)?(?:records|information|documents)|no\s+responsive\s+records|"
+    r"not\s+(?:able|possible)\s+to\s+provide\s+(?:this|the)\s+(?:information|data)\s+as\s+(?:it|this)\s+is\s+not",
+    re.I,
+)
+_WITHHELD = re.compile(
+    r"\bwithheld\b|\bwithhold(?:ing)?\b|exempt\s+from\s+disclosure|(?:is|are)\s+exempt\b|not\s+(?:be\s+)?disclos|"
+    r"decline\s+to\s+(?:release|disclose|provide)|(?:unable|not\s+able)\s+to\s+(?:release|disclose|provide)",
+    re.I,
+)
+_PARTIAL = re.compile(
+    r"\bredact(?:ed|ions?)\b|partial(?:ly)?\b|in\s+part\b|suppress|<\s?5|less\s+than\s+(?:5|five)|"
+    r"(?:small|low)\s+numbers?|some\s+(?:of\s+the\s+)?information",
+    re.I,
+)
+_GIVEN = re.compile(
+    r"please\s+(?:find|see)|attached|enclosed|below|as\s+follows|spreadsheet|\btable\b|\b\d[\d,]*\b|"
+    r"\byes\b|\bno\b|we\s+(?:use|have|hold|can\s+confirm)|the\s+trust\s+(?:has|uses|holds)|releas(?:e|ed|ing)",
+    re.I,
+)
+
+
+def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
+    """Status for one answer; `grounds` are the (law, section) keys applied in it."""
+    text = answer.strip()
+    if not text:
+        return "not_answered"
+    keys = {section for _, section in grounds}
+    if _NCND.search(text):
+        return "ncnd"
+    if keys & {"12", "14"} or _REFUSED.search(text):
+        return "refused"
+    if keys & {"21", "22", "25", "27"} or ("12" in keys and False):
+        return "published_elsewhere"
+    other_grounds = keys - {"21", "22", "12", "14", "25", "27"}
+    if not other_grounds and _NOT_HELD.search(text) and not _mostly_given(text):
+        return "not_held"
+    if other_grounds or _WITHHELD.search(text):
+        if _PARTIAL.search(text) or _mostly_given(text):
+            return "partially_answered"
+        return "withheld" if other_grounds or _WITHHELD.search(text) else "answered"
+    if _CLARIFY.search(text) and len(text) < 1200:
+        return "clarification_requested"
+    if _PUBLISHED.search(text) and not re.search(r"attached|enclosed|below", text, re.I):
+        return "published_elsewhere"
+    if _NOT_HELD.search(text):
+        return "partially_answered" if _mostly_given(text) else "not_held"
+    return "answered"
+
+
+def _mostly_given(text: str) -> bool:
+    """Information is handed over as well (numbers, attachments, lists), not only a refusal."""
+    return bool(re.search(r"please\s+(?:find|see)\s+(?:the\s+)?(?:attached|enclosed|below)|attached\s+(?:spreadsheet|document|file)|"
+                          r"see\s+(?:the\s+)?attached|enclosed|spreadsheet|\btable\s+below", text, re.I))

@@ -1,0 +1,162 @@
+"""The statute table: which section numbers are grounds for withholding, and their titles.
+
+A section that is not in this table (Mental Health Act s.117, FOIA s.1 duty, s.50 appeals)
+can never be reported as an applied exemption: that single fact removes most false positives.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+FOIA_GROUNDS: dict[str, str] = {
+    "12": "Cost of compliance exceeds appropriate limit",
+    "14": "Vexatious or repeated requests",
+    "21": "Information accessible to applicant by other means",
+    "22": "Information intended for future publication",
+    "22A": "Research information",
+    "23": "Information supplied by, or relating to, bodies dealing with security matters",
+    "24": "National security",
+    "26": "Defence",
+    "27": "International relations",
+    "28": "Relations within the United Kingdom",
+    "29": "The economy",
+    "30": "Investigations and proceedings conducted by public authorities",
+    "31": "Law enforcement",
+    "32": "Court records",
+    "33": "Audit functions",
+    "34": "Parliamentary privilege",
+    "35": "Formulation of government policy",
+    "36": "Prejudice to effective conduct of public affairs",
+    "37": "Communications with Her Majesty and honours",
+    "38": "Health and safety",
+    "39": "Environmental information",
+    "40": "Personal information",
+    "41": "Information provided in confidence",
+    "42": "Legal professional privilege",
+    "43": "Commercial interests",
+    "44": "Prohibitions on disclosure",
+}
+
+# Sections that set out duties, procedure or rights: cited constantly, never a ground.
+FOIA_PROCEDURAL = {"1", "2", "8", "9", "10", "11", "16", "17", "19", "45", "46", "50", "57", "77", "84"}
+
+EIR_GROUNDS: dict[str, str] = {
+    "12(4)(a)": "Information not held",
+    "12(4)(b)": "Manifestly unreasonable request",
+    "12(4)(c)": "Request formulated in too general a manner",
+    "12(4)(d)": "Material in course of completion, unfinished documents or incomplete data",
+    "12(4)(e)": "Internal communications",
+    "12(5)(a)": "International relations, defence, national security or public safety",
+    "12(5)(b)": "Course of justice and inquiries",
+    "12(5)(c)": "Intellectual property rights",
+    "12(5)(d)": "Confidentiality of proceedings",
+    "12(5)(e)": "Confidentiality of commercial or industrial information",
+    "12(5)(f)": "Interests of the person who provided the information",
+    "12(5)(g)": "Protection of the environment",
+    "12(3)": "Personal data",
+    "13": "Personal data",
+    "6": "Information already publicly available",
+}
+EIR_PROCEDURAL = {"2", "3", "4", "5", "7", "9", "11", "14", "18"}
+
+FOISA_GROUNDS: dict[str, str] = {
+    "12": "Excessive cost of compliance",
+    "14": "Vexatious or repeated requests",
+    "25": "Information otherwise accessible",
+    "26": "Prohibitions on disclosure",
+    "27": "Information intended for future publication",
+    "28": "Relations within the United Kingdom",
+    "29": "Formulation of Scottish Administration policy",
+    "30": "Prejudice to effective conduct of public affairs",
+    "31": "National security and defence",
+    "32": "International relations",
+    "33": "Commercial interests and the economy",
+    "34": "Investigations by Scottish public authorities and proceedings",
+    "35": "Law enforcement",
+    "36": "Confidentiality",
+    "37": "Court records",
+    "38": "Personal information",
+    "39": "Health, safety and the environment",
+    "40": "Audit functions",
+    "41": "Communications with Her Majesty and honours",
+}
+FOISA_PROCEDURAL = {"1", "15", "16", "17", "20", "21", "47"}
+
+US_GROUNDS: dict[str, str] = {
+    "b1": "Classified national defense or foreign policy information",
+    "b2": "Internal personnel rules and practices",
+    "b3": "Information exempted by another statute",
+    "b4": "Trade secrets and confidential commercial information",
+    "b5": "Privileged inter- or intra-agency communications",
+    "b6": "Personal privacy (personnel, medical and similar files)",
+    "b7": "Records compiled for law enforcement purposes",
+    "b8": "Financial institution examination reports",
+    "b9": "Geological and geophysical information on wells",
+}
+
+IL_GROUNDS: dict[str, str] = {
+    "7": "Exemptions (5 ILCS 140/7)",
+    "7.5": "Statutory exemptions (5 ILCS 140/7.5)",
+}
+IL_PROCEDURAL = {"1", "2", "3", "9", "9.5", "10", "11"}
+
+DC_GROUNDS: dict[str, str] = {"2-534": "Exemptions from disclosure (D.C. Official Code § 2-534)"}
+
+AU_GROUNDS: dict[str, str] = {
+    "33": "Documents affecting national security, defence or international relations",
+    "34": "Cabinet documents",
+    "37": "Documents affecting enforcement of law and protection of public safety",
+    "38": "Documents to which secrecy provisions of enactments apply",
+    "42": "Documents subject to legal professional privilege",
+    "45": "Material obtained in confidence",
+    "46": "Documents disclosure of which would be contempt of Parliament or court",
+    "47": "Documents disclosing trade secrets or commercially valuable information",
+    "47B": "Commonwealth-State relations",
+    "47C": "Public interest conditional exemptions: deliberative processes",
+    "47D": "Financial or property interests of the Commonwealth",
+    "47E": "Certain operations of agencies",
+    "47F": "Personal privacy",
+    "47G": "Business",
+    "47H": "Research",
+    "47J": "The economy",
+    "24A": "Requests may be refused if documents cannot be found, do not exist or have not been received",
+}
+
+_TABLES: dict[str, dict[str, str]] = {
+    "FOIA": FOIA_GROUNDS,
+    "FOISA": FOISA_GROUNDS,
+    "US-FOIA": US_GROUNDS,
+    "IL-FOIA": IL_GROUNDS,
+    "DC-FOIA": DC_GROUNDS,
+    "AU-FOI": AU_GROUNDS,
+    "EISR": {"10(4)(a)": "Information not held", "10(4)(b)": "Manifestly unreasonable",
+             "10(5)(e)": "Commercial confidentiality", "11": "Personal data"},
+}
+
+
+def is_ground(law: str, section: str, subsection: Optional[str] = None) -> bool:
+    """True when (law, section[, subsection]) is a ground on which information can be withheld."""
+    if law in ("EIR", "EISR"):
+        table = EIR_GROUNDS if law == "EIR" else _TABLES["EISR"]
+        if section + (subsection or "") in table or section in table:
+            return True
+        return any(key.startswith(section + (subsection or "")) for key in table) and section not in EIR_PROCEDURAL
+    table = _TABLES.get(law)
+    return table is not None and section in table
+
+
+def title(law: str, section: str, subsection: Optional[str] = None) -> Optional[str]:
+    if law == "EIR":
+        return EIR_GROUNDS.get(section + (subsection or "")) or EIR_GROUNDS.get(section)
+    if law == "EISR":
+        return _TABLES["EISR"].get(section + (subsection or "")) or _TABLES["EISR"].get(section)
+    return _TABLES.get(law, {}).get(section)
+
+
+def is_procedural(law: str, section: str) -> bool:
+    return section in {
+        "FOIA": FOIA_PROCEDURAL,
+        "EIR": EIR_PROCEDURAL,
+        "FOISA": FOISA_PROCEDURAL,
+        "IL-FOIA": IL_PROCEDURAL,
+    }.get(law, set())

@@ -1,0 +1,33 @@
+"""CSV: one row per (document, question), the comparable dataset a batch is for."""
+
+from __future__ import annotations
+
+import csv
+from typing import Sequence, TextIO
+
+from ..models import Extraction
+from . import exemption_label, register_writer
+
+COLUMNS = [
+    "path", "authority", "reference", "date", "question_id", "status", "exemptions",
+    "references", "question", "answer", "value", "evidence_pages",
+]
+
+
+@register_writer("csv")
+def write_csv(results: Sequence[Extraction], out: TextIO) -> None:
+    w = csv.writer(out)
+    w.writerow(COLUMNS)
+    for r in results:
+        base = [r.source.path, r.letter.authority or "", r.letter.reference or "", r.letter.date or ""]
+        for q in r.questions:
+            w.writerow(base + [
+                q.id,
+                q.status,
+                "; ".join(exemption_label(e.law, e.section, e.subsection) for e in q.exemptions),
+                "; ".join(ref.value for ref in q.references),
+                q.text or "",
+                q.answer or "",
+                "" if q.value is None else q.value,
+                " ".join(sorted({str(s.page) for s in q.evidence}, key=int)),
+            ])
