@@ -36,18 +36,37 @@ _APPLIED_CUE = re.compile(
     r"personal|commercial|prejudice|confidential|privacy|public\s+interest|suppress|<\s?5|neither\s+confirm",
     re.I,
 )
+_DISCLAIMER = re.compile(
+    r"intended\s+(?:solely\s+|only\s+)?for\s+the\s+(?:use\s+of\s+the\s+)?(?:individual|addressee|named|recipient|person)|"
+    r"if\s+you\s+(?:have\s+received|are\s+not\s+the\s+intended)|confidentiality\s+(?:notice|statement)|\bdisclaimer\b|"
+    r"this\s+(?:e-?mail|message)\s+(?:and\s+any\s+(?:files|attachments)\s+)?(?:may\s+contain|is\s+confidential)|"
+    r"for\s+official\s+use\s+only|not\s+to\s+be\s+shared\s+outside",
+    re.I,
+)
 _ANNEX = re.compile(r"^[ \t]*(?:Annex|Appendix|Schedule|Extracts?\s+from|Legislation|Relevant\s+(?:legislation|sections?))\b.{0,80}$", re.M | re.I)
 
 
+_BOUNDARY = re.compile(
+    r"(?<![A-Z])(?<!\bNo)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bCo)(?<!\bss)(?<!\b[Rr]eg)(?<!\b[Ss]ec)(?<!\bDept)(?<!\bMrs)[.!?](?=\s+[\"“(]?[A-Z0-9])|\n[ \t]*\n|;\s"
+)
+
+
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence holding text[start:end]: bounded by '. ', blank lines or 400 chars."""
+    """The sentence holding text[start:end], within 400 characters either side."""
     lo = max(0, start - 400)
-    left = text[lo:start]
-    cut = max(left.rfind(". "), left.rfind(".\n"), left.rfind("\n\n"), left.rfind(" \n \n"), left.rfind(":\n"))
-    s = lo + cut + 2 if cut >= 0 else lo
-    m = re.search(r"\.(?:\s|$)|\n\s*\n", text[end : end + 400])
-    e = end + (m.end() if m else min(400, len(text) - end))
+    s = lo
+    for m in _BOUNDARY.finditer(text, lo, start):
+        s = m.end()
+    m = _BOUNDARY.search(text, end, min(len(text), end + 400))
+    e = m.end() if m else min(len(text), end + 400)
     return s, e
+
+
+def _inside_quotation(text: str, pos: int) -> bool:
+    """Statutory text quoted in the letter ('… except as provided in section 7 of this Act.”')."""
+    before = text[max(0, pos - 300) : pos]
+    opened, closed = before.rfind("“"), before.rfind("”")
+    return opened > closed and "”" in text[pos : pos + 400]
 
 
 def annex_start(text: str) -> int:
@@ -63,6 +82,12 @@ def is_applied(c: Citation, text: str, *, annex_at: int | None = None) -> bool:
     if c.law in ("other", "DPA") or not statutes.is_ground(c.law, c.section, c.subsection):
         return False
     if annex_at is not None and c.start >= annex_at:
+        return False
+    if _DISCLAIMER.search(text[max(0, c.start - 800) : c.start]):
+        return False
+    if c.law == "FOIA" and c.section == "39" and re.search(r"Environmental\s+Information\s+Regulations|\bEIR", text, re.I):
+        return False  # s.39 only routes environmental information to the EIR
+    if _inside_quotation(text, c.start):
         return False
     s, e = sentence_around(text, c.start, c.end)
     sentence = text[s:e]

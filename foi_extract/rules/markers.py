@@ -40,6 +40,8 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Mark
     end = len(text) if end is None else end
     out: list[Marker] = []
     for m in _MARKER.finditer(text, start, end):
+        if re.match(r"\s*(?:https?://|www\.|mailto:|\[)", text[m.end() : m.end() + 10], re.I):
+            continue  # a numbered list of links ("References: 1. https://…"), not questions
         g = m.groupdict()
         num = g["qn"] or g["pn"] or g["n"] or g["n2"] or g["n3"]
         if num:

@@ -100,7 +100,7 @@ _REF_LABEL = re.compile(
     r"[ \t]*(?:is[ \t]+)?[:.#]?[ \t]*(?P<v>[A-Za-z]{0,6}[ \-./]?\d[A-Za-z0-9\-/.]*(?:[ \-][A-Z0-9]+[A-Za-z0-9\-/.]*)?)",
     re.I,
 )
-_REF_TOKEN = re.compile(r"(?<![\w/])(?P<v>(?:FOI|FOIA|RFI|EIR|FOISA)[ \-_/.]?(?:[A-Z]{1,6}[ \-/.]?)?\d[\w\-/.]*\d|(?:FOI|RFI)\d+)(?![\w])")
+_REF_TOKEN = re.compile(r"(?<![\w/])(?P<v>(?:FOI|FOIA|RFI|EIR|FOISA)[ \-_/.#]?[ #]?(?:[A-Z]{1,6}[ \-/.]?)?\d[\w\-/.]*\d|(?:FOI|RFI)\d+)(?![\w])")
 
 
 def find_request_refs(text: str) -> Iterator[Found]:

@@ -52,6 +52,9 @@ _REFERS = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b(?:No|Mr|Ms|Dr|St|Co))(?<!\bMrs)(?<!\bInc)[.?](?=\s+[A-Z(])")
+
+
 @dataclass
 class QA:
     id: str
@@ -242,10 +245,26 @@ def single_question(text: str, response: tuple[int, int], request: tuple[int, in
     if intro and not request and (not lab or intro.start() < lab.start()):
         paras = _blank_split(text, intro.end(), lab.start() if lab else re_)
         if paras:
-            qa.question = paras[0] if not lab else (paras[0][0], paras[-1][1])
-            body_start = lab.end() if lab else paras[0][1]
+            first = _first_request(text, paras[0])
+            qa.question = first if not lab else (first[0], paras[-1][1])
+            body_start = lab.end() if lab else first[1]
     end = closing_start(text, body_start + 1, re_)
     if end - body_start < 40:
         end = re_
     qa.answer = (body_start, end) if text[body_start:end].strip() else None
     return qa
+
+
+def _first_request(text: str, para: tuple[int, int]) -> tuple[int, int]:
+    """The request inside a long run-on paragraph: a quotation, else its first sentence."""
+    s, e = para
+    if e - s <= 700:
+        return para
+    chunk = text[s:e]
+    lead = len(chunk) - len(chunk.lstrip(' :\n"“'))
+    if chunk[lead - 1 : lead] in ('"', "“"):
+        close = re.search(r'["”](?=\s|$)', chunk[lead:])
+        if close:
+            return s, s + lead + close.end()
+    m = _SENTENCE_END.search(chunk[40:])
+    return (s, s + 40 + m.end()) if m else para

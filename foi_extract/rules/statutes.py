@@ -95,6 +95,7 @@ US_GROUNDS: dict[str, str] = {
 }
 
 IL_GROUNDS: dict[str, str] = {
+    "3": "Unduly burdensome requests (5 ILCS 140/3(g))",
     "7": "Exemptions (5 ILCS 140/7)",
     "7.5": "Statutory exemptions (5 ILCS 140/7.5)",
 }
@@ -141,6 +142,8 @@ def is_ground(law: str, section: str, subsection: Optional[str] = None) -> bool:
         if section + (subsection or "") in table or section in table:
             return True
         return any(key.startswith(section + (subsection or "")) for key in table) and section not in EIR_PROCEDURAL
+    if law == "IL-FOIA" and section == "3" and (subsection or "").startswith("(g)"):
+        return True  # unduly burdensome: a refusal ground like FOIA s.12
     table = _TABLES.get(law)
     return table is not None and section in table
 
