@@ -15,8 +15,14 @@ from dataclasses import dataclass
 from .document import Document
 from .models import Span
 
-_EDGE_LINES = 6
+_TOP_LINES = 12
+_BOTTOM_LINES = 8
 _PAGE_NO = re.compile(r"\b(page\s*)?\d+(\s*(of|/)\s*\d+)?\b", re.I)
+_CONTACT_LINE = re.compile(
+    r"^\s*(?:E-?mail|Tel(?:ephone)?|Fax|Direct\s+(?:Dial|Line)|Phone|Mobile|Web(?:site)?|Our\s+ref(?:erence)?|FOI\s+ref(?:erence)?|"
+    r"Ref(?:erence)?|Switchboard)\s*(?:no\.?|number)?\s*:", re.I
+)
+_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?(?:\s*[-–—])?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -43,23 +49,35 @@ def _edge_key(text: str) -> str:
 
 
 def boilerplate_lines(doc: Document, lines: list[Line]) -> set[tuple[int, int]]:
-    """(page, start) of header/footer lines repeated near the top or bottom of several pages."""
-    if len(doc.pages) < 2:
-        return set()
+    """(page, start) of letterhead/footer lines: runs at a page's top or bottom that recur on other pages.
+
+    Only an unbroken run from the page edge counts, so a restated request that happens to start
+    two pages the same way deep inside a letter is never mistaken for a letterhead.
+    """
     by_page: dict[int, list[Line]] = {}
     for line in lines:
         if line.text.strip():
             by_page.setdefault(line.page, []).append(line)
     counts: Counter[str] = Counter()
-    edges: dict[int, list[Line]] = {}
-    for pno, plines in by_page.items():
-        edge = plines[:_EDGE_LINES] + plines[-_EDGE_LINES:]
-        edges[pno] = edge
-        counts.update({_edge_key(l.text) for l in edge})
+    for plines in by_page.values():
+        counts.update({_edge_key(l.text) for l in plines[:_TOP_LINES] + plines[-_BOTTOM_LINES:]})
     need = 2 if len(by_page) <= 3 else max(2, len(by_page) // 2)
-    repeated = {k for k, n in counts.items() if n >= need and len(k) > 1}
-    # "Page 1 of 3" style footers differ only in their numbers; keys already merge them.
-    return {(l.page, l.start) for pno, edge in edges.items() for l in edge if _edge_key(l.text) in repeated}
+    repeated = {k for k, n in counts.items() if n >= need and len(k) > 1} if len(by_page) >= 2 else set()
+
+    def edge(l: Line) -> bool:
+        return _edge_key(l.text) in repeated or bool(_PAGE_NUMBER_LINE.match(l.text) or _CONTACT_LINE.match(l.text))
+
+    if len(by_page) < 2:
+        return set()
+
+    out: set[tuple[int, int]] = set()
+    for plines in by_page.values():
+        for seq in (plines[:_TOP_LINES], list(reversed(plines[-_BOTTOM_LINES:]))):
+            for l in seq:
+                if not edge(l):
+                    break
+                out.add((l.page, l.start))
+    return out
 
 
 class TextView:
@@ -76,8 +94,6 @@ class TextView:
         for line in self.lines:
             if (line.page, line.start) in skip:
                 continue
-            if self._kept and self._kept[-1].page != line.page and parts and parts[-1] != "":
-                pass
             self._starts.append(pos)
             self._kept.append(line)
             parts.append(line.text)

@@ -32,7 +32,8 @@ class RulesEngine:
     name = "rules"
 
     def run(self, doc: Document, questions: Optional[QuestionSet] = None) -> Extraction:
-        view = TextView(doc)
+        view = TextView(doc)  # letterheads and footers dropped: for segmentation and judgement
+        full = TextView(doc, drop_boilerplate=False)  # everything: for metadata and references
         text = view.text
         regions = find_regions(text)
         legislation = detect_legislation(text)
@@ -50,6 +51,8 @@ class RulesEngine:
             if not _inside(c.start, request_ranges) and is_applied(c, text, annex_at=annex_at)
         ]
         found_refs = find_references(text)
+        full_regions = find_regions(full.text)
+        full_refs = find_references(full.text)
 
         built = [self._question(view, qa, applied, found_refs) for qa in qas]
         self._inherit(qas, built)
@@ -57,10 +60,10 @@ class RulesEngine:
         extraction = Extraction(
             source=Source(path=doc.path, sha256=doc.sha256, media_type=doc.media_type, pages=len(doc.pages),
                           sections=doc.sections),
-            letter=self._letter(view, regions, legislation, found_refs),
+            letter=self._letter(full, full_regions, legislation, full_refs),
             questions=built,
             exemptions=_exemptions(view, applied),
-            references=_references(view, found_refs),
+            references=_references(full, full_refs),
             engine=EngineInfo(name=self.name, version=__version__),
             warnings=list(doc.warnings),
         )

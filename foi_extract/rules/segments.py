@@ -40,6 +40,15 @@ _REQUEST_LIKE = re.compile(
     r"\(?[a-z]\)|\(?[ivx]+\)|•|-\s)",
     re.I,
 )
+_ANSWER_CUE = re.compile(
+    r"^[ \t]*(?:See\s+(?:the\s+)?(?:attached|enclosed|below|appendix|table)|Please\s+(?:see|find|note|refer)|"
+    r"(?:This|The)\s+(?:information|data)\s+(?:is|are|requested\s+is|you\s+have\s+requested)|(?:Information\s+)?Not\s+held|"
+    r"N/?A\b|Nil\b|Unfortunately|I\s+(?:can|am\s+able\s+to)\s+confirm|"
+    r"(?:The\s+)?(?:Trust|Council|Force|Department|Board|Service|Authority)\s+(?:does|do|is|has|have|can|cannot|holds?|would|uses?|records?)\b|"
+    r"We\s+(?:do|have|are|can|hold|would|don['’]t|cannot|use|record|can\s+confirm)\b|"
+    r"(?:For|In\s+(?:response|relation|reply)\s+to)\s+(?:all\s+(?:of\s+)?)?(?:your\s+)?(?:questions?|Qs?)\s*\d)",
+    re.I | re.M,
+)
 _NAMED_QUESTIONS = re.compile(
     r"(?:for|in\s+(?:response|relation|reply)\s+to|regarding|re:?|to)?\s*(?:questions?|Qs?)\s*(?P<a>\d{1,2}[a-z]?)"
     r"(?P<rest>(?:\s*(?:,|and|&|to|-|–)\s*(?:Q|question)?\s*\d{1,2}[a-z]?)*)",
@@ -88,6 +97,10 @@ def _split_block(text: str, s: int, e: int, marker_end: int) -> tuple[tuple[int,
         q = (marker_end, lab.start())
         a = (lab.end(), e)
         return (q if text[q[0] : q[1]].strip() else None), (a if text[a[0] : a[1]].strip() else None), True
+    first_nl = text.find("\n", marker_end, e)
+    cue = _ANSWER_CUE.search(text, first_nl, e) if first_nl >= 0 else None
+    if cue:
+        return (marker_end, cue.start()), (cue.start(), e), False
     paras = _blank_split(text, marker_end, e)
     if not paras:
         return None, None, False
@@ -129,13 +142,7 @@ def _named(text: str) -> list[str]:
     m = _NAMED_QUESTIONS.search(text[:200])
     if not m:
         return []
-    ids = [m.group("a")]
-    rest = m.group("rest") or ""
-    nums = re.findall(r"\d{1,2}[a-z]?", rest)
-    if re.search(r"\bto\b|-|–", rest) and nums:
-        lo, hi = int(re.match(r"\d+", ids[0]).group(0)), int(re.match(r"\d+", nums[-1]).group(0))
-        return [str(i) for i in range(lo, hi + 1)] if hi - lo < 30 else ids
-    return ids + nums
+    return _expand_ids(m.group("a") + (m.group("rest") or ""))
 
 
 def align(text: str, response: tuple[int, int], request: tuple[int, int] | None) -> list[QA]:
@@ -208,11 +215,24 @@ def _share_joint(text: str, qas: dict[str, QA], run: list[Marker]) -> None:
             pending.append(qid)
             continue
         named = _named(text[qa.answer[0] : qa.answer[1]])
+        if len(named) > 1 and qid in named:
+            # "For all of your questions 1 - 3 above, please see Appendix 1"
+            for other in named:
+                if other in qas and other != qid and other in ids[: ids.index(qid)]:
+                    qas[other].answer = qa.answer
+                    qas[other].joint = qa.joint = True
         for p in pending:
             if not named or p in named:
                 qas[p].answer = qa.answer
                 qas[p].joint = qa.joint = True
         pending = []
+    shared: dict[tuple[int, int], list[str]] = {}
+    for qid in ids:
+        if qas[qid].joint and qas[qid].answer:
+            shared.setdefault(qas[qid].answer, []).append(qid)
+    for (s, e), members in shared.items():
+        for qid, part in _parts_by_id(text, {m: qas[m] for m in members}, s, e).items():
+            qas[qid].answer, qas[qid].joint = part, False
     for qa in qas.values():
         if qa.answer:
             ref = _REFERS.search(text[qa.answer[0] : qa.answer[1]][:300])
@@ -220,17 +240,54 @@ def _share_joint(text: str, qas: dict[str, QA], run: list[Marker]) -> None:
                 qa.refers_to = ref.group("n")
 
 
+_ID_LEAD = re.compile(
+    r"^[ \t]*(?:(?:Q|Questions?|Parts?)\s*)?(?P<ids>\d{1,2}[a-z]?(?:\s*(?:,|and|&|to|-|–)\s*\d{1,2}[a-z]?)*)\s*[:.)\-–]\s",
+    re.M | re.I,
+)
+
+
 def _joint_answer(text: str, qas: dict[str, QA], s: int, e: int) -> None:
-    """One answer for every question: text after an 'Our response' label, or the reply body."""
+    """One answer for every question: text after an 'Our response' label, or the reply body.
+
+    A joint answer often splits itself again ('1 and 2: … / 3. …'): such lines give the
+    questions they name their own part of it.
+    """
     lab = _ANSWER_LABEL.search(text, s, e)
     start = lab.end() if lab else s
     end = closing_start(text, start + 1, e)
     if not text[start:end].strip():
         return
+    for qid, part in _parts_by_id(text, qas, start, end).items():
+        if qas[qid].answer is None:
+            qas[qid].answer = part
     for qa in qas.values():
         if qa.answer is None:
             qa.answer = (start, end)
             qa.joint = True
+
+
+def _parts_by_id(text: str, qas: dict[str, QA], start: int, end: int) -> dict[str, tuple[int, int]]:
+    """Sub-answers inside a shared answer, keyed by the question ids their lines name."""
+    parts: list[tuple[list[str], int]] = []
+    for m in _ID_LEAD.finditer(text, start, end):
+        ids = [i for i in _expand_ids(m.group("ids")) if i in qas]
+        if ids:
+            parts.append((ids, m.start()))
+    out: dict[str, tuple[int, int]] = {}
+    for k, (ids, ps) in enumerate(parts):
+        pe = parts[k + 1][1] if k + 1 < len(parts) else end
+        for qid in ids:
+            out.setdefault(qid, (ps, pe))
+    return out
+
+
+def _expand_ids(raw: str) -> list[str]:
+    nums = re.findall(r"\d{1,2}[a-z]?", raw)
+    if len(nums) == 2 and re.search(r"\bto\b|-|–", raw) and nums[0].isdigit() and nums[1].isdigit():
+        lo, hi = int(nums[0]), int(nums[1])
+        if 0 < hi - lo < 30:
+            return [str(i) for i in range(lo, hi + 1)]
+    return nums
 
 
 def single_question(text: str, response: tuple[int, int], request: tuple[int, int] | None) -> QA:

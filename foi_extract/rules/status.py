@@ -75,10 +75,21 @@ def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
         return "published_elsewhere"
     if _NOT_HELD.search(text):
         return "partially_answered" if _mostly_given(text) else "not_held"
+    if _SUPPRESSED.search(text):
+        return "partially_answered"
     return "answered"
+
+
+_SUPPRESSED = re.compile(
+    r"(?:suppress|redact|withh[eo]ld|mask|replac|round|anonymi[sz])\w*\s[^.]{0,80}(?:small\s+numbers?|<\s?\d|less\s+than\s+(?:\d|five|ten)|"
+    r"fewer\s+than|low\s+numbers?)|(?:<\s?\d|less\s+than\s+(?:\d|five|ten)|small\s+numbers?|low\s+numbers?)[^.]{0,80}"
+    r"(?:suppress|redact|withh[eo]ld|mask|replac|not\s+(?:be\s+)?(?:disclosed|shown|provided|released)|identif)",
+    re.I,
+)
 
 
 def _mostly_given(text: str) -> bool:
     """Information is handed over as well (numbers, attachments, lists), not only a refusal."""
     return bool(re.search(r"please\s+(?:find|see)\s+(?:the\s+)?(?:attached|enclosed|below)|attached\s+(?:spreadsheet|document|file)|"
+                          r"(?:data|information|figures)\s+(?:has|have|is|are)\s+(?:been\s+)?(?:provided|released|disclosed|supplied)|"
                           r"see\s+(?:the\s+)?attached|enclosed|spreadsheet|\btable\s+below", text, re.I))
