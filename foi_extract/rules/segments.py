@@ -30,7 +30,7 @@ _CLOSING = re.compile(
     r"Yours\s+(?:sincerely|faithfully)|Kind\s+regards|Best\s+regards|Regards,?$|Many\s+thanks|The\s+supply\s+of\s+information|"
     r"Please\s+remember\s+to\s+quote|(?:Your\s+)?[Rr]ight\s+(?:of|to)\s+(?:appeal|complain|review)|Complaints?\s*(?:procedure|and\s+appeals)?\s*:?$|"
     r"Re-?use\s+of|Copyright|This\s+(?:letter|response)\s+(?:concludes|completes)|I\s+confirm\s+that\s+the\s+information\s+above|"
-    r"For\s+information,\s+we\s+publish|Internal\s+review|Appeal\s+rights|How\s+to\s+appeal|Review\s*$|Advice\s+and\s+Assistance\s*$)",
+    r"For\s+information,\s+we\s+publish|\*+\s*(?:Please\s+)?note\b|Internal\s+review|Appeal\s+rights|How\s+to\s+appeal|Review\s*$|Advice\s+and\s+Assistance\s*$)",
     re.M | re.I,
 )
 _REQUEST_LIKE = re.compile(
@@ -90,7 +90,27 @@ def closing_start(text: str, s: int, e: int) -> int:
     return m.start() if m else e
 
 
-def _split_block(text: str, s: int, e: int, marker_end: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None, bool]:
+def _para_key(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())[:80]
+
+
+def _templates(text: str, blocks: list[tuple[Marker, int, int]]) -> set[str]:
+    """Paragraphs repeated in several blocks are the request's own wording, not answers."""
+    seen: dict[str, int] = {}
+    for m, s, e in blocks:
+        for a, b in {(_para_key(text[a:b]), 0) for a, b in _blank_split(text, m.end, e)}:
+            if len(a) >= 40:
+                seen[a] = seen.get(a, 0) + 1
+    return {k for k, n in seen.items() if n >= 2}
+
+
+def _request_like(text: str, para: tuple[int, int], templates: set[str]) -> bool:
+    chunk = text[para[0] : para[1]]
+    return bool(_REQUEST_LIKE.match(chunk)) or _para_key(chunk) in templates
+
+
+def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozenset[str] | set[str] = frozenset()
+                 ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, bool]:
     """Split one numbered block into (question, answer, answer_was_labelled)."""
     lab = _ANSWER_LABEL.search(text, marker_end, e)
     if lab and lab.start() > s:
@@ -117,7 +137,7 @@ def _split_block(text: str, s: int, e: int, marker_end: int) -> tuple[tuple[int,
         qend = first[0] + lines[cut].end()
         return (first[0], qend), (first[0] + lines[cut + 1].start(), first[1]), False
     answer_paras = list(paras[1:])
-    while answer_paras and _REQUEST_LIKE.match(text[answer_paras[0][0] : answer_paras[0][1]]):
+    while answer_paras and _request_like(text, answer_paras[0], templates):
         answer_paras.pop(0)
     if not answer_paras:
         return (first[0], paras[-1][1]), None, False
@@ -182,11 +202,13 @@ def _fill_answers(text: str, runs: list[list[Marker]], qas: dict[str, QA], respo
         _joint_answer(text, qas, rs, re_)
         return
     end = _run_end(text, answer_run, re_)
-    for m, s, e in _blocks(text, answer_run, end):
+    blocks = _blocks(text, answer_run, end)
+    templates = _templates(text, blocks)
+    for m, s, e in blocks:
         qa = qas.get(m.id)
         if qa is None:
             continue
-        q, a, _ = _split_block(text, s, e, m.end)
+        q, a, _ = _split_block(text, s, e, m.end, templates)
         if set_questions:
             qa.question, qa.answer = q, a
         elif q and not _same_start(text, qa.question, q):

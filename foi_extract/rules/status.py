@@ -80,12 +80,9 @@ def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
     return "answered"
 
 
-_SUPPRESSED = re.compile(
-    r"(?:suppress|redact|withh[eo]ld|mask|replac|round|anonymi[sz])\w*\s[^.]{0,80}(?:small\s+numbers?|<\s?\d|less\s+than\s+(?:\d|five|ten)|"
-    r"fewer\s+than|low\s+numbers?)|(?:<\s?\d|less\s+than\s+(?:\d|five|ten)|small\s+numbers?|low\s+numbers?)[^.]{0,80}"
-    r"(?:suppress|redact|withh[eo]ld|mask|replac|not\s+(?:be\s+)?(?:disclosed|shown|provided|released)|identif)",
-    re.I,
-)
+_SMALL = r"(?:<\s?\d|less\s+than\s+(?:\d|five|ten)|fewer\s+than\s+(?:\d|five|ten)|small\s+numbers?|low\s+numbers?|numbers?\s+(?:are|is)\s+(?:low|small))"
+_HIDE = r"(?:suppress|redact|mask|anonymi[sz]|withh[eo]ld|replac|indicated|shown\s+as|represented|not\s+(?:be\s+)?(?:disclosed|shown|provided|released)|identif)"
+_SUPPRESSED = re.compile(rf"{_HIDE}\w*[^.]{{0,150}}?{_SMALL}|{_SMALL}[\s\S]{{0,200}}?{_HIDE}", re.I)
 
 
 def _mostly_given(text: str) -> bool:
