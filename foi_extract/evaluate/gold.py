@@ -69,6 +69,7 @@ class GoldReference(_Gold):
 class GoldDocument(_Gold):
     document: str
     role: Optional[str] = None
+    question_set: Optional[str] = None  # the request as sent (`--questions`), when the batch has one
     letter: GoldLetter = Field(default_factory=GoldLetter)
     questions: list[GoldQuestion] = Field(default_factory=list)
     exemptions: list[GoldExemption] = Field(default_factory=list)

@@ -128,7 +128,11 @@ def run_eval(
         try:
             path = resolve_document(gold_file, gold.document)
             doc = load(path)
-            ex = fn(str(path), engine=engine)
+            if gold.question_set:
+                qset = resolve_document(gold_file, gold.question_set)
+                ex = fn(str(path), engine=engine, questions=str(qset))
+            else:
+                ex = fn(str(path), engine=engine)
         except FileNotFoundError as err:
             error = f"not_found: {err}"
         except FoiExtractError as err:
