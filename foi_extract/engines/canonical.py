@@ -24,7 +24,7 @@ def map_to_question_set(ex: Extraction, qset: QuestionSet) -> Extraction:
                 continue
             score = similarity(cq.text, q.text or "")
             if q.id == cq.id:
-                score += 0.25
+                score += 0.25 if q.text else 1.0  # shared out by id already (rules/joint.py)
             if score > best_score:
                 best, best_score = i, score
         if best is not None and best_score >= MIN_SIMILARITY:

@@ -12,6 +12,7 @@ from ..questionset import QuestionSet
 from ..rules import statutes
 from ..rules.applied import annex_start, is_applied
 from ..rules.citations import Citation, find_citations
+from ..rules.joint import split_joint
 from ..rules.letter import authority, default_law, detect_legislation, letter_date, request_title
 from ..rules.references import Found, find_references
 from ..rules.regions import find_regions
@@ -39,9 +40,10 @@ class RulesEngine:
         legislation = detect_legislation(text)
         law = default_law(legislation)
         qas = align(text, regions.response, regions.request) or [single_question(text, regions.response, regions.request)]
-
         outgoing = [m.body for m in regions.messages if m.direction == "outgoing"]
         request_ranges = outgoing + [qa.question for qa in qas if qa.question]
+        if questions is not None:
+            qas = _share_by_sentence(text, qas, questions)
         if regions.request:
             request_ranges.append(regions.request)
         annex_at = annex_start(text)
@@ -81,11 +83,13 @@ class RulesEngine:
             evidence += view.spans(*qa.question)
         grounds: list[Citation] = []
         found: list[Found] = []
-        if qa.answer:
-            answer = _clean(text[qa.answer[0] : qa.answer[1]])
-            evidence += view.spans(*qa.answer)
-            grounds = [c for c in applied if qa.answer[0] <= c.start < qa.answer[1]]
-            found = [f for f in refs if qa.answer[0] <= f.start < qa.answer[1]]
+        ranges = ([qa.answer] if qa.answer else []) + qa.extra_answers
+        if ranges:
+            answer = "\n".join(_clean(text[s:e]) for s, e in ranges)
+            for r in ranges:
+                evidence += view.spans(*r)
+            grounds = [c for c in applied if _inside(c.start, ranges)]
+            found = [f for f in refs if _inside(f.start, ranges)]
         status = classify(answer or "", [c.key for c in grounds])
         return Question(
             id=qa.id, text=qtext or None, answer=answer or None, status=status,
@@ -166,6 +170,20 @@ class RulesEngine:
             put("request_title", rs + title[1], rs + title[2])
         return Letter(authority=auth_value, reference=ref_value, date=when, request_title=title_value,
                       legislation=legislation, evidence=evidence)
+
+
+def _share_by_sentence(text: str, qas: list[QA], qset: QuestionSet) -> list[QA]:
+    """An un-numbered reply to a numbered request: give each canonical question its sentences."""
+    if len(qas) != 1 or qas[0].answer is None or len(qset.questions) < 2:
+        return qas
+    start, end = qas[0].answer
+    parts = split_joint(text, start, end, [(q.id, q.text) for q in qset.questions])
+    question = None
+    out = []
+    for q in qset.questions:
+        ranges = parts.get(q.id) or [(start, end)]
+        out.append(QA(q.id, question=question, answer=ranges[0], joint=True, extra_answers=ranges[1:]))
+    return out
 
 
 def _clean(text: str) -> str:

@@ -42,12 +42,24 @@ class Regions:
     response_header: tuple[int, int] | None = None
 
 
+_MD_HEAD = re.compile(
+    r"^#{1,4}[ \t]*(?P<who>.{0,60}?\b(?:reply|replies|response|request|email|message|letter|follow[- ]up|review)\b.{0,40})$",
+    re.M | re.I,
+)
+_OUTGOING_WORDS = re.compile(r"\b(?:my|our|original|requester|follow[- ]up)\b|^\s*request\b", re.I)
+
+
 def thread_messages(text: str) -> list[Message]:
-    heads = list(_THREAD_HEAD.finditer(text))
+    """Messages of a thread: WhatDoTheyKnow '===== INCOMING … =====' markers or Markdown headings."""
+    heads = [(h, h.group(1).lower()) for h in _THREAD_HEAD.finditer(text)]
+    if not heads:
+        heads = [(h, "outgoing" if _OUTGOING_WORDS.search(h.group("who")) else "incoming") for h in _MD_HEAD.finditer(text)]
+        if not any(d == "outgoing" for _, d in heads) or not any(d == "incoming" for _, d in heads):
+            return []
     out: list[Message] = []
-    for i, h in enumerate(heads):
-        end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
-        out.append(Message(h.group(1).lower(), (h.start(), h.end()), (h.end(), end)))
+    for i, (h, direction) in enumerate(heads):
+        end = heads[i + 1][0].start() if i + 1 < len(heads) else len(text)
+        out.append(Message(direction, (h.start(), h.end()), (h.end(), end)))
     return out
 
 

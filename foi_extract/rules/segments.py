@@ -316,7 +316,7 @@ def single_question(text: str, response: tuple[int, int], request: tuple[int, in
     """An un-numbered request: one question "1" whose answer is the reply's body."""
     rs, re_ = response
     qa = QA("1")
-    intro = _REQUEST_INTRO.search(text, rs, re_)
+    intro = next((m for m in _REQUEST_INTRO.finditer(text, rs, re_) if _sentence_start(text, m.start())), None)
     if request:
         qa.question = (request[0], closing_start(text, request[0] + 1, request[1]))
     lab = _ANSWER_LABEL.search(text, rs, re_)
@@ -332,6 +332,11 @@ def single_question(text: str, response: tuple[int, int], request: tuple[int, in
         end = re_
     qa.answer = (body_start, end) if text[body_start:end].strip() else None
     return qa
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos]
+    return pos == 0 or "\n" in before or bool(re.search(r"[.:!?]\s+$", before))
 
 
 def _first_request(text: str, para: tuple[int, int]) -> tuple[int, int]:
