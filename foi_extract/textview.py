@@ -8,7 +8,7 @@ to exact page offsets, so evidence always points at the untouched page text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 
@@ -81,40 +81,45 @@ def boilerplate_lines(doc: Document, lines: list[Line]) -> set[tuple[int, int]]:
 
 
 class TextView:
-    """`text` joins the document's non-boilerplate lines with "\\n"; `to_page` maps back."""
+    """`text` joins the non-boilerplate lines; every view character maps back to (page, offset).
+
+    End-of-line hyphenation ("with-\\nheld") is joined in the view so words match, while spans
+    still cover the untouched page text, hyphen and line break included.
+    """
 
     def __init__(self, doc: Document, *, drop_boilerplate: bool = True) -> None:
         self.doc = doc
-        self.lines = page_lines(doc)
-        skip = boilerplate_lines(doc, self.lines) if drop_boilerplate else set()
+        lines = page_lines(doc)
+        skip = boilerplate_lines(doc, lines) if drop_boilerplate else set()
+        kept = [l for l in lines if (l.page, l.start) not in skip]
         parts: list[str] = []
-        self._starts: list[int] = []  # view offset where each kept line starts
-        self._kept: list[Line] = []
-        pos = 0
-        for line in self.lines:
-            if (line.page, line.start) in skip:
-                continue
-            self._starts.append(pos)
-            self._kept.append(line)
-            parts.append(line.text)
-            pos += len(line.text) + 1
-        self.text = "\n".join(parts)
-
-    @property
-    def kept_lines(self) -> list[Line]:
-        return self._kept
-
-    def line_index(self, offset: int) -> int:
-        return max(0, bisect_right(self._starts, offset) - 1)
+        pages = array("i")
+        offs = array("i")
+        for i, line in enumerate(kept):
+            text, start = line.text, line.start
+            nxt = kept[i + 1] if i + 1 < len(kept) else None
+            if parts and parts[-1] == "" and _joined_previous(kept[i - 1], line):
+                stripped = len(text) - len(text.lstrip())
+                text, start = text[stripped:], start + stripped
+            hyphen = nxt is not None and _HYPHEN_END.search(text) is not None and _joined_previous(line, nxt)
+            body = text.rstrip()[:-1] if hyphen else text
+            parts.append(body)
+            pages.extend([line.page] * len(body))
+            offs.extend(range(start, start + len(body)))
+            if nxt is not None:
+                if hyphen:
+                    parts.append("")  # marker: the next line continues this word
+                else:
+                    parts.append("\n")
+                    pages.append(line.page)
+                    offs.append(line.end)
+        self.text = "".join(parts)
+        self._pages = pages
+        self._offs = offs
 
     def locate(self, offset: int) -> tuple[int, int]:
         """View offset -> (page, page offset)."""
-        i = self.line_index(offset)
-        line = self._kept[i]
-        return line.page, line.start + min(offset - self._starts[i], len(line.text))
-
-    def line_start(self, i: int) -> int:
-        return self._starts[i]
+        return self._pages[offset], self._offs[offset]
 
     def spans(self, start: int, end: int) -> list[Span]:
         """Spans covering view[start:end], one per page touched, trimmed of outer whitespace."""
@@ -125,18 +130,35 @@ class TextView:
         if start >= end:
             return []
         out: list[Span] = []
-        i, j = self.line_index(start), self.line_index(max(start, end - 1))
-        page, pstart = self.locate(start)
-        for k in range(i, j + 1):
-            if self._kept[k].page != page:
-                last = self._kept[k - 1]
-                out.append(self.doc.span(page, pstart, last.end))
-                page, pstart = self._kept[k].page, self._kept[k].start
-        _, pend = self.locate(end - 1)
-        out.append(self.doc.span(page, pstart, pend + 1))
-        return [s for s in out if s.text.strip()]
+        i = start
+        while i < end:
+            page = self._pages[i]
+            j = i
+            while j + 1 < end and self._pages[j + 1] == page:
+                j += 1
+            s, e = self._offs[i], min(self._offs[j] + 1, len(self.doc.pages[page - 1]))
+            span = self.doc.span(page, s, e)
+            if span.text.strip():
+                out.append(_trim(self.doc, span))
+            i = j + 1
+        return out
 
     def span(self, start: int, end: int) -> Span | None:
         """The first page's part of view[start:end] (enough for a short citation)."""
         spans = self.spans(start, end)
         return spans[0] if spans else None
+
+
+_HYPHEN_END = re.compile(r"[a-z]-\s*$")
+
+
+def _joined_previous(prev: Line, line: Line) -> bool:
+    """True when `prev` ends in a hyphenated word that `line` completes."""
+    return bool(_HYPHEN_END.search(prev.text)) and bool(re.match(r"\s*[a-z]", line.text))
+
+
+def _trim(doc: Document, span: Span) -> Span:
+    text = span.text
+    lead = len(text) - len(text.lstrip())
+    tail = len(text.rstrip())
+    return doc.span(span.page, span.start + lead, span.start + tail)
