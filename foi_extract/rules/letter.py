@@ -124,6 +124,16 @@ _ORG_INLINE = re.compile(
 _NOT_ORG = re.compile(r"Information\s+Commissioner|Wycliffe|Tribunal|Freedom\s+of\s+Information|Dear\b|Request|Governance\s+Team|Team$|Act\b", re.I)
 
 
+def _org_part(name: str, start: int) -> tuple[str, int]:
+    """'Coventry City Council - Information Governance' -> the part that names the body."""
+    pos = 0
+    for part in re.split(r"(\s+[-–|]\s+|,\s+)", name):
+        if re.search(_ORG_WORDS, part) and not re.fullmatch(r"[\s\-–|,]+", part):
+            return part.strip(), start + pos + (len(part) - len(part.lstrip()))
+        pos += len(part)
+    return name, start
+
+
 def authority(text: str) -> Optional[tuple[str, int, int]]:
     """The body's name: an organisation line near the top or the signature, else inline mention."""
     head = text[:2500]
@@ -139,6 +149,7 @@ def authority(text: str) -> Optional[tuple[str, int, int]]:
             if re.search(r"\d", name) or "@" in name:
                 continue
             s = region_start + m.start("name")
+            name, s = _org_part(name, s)
             return name, s, s + len(name)
     return None
 

@@ -34,6 +34,7 @@ class Marker:
     labelled: bool  # "Question 3" / "Q3" rather than a bare "3."
     start: int  # view offset of the line start
     end: int  # view offset after the marker token
+    asks: bool = False  # its line is a question ("1. How many …?"): a one-item list still counts
 
 
 def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Marker]:
@@ -49,7 +50,9 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Mark
             value = int(num)
             if value == 0 or value > 60:
                 continue
-            out.append(Marker(f"{value}{suffix}", value, "num", bool(g["qword"]), m.start(), m.end()))
+            line_end = text.find("\n", m.end())
+            asks = "?" in text[m.end() : line_end if line_end >= 0 else end]
+            out.append(Marker(f"{value}{suffix}", value, "num", bool(g["qword"]), m.start(), m.end(), asks))
         elif g["r"]:
             out.append(Marker(g["r"], _ROMAN[g["r"]], "roman", False, m.start(), m.end()))
         else:
@@ -81,5 +84,5 @@ def find_runs(markers: list[Marker]) -> list[list[Marker]]:
                 j += 1
             runs.append(run)
             i = j if j > i + 1 else i + 1
-    good = [r for r in runs if len(r) >= 2 or (r and r[0].labelled)]
+    good = [r for r in runs if len(r) >= 2 or (r and (r[0].labelled or r[0].asks))]
     return sorted(good, key=lambda r: r[0].start)
