@@ -13,7 +13,8 @@ from ..rules import statutes
 from ..rules.applied import annex_start, is_applied
 from ..rules.citations import Citation, find_citations
 from ..rules.joint import split_joint
-from ..rules.letter import authority, default_law, detect_legislation, letter_date, request_title
+from ..rules.authority import authority
+from ..rules.letter import default_law, detect_legislation, letter_date, request_title
 from ..rules.references import Found, find_references
 from ..rules.regions import find_regions
 from ..rules.segments import QA, align, single_question
@@ -157,10 +158,10 @@ class RulesEngine:
                 when = d.iso
                 put("date", rs + d.start, rs + d.end)
         ref_value = None
-        request_refs = [f for f in refs if f.kind == "request_reference"]
+        request_refs = [f for f in refs if f.kind == "request_reference" and f.rank > 0]
         in_response = [f for f in request_refs if head_start <= f.start < re_] or request_refs
         if in_response:
-            f = in_response[0]
+            f = max(in_response, key=lambda f: (f.rank, -f.start))
             ref_value = f.value
             put("reference", f.start, f.end)
         title = request_title(text[rs:re_])

@@ -109,51 +109,6 @@ def letter_date(text: str) -> Optional[FoundDate]:
     return None
 
 
-# ---------------------------------------------------------------- authority
-_ORG_WORDS = (
-    r"(?:City|County|Borough|District|Parish|Town|Metropolitan)\s+Council|Council\b|NHS\b[\w\s&,]*?Trust|"
-    r"\bTrust\b|Police|Constabulary|Department|Dept\.|Ministry|Agency|Commission|Board|Authority|"
-    r"University|Office\s+of|Bureau|Service|Administration|Corporation|Executive|Home\s+Office|Cabinet\s+Office"
-)
-_ORG_LINE = re.compile(rf"^[ \t]*(?P<name>(?:The\s+)?[A-Z][\w&’',.()\- ]{{2,90}}?(?:{_ORG_WORDS})[\w&’'()\- ]{{0,60}}?)[ \t,.]*$", re.M)
-_ORG_INLINE = re.compile(
-    rf"(?:request\s+(?:for\s+information\s+)?(?:from|to|made\s+to)|received\s+by|behalf\s+of|"
-    rf"information\s+held\s+by|confirm\s+(?:that\s+)?(?:the\s+following\s+)?)\s+(?:the\s+)?"
-    rf"(?P<name>[A-Z][\w&’'\-]*(?:\s+(?:and|of|&|for|the|[A-Z][\w&’'\-]*|\([A-Z]+\))){{0,10}})",
-)
-_NOT_ORG = re.compile(r"Information\s+Commissioner|Wycliffe|Tribunal|Freedom\s+of\s+Information|Dear\b|Request|Governance\s+Team|Team$|Act\b", re.I)
-
-
-def _org_part(name: str, start: int) -> tuple[str, int]:
-    """'Coventry City Council - Information Governance' -> the part that names the body."""
-    pos = 0
-    for part in re.split(r"(\s+[-–|]\s+|,\s+)", name):
-        if re.search(_ORG_WORDS, part) and not re.fullmatch(r"[\s\-–|,]+", part):
-            return part.strip(), start + pos + (len(part) - len(part.lstrip()))
-        pos += len(part)
-    return name, start
-
-
-def authority(text: str) -> Optional[tuple[str, int, int]]:
-    """The body's name: an organisation line near the top or the signature, else inline mention."""
-    head = text[:2500]
-    for m in _ORG_INLINE.finditer(text[:4000]):
-        name = m.group("name").rstrip(" ,.")
-        if re.search(_ORG_WORDS, name) and not _NOT_ORG.search(name) and len(name) > 6:
-            return name, m.start("name"), m.start("name") + len(name)
-    for region_start, region in ((0, head), (max(0, len(text) - 1500), text[-1500:])):
-        for m in _ORG_LINE.finditer(region):
-            name = m.group("name").strip()
-            if _NOT_ORG.search(name) or len(name.split()) > 12 or name.lower().startswith(("the information", "dear")):
-                continue
-            if re.search(r"\d", name) or "@" in name:
-                continue
-            s = region_start + m.start("name")
-            name, s = _org_part(name, s)
-            return name, s, s + len(name)
-    return None
-
-
 _TITLE = re.compile(
     r"(?:request\s+for\s+information\s+(?:relating\s+to|regarding|about|concerning|on)|"
     r"request(?:\s+\w+){0,8}?\s+(?:regarding|relating\s+to|concerning|about)[:\-–]*|^\s*(?:Re|Subject|RE)\s*:)"

@@ -24,6 +24,7 @@ class Found:
     value: str
     start: int
     end: int
+    rank: int = 0  # request references: how surely this is the body's own reference
 
 
 def _strip_trailing(url: str) -> str:
@@ -92,32 +93,58 @@ def find_contract_refs(text: str) -> Iterator[Found]:
             yield Found("contracts_register", v, m.start("v"), m.start("v") + len(v))
 
 
+_REF_VALUE = (
+    r"(?-i:(?P<v>(?:[A-Z]{2,6}(?:[ \t]?[/.\-][ \t]?|[ \t]))?[A-Za-z]{0,6}(?:[ \t]?[/.\-#][ \t]?|[ \t])?\d[A-Za-z0-9\-/.]*"
+    r"(?:(?:[ \t]?[\-/][ \t]?|[ \t])[A-Z0-9]*\d[A-Za-z0-9\-/.]*){0,2}))"
+)
+# (label pattern, how strongly it marks the body's own reference for this request)
+_REF_LABELS: list[tuple[str, int]] = [
+    (r"Request\s+ID|Our\s+ref(?:erence)?(?:\s+(?:number|no\.?))?|Reference\s+(?:number|no\.?)|"
+     r"(?:FOI|FOIA|EIR|Information\s+Request)\s+(?:ID|ref(?:erence)?|request|case|file)(?:\s+(?:number|no\.?|#))?|"
+     r"(?:FOIA?\s+)?File\s+(?:number|no\.?|#)|Case\s+(?:number|no\.?|ref(?:erence)?)|(?:tracking|request)\s+(?:number|no\.?)", 3),
+    (r"Ref(?:erence)?", 2),
+    (r"In\s+Reply\s+Refer\s+To", 1),
+    (r"Your\s+ref(?:erence)?", 0),
+]
 _REF_LABEL = re.compile(
-    r"(?:Request\s+ID|Our\s+ref(?:erence)?(?:\s+(?:number|no\.?))?|Your\s+ref(?:erence)?|"
-    r"(?:FOI|FOIA|EIR|Information\s+Request)\s+(?:ID|ref(?:erence)?|request|case)(?:\s+(?:number|no\.?))?|"
-    r"Reference\s+(?:number|no\.?)|Ref(?:erence)?|Case\s+(?:number|no\.?|ref(?:erence)?)|"
-    r"(?:tracking|request)\s+number|In\s+Reply\s+Refer\s+To)"
-    r"[ \t]*(?:is[ \t]+)?[:.#]?[ \t]*(?P<v>[A-Za-z]{0,6}[ \-./]?\d[A-Za-z0-9\-/.]*(?:[ \-][A-Z0-9]+[A-Za-z0-9\-/.]*)?)",
+    "|".join(f"(?P<l{i}>{rx})" for i, (rx, _) in enumerate(_REF_LABELS))
+    .join(["(?:", ")"]) + r"[ \t]*(?:is[ \t]+)?[:.#]?[ \t]*" + _REF_VALUE,
     re.I,
 )
-_REF_TOKEN = re.compile(r"(?<![\w/])(?P<v>(?:FOI|FOIA|RFI|EIR|FOISA)[ \-_/.#]?[ #]?(?:[A-Z]{1,6}[ \-/.]?)?\d[\w\-/.]*\d|(?:FOI|RFI)\d+)(?![\w])")
+_REF_TOKEN = re.compile(
+    r"(?<![\w/])(?P<v>(?:[A-Z]{2,6}[.\-/ ])?(?:FOI|FOIA|RFI|EIR|FOISA)(?:\s?[/\-_.#]\s?|\s)?(?:[A-Z]{1,6}[ \-/.]?)?\d[\w\-/.]*[A-Za-z0-9]"
+    r"|(?:FOI|RFI)\d+|[A-Z]{2,6}-\d{4}-\d{3,})(?![\w])"
+)
 
 
 def find_request_refs(text: str) -> Iterator[Found]:
-    """'Request ID: FOI445227294', 'Our ref: DE00000642471', 'FOI 2021-315', 'RFI-2207'."""
+    """'Request ID: FOI445227294', 'Our ref: DE00000642471', 'FOI 2021-315', 'RFI-2207', 'CBP-2014-011363'."""
     taken: list[tuple[int, int]] = []
     for m in _REF_LABEL.finditer(text):
-        v = m.group("v").rstrip(".-/,")
-        if not re.search(r"\d", v) or re.fullmatch(r"\d{1,2}", v):
+        v = m.group("v").rstrip(".-/, ")
+        if not re.search(r"\d", v) or re.fullmatch(r"\d{1,2}", v) or _is_date(v):
             continue
+        rank = next(r for i, (_, r) in enumerate(_REF_LABELS) if m.group(f"l{i}"))
         s = m.start("v")
         taken.append((s, s + len(v)))
-        yield Found("request_reference", v, s, s + len(v))
+        yield Found("request_reference", v, s, s + len(v), rank - _bracketed(text, s))
     for m in _REF_TOKEN.finditer(text):
         if any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
             continue
         v = m.group("v").rstrip(".-/")
-        yield Found("request_reference", v, m.start(), m.start() + len(v))
+        rank = 0 if "#" in v else 1
+        yield Found("request_reference", v, m.start(), m.start() + len(v), rank - _bracketed(text, m.start()))
+
+
+def _is_date(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}", value))
+
+
+def _bracketed(text: str, pos: int) -> int:
+    """1 inside '[FOI #123 email]'-style placeholders, which name the platform's thread, not the body's file."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[line_start:pos]
+    return 1 if before.rfind("[") > before.rfind("]") else 0
 
 
 FINDERS = (find_urls, find_emails, find_contract_refs, find_request_refs)

