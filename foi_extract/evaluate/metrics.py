@@ -87,7 +87,7 @@ def _predicted_refs(ex: Optional[Extraction]) -> list[tuple[str, str]]:
     return [(_v(r.kind), r.value) for r in refs]
 
 
-_PUNCT = re.compile(f"[{re.escape(string.punctuation)}]")
+_PUNCT = re.compile(r"[^\w\s]|_")  # any punctuation, typographic quotes and dashes included
 
 
 def norm_authority(name: Optional[str]) -> str:

@@ -91,22 +91,32 @@ _DATE_CONTEXT_BAD = re.compile(
 
 
 def letter_date(text: str) -> Optional[FoundDate]:
-    """The date of the reply: a 'Date:' label, else a date standing on its own line near the top."""
+    """The date of the reply: a 'Date:'/'Sent:' label, else a date standing apart on its line near the top."""
     head = text[: max(1500, len(text) // 3)]
-    m = re.search(r"(?im)^[ \t]*(?:Date(?:\s+of\s+(?:response|reply))?|Response\s+date|Sent)\s*[:\-][ \t]*(.+)$", head)
+    m = re.search(r"(?im)(?:^[ \t]*|[\-–|][ \t]*)(?:Date(?:\s+of\s+(?:response|reply))?|Response\s+date|Sent)\s*[:\-][ \t]*([^\n]+)", head)
     if m:
-        ds = find_dates(m.group(1))
+        ds = [d for d in find_dates(m.group(1)) if d.start < 40]
         if ds:
             off = m.start(1)
             return FoundDate(ds[0].iso, off + ds[0].start, off + ds[0].end)
-    for d in find_dates(head):
+    candidates = [d for d in find_dates(head) if not _is_range(head, d)]
+    for d in candidates:
         line_start = head.rfind("\n", 0, d.start) + 1
         line_end = head.find("\n", d.end)
-        line = head[line_start : line_end if line_end >= 0 else len(head)]
         before = head[line_start : d.start]
-        if len(line.strip()) <= len(head[d.start : d.end]) + 12 and not _DATE_CONTEXT_BAD.search(before):
+        after = head[d.end : line_end if line_end >= 0 else len(head)]
+        apart = not before.strip() or re.search(r"(?:\t|\s{3,})$", before)
+        if apart and len(after.strip()) <= 12 and not _DATE_CONTEXT_BAD.search(before):
             return d
-    return None
+    early = [d for d in candidates if d.start < 200 and not _DATE_CONTEXT_BAD.search(head[max(0, d.start - 30) : d.start])]
+    return early[0] if early else None
+
+
+def _is_range(text: str, d: FoundDate) -> bool:
+    """'01 January 2018 to 31 December 2018' is a period asked about, not the letter's date."""
+    return bool(re.match(r"\s*(?:to|until|till|-|–|and)\s+\d", text[d.end : d.end + 12])) or bool(
+        re.search(r"(?:from|between)\s+$", text[max(0, d.start - 12) : d.start])
+    )
 
 
 _TITLE = re.compile(
