@@ -68,7 +68,7 @@ def _act_law(text: str, end: int, default: str) -> str:
 
 # ---------------------------------------------------------------- UK sections
 _SECTION_HEAD = re.compile(
-    rf"(?<![\w.])(?P<kw>[Ss]ections?|SECTIONS?|[Ss]ec\.|[Ss]s?\.\s?|S(?=\d)|s(?=\d)|S\s(?=\d))\s*"
+    rf"(?<![\w.'’])(?P<kw>[Ss]ections?|SECTIONS?|[Ss]ec\.|[Ss]s?\.\s?|S(?=\d)|s(?=\d)|[Ss]s?\s(?=\d))\s*"
     rf"(?P<num>{_NUM})(?P<subs>{_SUB}*)(?P<comma>,\s?\d(?!\d))?"
 )
 _LIST_ITEM = re.compile(

@@ -104,6 +104,8 @@ IL_PROCEDURAL = {"1", "2", "3", "9", "9.5", "10", "11"}
 DC_GROUNDS: dict[str, str] = {"2-534": "Exemptions from disclosure (D.C. Official Code § 2-534)"}
 
 AU_GROUNDS: dict[str, str] = {
+    "7": "Exemption of certain persons and bodies",
+    "22": "Access to edited copies with exempt or irrelevant matter deleted",
     "33": "Documents affecting national security, defence or international relations",
     "34": "Cabinet documents",
     "37": "Documents affecting enforcement of law and protection of public safety",
