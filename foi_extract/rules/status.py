@@ -30,17 +30,18 @@ _NOT_HELD = re.compile(
     r"(?:is|are|was|were)\s+not\s+(?:held|recorded|collected|captured|available)|not\s+held|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|"
     r"holds?\s+no\s+(?:recorded\s+)?information|no\s+(?:such\s+)?records?\s+(?:were|was|are|is)?\s*(?:found|located|held|exist)|"
     r"(?:unable|not\s+able)\s+to\s+(?:locate|find|identify)\s+(?:any\s+)?(?:records|information|documents)|no\s+responsive\s+records|"
+    r"(?:do(?:es)?|did)\s*(?:not|n['’]t)\s+(?:currently\s+)?possess|"
     r"not\s+(?:able|possible)\s+to\s+provide\s+(?:this|the)\s+(?:information|data)\s+as\s+(?:it|this)\s+is\s+not",
     re.I,
 )
 _WITHHELD = re.compile(
     r"\bwithheld\b|\bwithhold(?:ing)?\b|exempt\s+from\s+disclosure|(?:is|are)\s+exempt\b|not\s+(?:be\s+)?disclos|"
-    r"decline\s+to\s+(?:release|disclose|provide)|(?:unable|not\s+able)\s+to\s+(?:release|disclose|provide)",
+    r"decline\s+to\s+(?:release|disclose|provide)|(?:unable|not\s+able)\s+to\s+(?:release|disclose)",
     re.I,
 )
 _PARTIAL = re.compile(
     r"\bredact(?:ed|ions?)\b|partial(?:ly)?\b|in\s+part\b|suppress|<\s?5|less\s+than\s+(?:5|five)|"
-    r"(?:small|low)\s+numbers?|some\s+(?:of\s+the\s+)?information",
+    r"(?:small|low)\s+numbers?|some\s+(?:of\s+the\s+)?(?:responsive\s+)?(?:information|records|documents|data)|portions?\s+of",
     re.I,
 )
 _GIVEN = re.compile(
@@ -50,9 +51,13 @@ _GIVEN = re.compile(
 )
 
 
+_ROUTING = re.compile(r"(?:section|s\.?)\s*39\b|dealt\s+with\s+under\s+the\s+(?:EIR|Environmental)", re.I)
+
+
 def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
     """Status for one answer; `grounds` are the (law, section) keys applied in it."""
-    text = answer.strip()
+    # "exempt under section 39" only explains why the EIR apply: no cue for withholding.
+    text = " ".join(s for s in re.split(r"(?<=[.!?])\s+", answer.strip()) if not _ROUTING.search(s))
     if not text:
         return "not_answered"
     keys = {section for _, section in grounds}
@@ -64,7 +69,7 @@ def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
         return "published_elsewhere"
     other_grounds = keys - {"21", "22", "12", "14", "25", "27"}
     if not other_grounds and _NOT_HELD.search(text) and not _mostly_given(text):
-        return "not_held"
+        return "partially_answered" if _data_beside(text) else "not_held"
     if other_grounds or _WITHHELD.search(text):
         if _PARTIAL.search(text) or _mostly_given(text):
             return "partially_answered"
@@ -74,7 +79,7 @@ def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
     if _PUBLISHED.search(text) and not re.search(r"attached|enclosed|below", text, re.I):
         return "published_elsewhere"
     if _NOT_HELD.search(text):
-        return "partially_answered" if _mostly_given(text) else "not_held"
+        return "partially_answered" if _mostly_given(text) or _data_beside(text) else "not_held"
     if _SUPPRESSED.search(text):
         return "partially_answered"
     return "answered"
@@ -85,8 +90,25 @@ _HIDE = r"(?:suppress|redact|mask|anonymi[sz]|withh[eo]ld|replac|indicated|shown
 _SUPPRESSED = re.compile(rf"{_HIDE}\w*[^.]{{0,150}}?{_SMALL}|{_SMALL}[\s\S]{{0,200}}?{_HIDE}", re.I)
 
 
+def _data_beside(text: str) -> bool:
+    """Figures given in one sentence while another says part is not held: '9 cameras …; duration not recorded.'"""
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    return any(_NOT_HELD.search(s) for s in sentences) and any(
+        not _NOT_HELD.search(s) and _FIGURE.search(s) for s in sentences
+    )
+
+
+# A count or an amount: "9 cameras", "£1,182.58", "1,400 records" (not a section number, date or year).
+_FIGURE = re.compile(
+    r"(?<![\w/.\-\[])(?<!section\s)(?<!s\.\s)(?<!regulation\s)(?:[£$€]\s?)?(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
+    r"(?!\d)(?![/.\-]\d)(?!\s*(?:January|February|March|April|May|June|July|August|September|October|November|December|st\b|nd\b|rd\b|th\b|\]))",
+    re.I,
+)
+
+
 def _mostly_given(text: str) -> bool:
     """Information is handed over as well (numbers, attachments, lists), not only a refusal."""
     return bool(re.search(r"please\s+(?:find|see)\s+(?:the\s+)?(?:attached|enclosed|below)|attached\s+(?:spreadsheet|document|file)|"
                           r"(?:data|information|figures)\s+(?:has|have|is|are)\s+(?:been\s+)?(?:provided|released|disclosed|supplied)|"
+                          r"included\s+with\s+this\s+letter|(?:are|is)\s+(?:being\s+)?released|responsive\s+records\s+(?:are|is)\s+(?:attached|enclosed|included)|"
                           r"see\s+(?:the\s+)?attached|enclosed|spreadsheet|\btable\s+below", text, re.I))
