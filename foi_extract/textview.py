@@ -17,7 +17,7 @@ from .models import Span
 
 _TOP_LINES = 12
 _BOTTOM_LINES = 8
-_PAGE_NO = re.compile(r"\b(page\s*)?\d+(\s*(of|/)\s*\d+)?\b", re.I)
+_PAGE_NO = re.compile(r"\bpage\s*\d+(?:\s*(?:of|/)\s*\d+)?\b|\b\d+\s*(?:of|/)\s*\d+\b", re.I)
 _CONTACT_LINE = re.compile(
     r"^\s*(?:E-?mail|Tel(?:ephone)?|Fax|Direct\s+(?:Dial|Line)|Phone|Mobile|Web(?:site)?|Our\s+ref(?:erence)?|FOI\s+ref(?:erence)?|"
     r"Ref(?:erence)?|Switchboard)\s*(?:no\.?|number)?\s*:", re.I

@@ -29,7 +29,7 @@ _CLOSING = re.compile(
     r"^[ \t]*(?:If\s+you\s+(?:are|have|remain|feel|wish|would|disagree)|Any\s+contact\s+details|We\s+hope|I\s+hope|"
     r"Yours\s+(?:sincerely|faithfully)|Kind\s+regards|Best\s+regards|Regards,?$|Many\s+thanks|The\s+supply\s+of\s+information|"
     r"Please\s+remember\s+to\s+quote|(?:Your\s+)?[Rr]ight\s+(?:of|to)\s+(?:appeal|complain|review)|Complaints?\s*(?:procedure|and\s+appeals)?\s*:?$|"
-    r"Re-?use\s+of|Copyright|This\s+(?:letter|response)\s+(?:concludes|completes)|I\s+confirm\s+that\s+the\s+information\s+above|"
+    r"Re-?use\s+of|Copyright|This\s+(?:letter|response|e-?mail)\s+(?:concludes|completes|is|constitutes|serves\s+as)\s+(?:a\s+|the\s+|our\s+)?(?:refusal|formal|response|request)|I\s+confirm\s+that\s+the\s+information\s+above|"
     r"For\s+information,\s+we\s+publish|\*+\s*(?:Please\s+)?note\b|Internal\s+review|Appeal\s+rights|How\s+to\s+appeal|Review\s*$|Advice\s+and\s+Assistance\s*$)",
     re.M | re.I,
 )
@@ -133,6 +133,10 @@ def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozense
                 cut = i
                 break
         if cut is None:
+            # "… in 2022/23? GBP 6,412,930." — a table row read across: answer after the question mark
+            ask = re.search(r"\?[ \t]+(?=\S)", text[first[0] : first[1]])
+            if ask:
+                return (first[0], first[0] + ask.start() + 1), (first[0] + ask.end(), first[1]), False
             return first, None, False
         qend = first[0] + lines[cut].end()
         return (first[0], qend), (first[0] + lines[cut + 1].start(), first[1]), False

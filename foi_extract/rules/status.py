@@ -35,7 +35,7 @@ _NOT_HELD = re.compile(
     re.I,
 )
 _WITHHELD = re.compile(
-    r"\bwithheld\b|\bwithhold(?:ing)?\b|exempt\s+from\s+disclosure|(?:is|are)\s+exempt\b|not\s+(?:be\s+)?disclos|"
+    r"(?<!not\s)(?<!not\sbeing\s)(?<!not\sbeen\s)\bwithheld\b|(?<!not\s)\bwithhold(?:ing)?\b|exempt\s+from\s+disclosure|(?:is|are)\s+exempt\b|not\s+(?:be\s+)?disclos|"
     r"decline\s+to\s+(?:release|disclose|provide)|(?:unable|not\s+able)\s+to\s+(?:release|disclose)",
     re.I,
 )
