@@ -139,11 +139,14 @@ class TextView:
             j = i
             while j + 1 < end and self._pages[j + 1] == page:
                 j += 1
+            nxt = j + 1
+            while j > i and self.text[j].isspace():
+                j -= 1  # the page's part ends at its last word, not at furniture after it
             s, e = self._offs[i], min(self._offs[j] + 1, len(self.doc.pages[page - 1]))
             span = self.doc.span(page, s, e)
             if span.text.strip():
                 out.append(_trim(self.doc, span))
-            i = j + 1
+            i = nxt
         return out
 
     def span(self, start: int, end: int) -> Span | None:

@@ -149,11 +149,6 @@ def test_trailing_annex_of_statutory_extracts_is_not_applied(tmp_path: Path) -> 
     assert all(s.start < body_end for e in r.exemptions for s in e.evidence)
 
 
-@pytest.mark.xfail(
-    reason="annex_start() only recognises an annex that starts after 60% of the text; a statutory annex as long "
-    "as a short letter body is treated as the letter, so its 'Section 40 … is exempt information' is applied",
-    strict=True,
-)
 def test_annex_as_long_as_the_letter_is_not_applied(tmp_path: Path) -> None:
     r = run(tmp_path, ANNEX_BODY + ANNEX)
     assert applied(r) == {("FOIA", "21")}

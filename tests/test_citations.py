@@ -169,11 +169,6 @@ def test_bare_section_in_illinois_letter_is_illinois() -> None:
     assert got == [("IL-FOIA", "7", "(1)(c)")]
 
 
-@pytest.mark.xfail(
-    reason="US: 'FOIA Exemption 6, 5 U.S.C. § 552(b)(6)' — the ', 5' of the U.S. Code title is read as a "
-    "second exemption (b5) by the 'Exemptions 5 and 6' list parser",
-    strict=True,
-)
 def test_exemption_followed_by_us_code_title_is_not_a_second_exemption() -> None:
     text = "Names of private individuals were redacted under FOIA Exemption 6, 5 U.S.C. § 552(b)(6), to protect privacy."
     sections = {c.section for c in find_citations(text, "US-FOIA")}

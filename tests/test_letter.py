@@ -57,11 +57,6 @@ def test_default_law_for_bare_sections(legislation: list[str], law: str) -> None
     assert default_law(legislation) == law
 
 
-@pytest.mark.xfail(
-    reason="a UK police force reply that says only 'Freedom of Information request' (no 'Act 2000', no "
-    "Council/NHS/ICO) gets legislation [] — _UK_HINT lacks Police/Constabulary",
-    strict=True,
-)
 def test_police_freedom_of_information_request_is_foia() -> None:
     text = ("Harlow Valley Police\nFreedom of Information Unit\n\nDear Mr Okafor,\n\n"
             "Freedom of Information request reference 2023/FOI/881\n\nYou requested the number of Taser devices. "
@@ -118,11 +113,6 @@ def test_period_asked_about_is_not_the_letter_date() -> None:
     assert _date(text) is None
 
 
-@pytest.mark.xfail(
-    reason="a 'received on' date wrapped onto its own line ('…request received on\\n1 March 2023.') is taken as "
-    "the letter date: the context check only looks at text before the date on the same line",
-    strict=True,
-)
 def test_wrapped_received_date_is_not_the_letter_date() -> None:
     text = ("Fernhill Borough Council\n\nDear Requester,\n\nThank you for your request received on\n"
             "1 March 2023.\nWe hold the information and it is set out below.\n")

@@ -162,11 +162,6 @@ def test_reference_at_sentence_end_stops_at_the_full_stop() -> None:
     assert refs(text, "request_reference") == [("request_reference", "FOI 2024-0007")]
 
 
-@pytest.mark.xfail(
-    reason="a URL ending in a balanced ')' followed by '.' keeps the ')' in its value but its evidence offsets "
-    "drop it (evidence 'https://…/Foo_(bar' vs value 'https://…/Foo_(bar)')",
-    strict=True,
-)
 def test_url_with_balanced_parenthesis_evidence_matches_value() -> None:
     text = "Background is at https://en.wikipedia.org/wiki/Stop_and_search_(UK)."
     (f,) = [f for f in find_references(text) if f.kind == "url"]

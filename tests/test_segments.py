@@ -370,11 +370,6 @@ def test_lettered_list(tmp_path: Path) -> None:
     assert by_id["b"].answer == "The longest wait was 38 weeks."
 
 
-@pytest.mark.xfail(
-    reason="lettered items ending in ';' with the answer on the next line: _split_block only cuts after a line "
-    "ending in ? . : ), so (a) and (b) get no answer and take (c)'s s.40(2) withholding",
-    strict=True,
-)
 def test_lettered_list_items_ending_in_semicolons(tmp_path: Path) -> None:
     text = (LETTERED
             .replace("(a) How many patients were waiting for physiotherapy on 31 March 2024?",
@@ -537,11 +532,6 @@ def test_every_span_is_verbatim_page_text_across_form_feed_pages(tmp_path: Path)
     assert {s.page for s in q3.evidence} == {2}
 
 
-@pytest.mark.xfail(
-    reason="the '(1)' and '(2)' subsection numbers of statutory text in a trailing annex form a numbered run and "
-    "become questions 1 and 2; the letter's real, un-numbered question is lost",
-    strict=True,
-)
 def test_statutory_annex_subsections_are_not_questions(tmp_path: Path) -> None:
     r = run(tmp_path, """
         Harrowgate Constabulary

@@ -95,31 +95,16 @@ def test_ncnd_beats_other_grounds() -> None:
     assert classify(text, [("FOIA", "31")]) == "ncnd"
 
 
-@pytest.mark.xfail(
-    reason="a figure given plus an exemption applied to another part ('The total spend was £12,400. Individual "
-    "invoice values are exempt under section 43(2).') is classified withheld, not partially_answered",
-    strict=True,
-)
 def test_figure_given_and_part_exempt_is_partial() -> None:
     assert classify("The total spend was £12,400. Individual invoice values are exempt under section 43(2).",
                     S43) == "partially_answered"
 
 
-@pytest.mark.xfail(
-    reason="'The monitoring data is attached.' plus a regulation 13 withholding is classified withheld; "
-    "'is attached' does not count as information given (only 'see attached' / 'attached spreadsheet' do)",
-    strict=True,
-)
 def test_data_attached_and_names_withheld_is_partial() -> None:
     assert classify("The monitoring data is attached. The names of field staff have been withheld under "
                     "regulation 13 as personal data.", [("EIR", "13")]) == "partially_answered"
 
 
-@pytest.mark.xfail(
-    reason="'We considered whether the report is exempt … and concluded that it is not. The report is attached in "
-    "full.' is classified withheld because 'is exempt' matches the withheld wording even though it is negated",
-    strict=True,
-)
 def test_rejected_exemption_wording_is_not_withheld() -> None:
     assert classify("We considered whether the report is exempt under section 36 and concluded that it is not. "
                     "The report is attached in full.", []) == "answered"

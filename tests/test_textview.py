@@ -97,11 +97,6 @@ def test_citation_split_across_page_break_maps_to_both_pages() -> None:
     assert spans[1].text == "40(2)"
 
 
-@pytest.mark.xfail(
-    reason="TextView.spans(): the page-1 part of a citation split across a page break runs to the end of the "
-    "last kept line on that page, so it swallows the dropped 'Page 1 of 2' footer ('section\\n\\nPage 1 of 2')",
-    strict=True,
-)
 def test_split_citation_first_part_excludes_dropped_footer() -> None:
     doc = Document(path="mem.txt", media_type="text/plain", sha256="0", pages=split_citation_pages())
     view = TextView(doc)
@@ -110,11 +105,6 @@ def test_split_citation_first_part_excludes_dropped_footer() -> None:
     assert spans[0].text == "section"
 
 
-@pytest.mark.xfail(
-    reason="engines/rules._exemptions() keeps only view.span() (the first page's part) of a citation, so a "
-    "'section | 40(2)' split across pages has evidence on page 1 only, and that evidence is 'section\\n\\nPage 1 of 2'",
-    strict=True,
-)
 def test_split_citation_end_to_end_evidence_on_both_pages(tmp_path: Path) -> None:
     p = tmp_path / "letter.txt"
     p.write_text("\f".join(split_citation_pages()), encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterable, Optional
 
 from .. import __version__
@@ -38,6 +39,10 @@ class RulesEngine:
         full = TextView(doc, drop_boilerplate=False)  # everything: for metadata and references
         text = view.text
         regions = find_regions(text)
+        annex_at = annex_start(text)
+        if regions.response[0] < annex_at < regions.response[1]:
+            # statutory extracts in an annex are neither questions nor answers
+            regions = replace(regions, response=(regions.response[0], annex_at))
         legislation = detect_legislation(text)
         law = default_law(legislation)
         qas = align(text, regions.response, regions.request) or [single_question(text, regions.response, regions.request)]
@@ -47,7 +52,6 @@ class RulesEngine:
             qas = _share_by_sentence(text, qas, questions)
         if regions.request:
             request_ranges.append(regions.request)
-        annex_at = annex_start(text)
         citations = find_citations(text, law)
         applied = [
             c for c in citations
@@ -195,10 +199,9 @@ def _exemptions(view: TextView, cites: list[Citation]) -> list[Exemption]:
     """One Exemption per (law, section, subsection); a bare '40' merges into '40(2)' when both appear."""
     grouped: dict[tuple[str, str, Optional[str]], list[Span]] = {}
     for c in cites:
-        span = view.span(c.start, c.end)
-        if span is None:
-            continue
-        grouped.setdefault((c.law, c.section, c.subsection), []).append(span)
+        spans = view.spans(c.start, c.end)  # a citation split by a page break keeps both parts
+        if spans:
+            grouped.setdefault((c.law, c.section, c.subsection), []).extend(spans)
     for (law, sec, sub) in list(grouped):
         if sub is None:
             richer = [k for k in grouped if k[0] == law and k[1] == sec and k[2] is not None]

@@ -43,6 +43,7 @@ _DISCLAIMER = re.compile(
     r"for\s+official\s+use\s+only|not\s+to\s+be\s+shared\s+outside",
     re.I,
 )
+_STATUTE_WORDS = re.compile(r"legislation|statut|sections?\b|extracts?\b|\bAct\b|regulations|exemptions?\b", re.I)
 _ANNEX = re.compile(r"^[ \t]*(?:Annex|Appendix|Schedule|Extracts?\s+from|Legislation|Relevant\s+(?:legislation|sections?))\b.{0,80}$", re.M | re.I)
 
 
@@ -70,9 +71,13 @@ def _inside_quotation(text: str, pos: int) -> bool:
 
 
 def annex_start(text: str) -> int:
-    """Offset of a trailing annex of statutory text (only in the last third), or len(text)."""
+    """Offset of an annex of statutory text, or len(text).
+
+    A heading that announces legislation ("Annex A - Relevant legislation") counts anywhere; a
+    bare "Annex"/"Appendix" only in the last part of the letter, where annexes sit.
+    """
     for m in _ANNEX.finditer(text):
-        if m.start() > len(text) * 0.6:
+        if _STATUTE_WORDS.search(m.group(0)) or m.start() > len(text) * 0.6:
             return m.start()
     return len(text)
 

@@ -19,7 +19,7 @@ _LEGISLATION: list[tuple[str, re.Pattern[str]]] = [
     ("FOIA", re.compile(r"Freedom\s+of\s+Information\s+Act\s+2000|\bFOIA\s+2000\b|\bFOI\s+Act\s+2000\b", re.I)),
     ("DPA", re.compile(r"Data\s+Protection\s+Act(?:\s+(?:1998|2018))?", re.I)),
 ]
-_UK_HINT = re.compile(r"Information\s+Commissioner|\bICO\b|\bNHS\b|\bCouncil\b|Freedom\s+of\s+Information\s+Act(?!\s+1982)", re.I)
+_UK_HINT = re.compile(r"Information\s+Commissioner|\bICO\b|\bNHS\b|\bCouncil\b|\bPolice\b|\bConstabulary\b|\bFire\s+and\s+Rescue\b|Freedom\s+of\s+Information\s+Act(?!\s+1982)", re.I)
 
 
 def detect_legislation(text: str) -> list[str]:
@@ -86,7 +86,7 @@ def _to_iso(g: dict[str, Optional[str]]) -> Optional[str]:
 
 
 _DATE_CONTEXT_BAD = re.compile(
-    r"(received|dated|request\s+of|on|since|from|between|to|until|by|before|after|of|in|up\s+to|and|ending|starting)\s*[:,]?\s*$", re.I
+    r"\b(received|dated|request\s+of|on|since|from|between|to|until|by|before|after|of|in|up\s+to|and|ending|starting)\s*[:,]?\s*$", re.I
 )
 
 
@@ -106,7 +106,8 @@ def letter_date(text: str) -> Optional[FoundDate]:
         before = head[line_start : d.start]
         after = head[d.end : line_end if line_end >= 0 else len(head)]
         apart = not before.strip() or re.search(r"(?:\t|\s{3,})$", before)
-        if apart and len(after.strip()) <= 12 and not _DATE_CONTEXT_BAD.search(before):
+        context = head[max(0, d.start - 40) : d.start]  # "received on\n1 March" wraps
+        if apart and len(after.strip()) <= 12 and not _DATE_CONTEXT_BAD.search(context):
             return d
     early = [d for d in candidates if d.start < 200 and not _DATE_CONTEXT_BAD.search(head[max(0, d.start - 30) : d.start])]
     return early[0] if early else None

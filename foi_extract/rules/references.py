@@ -44,7 +44,11 @@ def _wrapped_tail(text: str, end: int, url: str) -> int:
         return end
     nxt = m.group(1)
     cut_mid_path = url.endswith(("/", "-", "_", "=", "?", "&", "%", "#", "."))
-    looks_like_path = ("/" in nxt or re.search(r"\.(html?|aspx?|php|pdf|docx?|xlsx?|csv)\b", nxt, re.I)) and not nxt[0].isupper()
+    looks_like_path = (
+        "/" in nxt
+        or re.search(r"\.(html?|aspx?|php|pdf|docx?|xlsx?|csv)\b", nxt, re.I)
+        or (nxt[0].islower() and re.search(r"[-_=?&%#]|\.\w", nxt.rstrip(".,;:)")))
+    ) and not nxt[0].isupper()
     if cut_mid_path or looks_like_path:
         return end + 1 + m.end(1)
     return end
@@ -64,10 +68,11 @@ def find_urls(text: str) -> Iterator[Found]:
             continue
         end = m.start() + len(_strip_trailing(raw))
         end2 = _wrapped_tail(text, end, text[m.start() : end]) if end == m.end() else end
-        value = _strip_trailing(re.sub(r"\s+", "", text[m.start() : end2]))
+        printed = _strip_trailing(text[m.start() : end2])
+        value = re.sub(r"\s+", "", printed)
         if len(value) < 8:
             continue
-        yield Found("url", value, m.start(), m.start() + len(text[m.start() : end2].rstrip(_TRAIL)))
+        yield Found("url", value, m.start(), m.start() + len(printed))
 
 
 def find_emails(text: str) -> Iterator[Found]:
@@ -94,12 +99,12 @@ def find_contract_refs(text: str) -> Iterator[Found]:
 
 
 _REF_VALUE = (
-    r"(?-i:(?P<v>(?:[A-Z]{2,6}(?:[ \t]?[/.\-][ \t]?|[ \t]))?[A-Za-z]{0,6}(?:[ \t]?[/.\-#][ \t]?|[ \t])?\d[A-Za-z0-9\-/.]*"
+    r"(?-i:(?P<v>(?:[A-Z]{2,6}(?:[ \t]?[/.\-][ \t]?|[ \t])){0,3}[A-Za-z]{0,6}(?:[ \t]?[/.\-#][ \t]?|[ \t])?\d[A-Za-z0-9\-/.]*"
     r"(?:(?:[ \t]?[\-/][ \t]?|[ \t])[A-Z0-9]*\d[A-Za-z0-9\-/.]*){0,2}))"
 )
 # (label pattern, how strongly it marks the body's own reference for this request)
 _REF_LABELS: list[tuple[str, int]] = [
-    (r"Request\s+ID|Our\s+ref(?:erence)?(?:\s+(?:number|no\.?))?|Reference\s+(?:number|no\.?)|"
+    (r"Request\s+ID|Request\s+(?:No\.?|Number|#)|Our\s+ref(?:erence)?(?:\s+(?:number|no\.?))?|Reference\s+(?:number|no\.?)|"
      r"(?:FOI|FOIA|EIR|Information\s+Request)\s+(?:ID|ref(?:erence)?|request|case|file)(?:\s+(?:number|no\.?|#))?|"
      r"(?:FOIA?\s+)?File\s+(?:number|no\.?|#)|Case\s+(?:number|no\.?|ref(?:erence)?)|(?:tracking|request)\s+(?:number|no\.?)", 3),
     (r"Ref(?:erence)?", 2),

@@ -129,7 +129,7 @@ def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozense
         lines = [m for m in re.finditer(r"[^\n]+", text[first[0] : first[1]])]
         cut = None
         for i, ln in enumerate(lines[:-1]):
-            if re.search(r"[?.:)]\s*$", ln.group(0)) and not _REQUEST_LIKE.match(lines[i + 1].group(0)):
+            if re.search(r"[?.:;)]\s*$", ln.group(0)) and not _REQUEST_LIKE.match(lines[i + 1].group(0)):
                 cut = i
                 break
         if cut is None:

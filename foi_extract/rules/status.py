@@ -51,13 +51,21 @@ _GIVEN = re.compile(
 )
 
 
+_CONSIDERED = re.compile(
+    r"\bwhether\b[^.]{0,80}\b(?:exempt|exception|appl(?:y|ies))|(?:concluded|decided)\s+that\s+(?:it|they|this|the\s+\w+)\s+(?:is|are|does|do)\s+not|"
+    r"\bnot\s+engaged\b|\bdoes\s+not\s+apply\b",
+    re.I,
+)
 _ROUTING = re.compile(r"(?:section|s\.?)\s*39\b|dealt\s+with\s+under\s+the\s+(?:EIR|Environmental)", re.I)
 
 
 def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
     """Status for one answer; `grounds` are the (law, section) keys applied in it."""
     # "exempt under section 39" only explains why the EIR apply: no cue for withholding.
-    text = " ".join(s for s in re.split(r"(?<=[.!?])\s+", answer.strip()) if not _ROUTING.search(s))
+    # "We considered whether … is exempt and concluded it is not" is no withholding cue either.
+    text = " ".join(
+        s for s in re.split(r"(?<=[.!?])\s+", answer.strip()) if not _ROUTING.search(s) and not _CONSIDERED.search(s)
+    )
     if not text:
         return "not_answered"
     keys = {section for _, section in grounds}
@@ -71,9 +79,9 @@ def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
     if not other_grounds and _NOT_HELD.search(text) and not _mostly_given(text):
         return "partially_answered" if _data_beside(text) else "not_held"
     if other_grounds or _WITHHELD.search(text):
-        if _PARTIAL.search(text) or _mostly_given(text):
+        if _PARTIAL.search(text) or _mostly_given(text) or _figures_outside_withholding(text):
             return "partially_answered"
-        return "withheld" if other_grounds or _WITHHELD.search(text) else "answered"
+        return "withheld"
     if _CLARIFY.search(text) and len(text) < 1200:
         return "clarification_requested"
     if _PUBLISHED.search(text) and not re.search(r"attached|enclosed|below", text, re.I):
@@ -88,6 +96,13 @@ def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
 _SMALL = r"(?:<\s?\d|less\s+than\s+(?:\d|five|ten)|fewer\s+than\s+(?:\d|five|ten)|small\s+numbers?|low\s+numbers?|numbers?\s+(?:are|is)\s+(?:low|small))"
 _HIDE = r"(?:suppress|redact|mask|anonymi[sz]|withh[eo]ld|replac|indicated|shown\s+as|represented|not\s+(?:be\s+)?(?:disclosed|shown|provided|released)|identif)"
 _SUPPRESSED = re.compile(rf"{_HIDE}\w*[^.]{{0,150}}?{_SMALL}|{_SMALL}[\s\S]{{0,200}}?{_HIDE}", re.I)
+
+
+def _figures_outside_withholding(text: str) -> bool:
+    """'The total spend was £12,400. Individual invoice values are exempt …': a figure is given."""
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    return any(not _WITHHELD.search(s) and not re.search(r"(?:section|regulation|s\.)\s*\d", s, re.I) and _FIGURE.search(s)
+               for s in sentences) and any(_WITHHELD.search(s) for s in sentences)
 
 
 def _data_beside(text: str) -> bool:
@@ -110,5 +125,6 @@ def _mostly_given(text: str) -> bool:
     """Information is handed over as well (numbers, attachments, lists), not only a refusal."""
     return bool(re.search(r"please\s+(?:find|see)\s+(?:the\s+)?(?:attached|enclosed|below)|attached\s+(?:spreadsheet|document|file)|"
                           r"(?:data|information|figures)\s+(?:has|have|is|are)\s+(?:been\s+)?(?:provided|released|disclosed|supplied)|"
-                          r"included\s+with\s+this\s+letter|(?:are|is)\s+(?:being\s+)?released|responsive\s+records\s+(?:are|is)\s+(?:attached|enclosed|included)|"
+                          r"included\s+with\s+this\s+letter|(?:is|are)\s+attached|attached\s+(?:is|are)|"
+                          r"(?:are|is)\s+(?:being\s+)?released|responsive\s+records\s+(?:are|is)\s+(?:attached|enclosed|included)|"
                           r"see\s+(?:the\s+)?attached|enclosed|spreadsheet|\btable\s+below", text, re.I))
