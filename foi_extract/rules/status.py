@@ -30,7 +30,7 @@ _NOT_HELD = re.compile(
     r"(?:is|are|was|were)\s+not\s+(?:held|recorded|collected|captured|available)|not\s+held|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|"
     r"holds?\s+no\s+(?:recorded\s+)?information|no\s+(?:such\s+)?records?\s+(?:were|was|are|is)?\s*(?:found|located|held|exist)|"
     r"(?:unable|not\s+able)\s+to\s+(?:locate|find|identify)\s+(?:any\s+)?(?:records|information|documents)|no\s+responsive\s+records|"
-    r"(?:do(?:es)?|did)\s*(?:not|n['’]t)\s+(?:currently\s+)?possess|"
+    r"(?:do(?:es)?|did)\s*(?:not|n['’]t)\s+(?:currently\s+)?possess|(?:has|have|holds?|had)\s+no\s+(?:\w+\s+){0,2}(?:records|information|documents|data)\b|"
     r"not\s+(?:able|possible)\s+to\s+provide\s+(?:this|the)\s+(?:information|data)\s+as\s+(?:it|this)\s+is\s+not",
     re.I,
 )

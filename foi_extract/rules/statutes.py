@@ -95,7 +95,6 @@ US_GROUNDS: dict[str, str] = {
 }
 
 IL_GROUNDS: dict[str, str] = {
-    "3": "Unduly burdensome requests (5 ILCS 140/3(g))",
     "7": "Exemptions (5 ILCS 140/7)",
     "7.5": "Statutory exemptions (5 ILCS 140/7.5)",
 }
@@ -151,6 +150,8 @@ def is_ground(law: str, section: str, subsection: Optional[str] = None) -> bool:
 
 
 def title(law: str, section: str, subsection: Optional[str] = None) -> Optional[str]:
+    if law == "IL-FOIA" and section == "3" and (subsection or "").startswith("(g)"):
+        return "Unduly burdensome requests"
     if law == "EIR":
         return EIR_GROUNDS.get(section + (subsection or "")) or EIR_GROUNDS.get(section)
     if law == "EISR":
