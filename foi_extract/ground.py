@@ -110,7 +110,13 @@ def ground(ex: Extraction, doc: Document) -> Extraction:
 
     questions = []
     for q in ex.questions:
+        value_evidence = fix(q.value_evidence, f"question {q.id} value")
+        value = q.value if value_evidence or q.value is None else None
+        if q.value is not None and value is None:
+            warnings.append(Notice(code="value_dropped", message=f"question {q.id}: the value has no evidence in the text; null"))
         questions.append(q.model_copy(update={
+            "value": value,
+            "value_evidence": value_evidence,
             "evidence": fix(q.evidence, f"question {q.id}"),
             "exemptions": exemptions(q.exemptions, f"question {q.id}"),
             "references": references(q.references, f"question {q.id}"),

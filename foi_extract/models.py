@@ -87,6 +87,7 @@ class Question(_Model):
     exemptions: list[Exemption] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     value: Optional[Any] = Field(default=None, description="typed value when a question set asks for one")
+    value_evidence: list[Span] = Field(default_factory=list, description="where the value was read")
     evidence: list[Span] = Field(default_factory=list)
 
 
@@ -120,6 +121,8 @@ class EngineInfo(_Model):
     version: str
     model: Optional[str] = None
     prompt_version: Optional[str] = None
+    usage: Optional[dict[str, int]] = Field(
+        default=None, description="LLM tokens and requests for this document, failed attempts included")
 
 
 class Notice(_Model):

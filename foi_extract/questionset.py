@@ -7,7 +7,12 @@ questions:
     text: Name of system and supplier (or if built in-house)
   - id: "2"
     text: What you use the system for
+    type: {list: {system: str, uses: "list[str]"}}   # optional typed value, see llm/typespec.py
 ```
+
+A question's `type:` (`schema:` is accepted too) is checked when the file loads, so a
+typo fails before any document is read. Python users can skip YAML and pass pydantic models:
+`QuestionSet.from_models([("1", "Name of system", Systems), ("2", "Annual cost", Money)])`.
 """
 
 from __future__ import annotations
@@ -15,18 +20,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import yaml
 
 from .errors import ConfigError
+from .llm.typespec import parse_type, value_model_for
 
 
 @dataclass(frozen=True)
 class CanonicalQuestion:
     id: str
     text: str
-    schema: Optional[Any] = None  # typed-value schema (used by the LLM engine)
+    schema: Optional[Any] = None  # raw `type:` spec or a python/pydantic type (llm.typespec)
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,26 @@ class QuestionSet:
     @property
     def ids(self) -> list[str]:
         return [q.id for q in self.questions]
+
+    @classmethod
+    def from_models(cls, items: Iterable[tuple[Any, ...]], title: Optional[str] = None) -> "QuestionSet":
+        """Build from `(id, text)` or `(id, text, type)` tuples; `type` is a pydantic model,
+        a python type such as `list[MyModel]`, or a raw spec string/mapping as in YAML."""
+        qs = []
+        for i, item in enumerate(items):
+            if not 2 <= len(item) <= 3:
+                raise ConfigError(f"questions[{i}]: expected (id, text) or (id, text, type)")
+            q = CanonicalQuestion(str(item[0]), str(item[1]), item[2] if len(item) == 3 else None)
+            try:
+                value_model_for(q)
+            except ConfigError as exc:
+                raise ConfigError(f"questions[{i}] (id {q.id!r}): {exc}") from None
+            qs.append(q)
+        if not qs:
+            raise ConfigError("from_models: no questions given")
+        if len({q.id for q in qs}) != len(qs):
+            raise ConfigError("from_models: question ids must be unique")
+        return cls(tuple(qs), title)
 
 
 def load_question_set(path: str | Path) -> QuestionSet:
@@ -54,7 +80,16 @@ def load_question_set(path: str | Path) -> QuestionSet:
     for i, q in enumerate(data["questions"], 1):
         if not isinstance(q, dict) or "text" not in q:
             raise ConfigError(f"{path}: question {i} needs at least 'text'")
-        qs.append(CanonicalQuestion(str(q.get("id", i)), str(q["text"]), q.get("schema")))
+        if "type" in q and "schema" in q:
+            raise ConfigError(f"{path}: question {i} has both 'type' and 'schema'; keep 'type'")
+        spec = q.get("type", q.get("schema"))
+        qid = str(q.get("id", i))
+        if spec is not None:
+            try:
+                parse_type(spec, path=f"questions[{i - 1}].type")
+            except ConfigError as exc:
+                raise ConfigError(f"{path}: question {qid!r}: {exc}") from None
+        qs.append(CanonicalQuestion(qid, str(q["text"]), spec))
     ids = [q.id for q in qs]
     if len(set(ids)) != len(ids):
         raise ConfigError(f"{path}: question ids must be unique")

@@ -20,8 +20,14 @@ class Engine(Protocol):
         """Extract one loaded document; spans must refer to `doc.pages`."""
         ...
 
+    def close(self) -> None:
+        """Release what the engine holds (the local engine's model server)."""
+        ...
+
 
 _REGISTRY: dict[str, Callable[..., Engine]] = {}
+# Engines whose modules import heavy SDKs register on first use.
+_LAZY = {"llm": "foi_extract.llm.engines", "local": "foi_extract.llm.engines"}
 
 
 def register_engine(name: str) -> Callable[[Callable[..., Engine]], Callable[..., Engine]]:
@@ -35,6 +41,10 @@ def register_engine(name: str) -> Callable[[Callable[..., Engine]], Callable[...
 def get_engine(name: str, **options: object) -> Engine:
     from . import rules  # noqa: F401  (registers the embedded engine)
 
+    if name in _LAZY and name not in _REGISTRY:
+        import importlib
+
+        importlib.import_module(_LAZY[name])
     if name not in _REGISTRY:
         from ..errors import ConfigError
 
@@ -45,4 +55,4 @@ def get_engine(name: str, **options: object) -> Engine:
 def available() -> list[str]:
     from . import rules  # noqa: F401
 
-    return sorted(_REGISTRY)
+    return sorted(set(_REGISTRY) | set(_LAZY))

@@ -34,6 +34,9 @@ def _inside(pos: int, ranges: Iterable[Range]) -> bool:
 class RulesEngine:
     name = "rules"
 
+    def close(self) -> None:
+        """Nothing to release."""
+
     def run(self, doc: Document, questions: Optional[QuestionSet] = None) -> Extraction:
         view = TextView(doc)  # letterheads and footers dropped: for segmentation and judgement
         full = TextView(doc, drop_boilerplate=False)  # everything: for metadata and references

@@ -117,7 +117,7 @@ def all_spans(ex: Extraction) -> list[Span]:
     """Every evidence span anywhere in an Extraction."""
     spans: list[Span] = list(ex.letter.evidence.values())
     for q in ex.questions:
-        spans += q.evidence
+        spans += q.evidence + q.value_evidence
         for e in q.exemptions:
             spans += e.evidence
         for r in q.references:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..document import Document
 from ..errors import FoiExtractError
@@ -108,7 +108,7 @@ def _default_extract() -> ExtractFn:
 def run_eval(
     gold_dir: str | os.PathLike[str],
     *,
-    engine: str = "rules",
+    engine: Any = "rules",
     extract_fn: Optional[ExtractFn] = None,
     json_path: Optional[str | os.PathLike[str]] = None,
 ) -> EvalReport:
@@ -140,7 +140,8 @@ def run_eval(
         cases.append((gold, ex, doc))
         errors.append(error)
         gold_files.append(str(gold_file))
-    report = score_cases(cases, errors=errors, gold_files=gold_files, engine=engine, gold_dir=str(gold_dir))
+    label = engine if isinstance(engine, str) else getattr(engine, "name", type(engine).__name__)
+    report = score_cases(cases, errors=errors, gold_files=gold_files, engine=label, gold_dir=str(gold_dir))
     if json_path is not None:
         out = Path(json_path)
         out.parent.mkdir(parents=True, exist_ok=True)

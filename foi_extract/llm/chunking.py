@@ -1,0 +1,93 @@
+"""Chunks within a token budget that never split an answer.
+
+The rules engine has already segmented the reply into questions and their answers; a chunk is
+a run of whole question units plus the letter's header. Only a single answer longer than the
+whole budget is cut, at paragraph breaks, and its parts are merged back by question id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CHARS_PER_TOKEN = 3.2  # conservative for English letters with numbers and references
+
+
+def tokens(text: str) -> int:
+    return int(len(text) / CHARS_PER_TOKEN) + 1
+
+
+@dataclass
+class Unit:
+    """The verbatim reply text about some questions (usually one question and its answer)."""
+
+    ids: list[str]
+    text: str
+    pages: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Chunk:
+    ids: list[str]
+    text: str
+    pages: list[int]
+
+    @property
+    def size(self) -> int:
+        return tokens(self.text)
+
+
+def _split_text(text: str, budget: int) -> list[str]:
+    """Cut an over-long unit at paragraph breaks, then line breaks, then hard."""
+    limit = max(200, int(budget * CHARS_PER_TOKEN))
+    if len(text) <= limit:
+        return [text]
+    for sep in (r"\n\s*\n", r"\n", r"(?<=[.;])\s+"):
+        pieces = re.split(f"({sep})", text)
+        out, cur = [], ""
+        for piece in pieces:
+            if cur and len(cur) + len(piece) > limit:
+                out.append(cur)
+                cur = ""
+            cur += piece
+        if cur:
+            out.append(cur)
+        if all(len(p) <= limit for p in out):
+            return [p for p in out if p.strip()]
+    return [text[i : i + limit] for i in range(0, len(text), limit)]
+
+
+def make_chunks(units: list[Unit], budget: int) -> list[Chunk]:
+    """Pack whole units into chunks of at most `budget` tokens (a lone oversized unit is split)."""
+    chunks: list[Chunk] = []
+    cur: list[Unit] = []
+
+    def flush() -> None:
+        if cur:
+            ids = list(dict.fromkeys(i for u in cur for i in u.ids))
+            pages = sorted({p for u in cur for p in u.pages})
+            chunks.append(Chunk(ids, "\n\n".join(u.text.strip() for u in cur), pages))
+            cur.clear()
+
+    for unit in units:
+        if tokens(unit.text) > budget:
+            flush()
+            for part in _split_text(unit.text, budget):
+                chunks.append(Chunk(list(unit.ids), part.strip(), list(unit.pages)))
+            continue
+        if cur and sum(tokens(u.text) for u in cur) + tokens(unit.text) > budget:
+            flush()
+        cur.append(unit)
+    flush()
+    return chunks
+
+
+def halve(chunk: Chunk) -> list[Chunk]:
+    """A smaller re-chunking after the model ran out of output tokens: fewer questions, or less text."""
+    if len(chunk.ids) > 1:
+        mid = len(chunk.ids) // 2
+        return [Chunk(chunk.ids[:mid], chunk.text, chunk.pages), Chunk(chunk.ids[mid:], chunk.text, chunk.pages)]
+    parts = _split_text(chunk.text, max(50, chunk.size // 2))
+    if len(parts) < 2:
+        return []
+    return [Chunk(list(chunk.ids), p.strip(), chunk.pages) for p in parts]

@@ -1,0 +1,233 @@
+"""The LLM engine: rules output as hints, schema-constrained findings per chunk, then grounding.
+
+The model decides each question's status, which cited grounds were applied and the typed value,
+quoting its evidence; everything it says is checked against the page text. A status needs no
+quote, but an exemption needs a real citation in the reply, and a value needs its quote found.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from .. import __version__
+from ..document import Document
+from ..errors import FoiExtractError
+from ..ground import locate
+from ..models import EngineInfo, Exemption, Extraction, Notice, Question, Span
+from ..questionset import QuestionSet
+from ..rules import statutes
+from ..rules.citations import find_citations
+from ..rules.letter import default_law
+from .chunking import Chunk, Unit, halve, make_chunks, tokens
+from .client import LLMClient, LLMError, TruncatedOutput
+from .config import LLMConfig
+from .findings import chunk_model, field_name, merge
+from .prompts import PromptSet, example_messages, load_prompts
+
+MAX_HALVINGS = 3
+
+
+class LLMFailed(FoiExtractError):
+    exit_code = 20
+    code = "llm_failed"
+
+
+class LLMEngine:
+    name = "llm"
+
+    def __init__(self, config: LLMConfig, *, client: Optional[LLMClient] = None, prompts: Optional[PromptSet] = None) -> None:
+        self.cfg = config
+        self.client = client or LLMClient(config)
+        self.prompts = prompts or load_prompts()
+
+    def close(self) -> None:
+        """Nothing to release; the local engine stops its server here."""
+
+    # ------------------------------------------------------------------ run
+    def run(self, doc: Document, questions: Optional[QuestionSet] = None) -> Extraction:
+        from ..engines.rules import RulesEngine
+
+        rules = RulesEngine().run(doc, questions)
+        asked = _questions(rules, questions)
+        warnings = list(rules.warnings)
+        before = self.client.usage.as_dict()
+        findings: dict[str, dict[str, Any]] = {}
+        header = _header(doc, rules)
+        hints = {q.id: _hint(q) for q in rules.questions}
+        for chunk in make_chunks(_units(doc, rules, asked), self._budget(asked, header, hints)):
+            for qid, finding in self._ask(doc.path, chunk, asked, header, hints, warnings, 0).items():
+                findings[qid] = merge(findings[qid], finding) if qid in findings else finding
+        used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
+        return self._assemble(doc, rules, asked, findings, warnings, used)
+
+    def _budget(self, asked: dict[str, tuple[str, Any]], header: str, hints: dict[str, str]) -> int:
+        fixed = self.prompts.system + json.dumps(example_messages(self.prompts)) + self.prompts.render(
+            header=header, questions=_question_lines(asked, list(asked)), typed_note="", hints="\n".join(hints.values()), chunk="")
+        return max(200, self.cfg.context_tokens - self.cfg.max_output_tokens - tokens(fixed) - 200)
+
+    def _ask(self, path: str, chunk: Chunk, asked: dict[str, tuple[str, Any]], header: str, hints: dict[str, str],
+             warnings: list[Notice], depth: int) -> dict[str, dict[str, Any]]:
+        ids = [i for i in chunk.ids if i in asked]
+        if not ids:
+            return {}
+        typed = any(asked[i][1] is not None for i in ids)
+        user = self.prompts.render(
+            header=header,
+            questions=_question_lines(asked, ids),
+            typed_note=" [value: type]" if typed else "",
+            hints="\n".join(hints[i] for i in ids if i in hints) or "(none)",
+            chunk=chunk.text,
+        )
+        messages = [{"role": "system", "content": self.prompts.system}, *example_messages(self.prompts),
+                    {"role": "user", "content": user}]
+        model = chunk_model([(i, asked[i][1]) for i in ids])
+        try:
+            result = self.client.structured(messages, model)
+        except TruncatedOutput:
+            smaller = halve(chunk) if depth < MAX_HALVINGS else []
+            if not smaller:
+                warnings.append(Notice(code="llm_truncated", message=f"questions {', '.join(ids)}: the model's answer did not fit even in the smallest chunk; rules result kept"))
+                return {}
+            out: dict[str, dict[str, Any]] = {}
+            for part in smaller:
+                for qid, f in self._ask(path, part, asked, header, hints, warnings, depth + 1).items():
+                    out[qid] = merge(out[qid], f) if qid in out else f
+            return out
+        except LLMError as exc:
+            raise LLMFailed(path, str(exc)) from None
+        data = result.model_dump()
+        return {qid: data[field_name(qid)] for qid in ids if data.get(field_name(qid))}
+
+    # ------------------------------------------------------------------ grounding
+    def _assemble(self, doc: Document, rules: Extraction, asked: dict[str, tuple[str, Any]],
+                  findings: dict[str, dict[str, Any]], warnings: list[Notice], usage: dict[str, int]) -> Extraction:
+        law = default_law(rules.letter.legislation)
+        by_id = {q.id: q for q in rules.questions}
+        built: list[Question] = []
+        for qid, (text, vtype) in asked.items():
+            base = by_id.get(qid) or Question(id=qid, text=None, status="not_answered")
+            f = findings.get(qid)
+            if f is None:
+                built.append(base)
+                continue
+            page_hint = base.evidence[0].page if base.evidence else None
+            exemptions = []
+            for cited in f.get("exemptions_applied") or []:
+                ex = _ground_exemption(doc, cited, law, page_hint)
+                if ex is None:
+                    warnings.append(Notice(code="llm_exemption_dropped", message=f"question {qid}: {cited!r} is not a ground cited in the reply; dropped"))
+                elif all((e.law, e.section) != (ex.law, ex.section) for e in exemptions):
+                    exemptions.append(ex)
+            update: dict[str, Any] = {"status": f["status"], "exemptions": exemptions}
+            evidence = list(base.evidence)
+            quote = f.get("answer_quote")
+            if quote:
+                span = locate(doc, quote, page_hint)
+                if span is None:
+                    warnings.append(Notice(code="llm_quote_not_found", message=f"question {qid}: answer quote not found in the text: {quote[:60]!r}"))
+                elif not any(s.page == span.page and s.start <= span.start and span.end <= s.end for s in evidence):
+                    evidence.append(span)
+            update["evidence"] = evidence
+            if vtype is not None:
+                update.update(_ground_value(doc, qid, f, page_hint, warnings))
+            built.append(base.model_copy(update=update))
+        top: dict[tuple[str, str], Exemption] = {}
+        for q in built:
+            for e in q.exemptions:
+                top.setdefault((e.law, e.section), e)
+        return rules.model_copy(update={
+            "questions": built,
+            "exemptions": list(top.values()),
+            "engine": EngineInfo(name=self.name, version=__version__, model=self.cfg.model,
+                                 prompt_version=self.prompts.version, usage=usage),
+            "warnings": warnings,
+        })
+
+
+def _ground_exemption(doc: Document, cited: str, law: str, page_hint: Optional[int]) -> Optional[Exemption]:
+    """Keep a ground only when it is a real exemption and its citation is printed in the reply."""
+    parsed = find_citations(cited, law)
+    if not parsed:
+        return None
+    c = parsed[0]
+    if not statutes.is_ground(c.law, c.section, c.subsection):
+        return None
+    spans: list[Span] = []
+    order = sorted(range(1, len(doc.pages) + 1), key=lambda p: (p != page_hint, p))
+    for pno in order:
+        for found in find_citations(doc.pages[pno - 1], law):
+            if (found.law, found.section) == (c.law, c.section):
+                spans.append(doc.span(pno, found.start, found.end))
+    if not spans:
+        return None
+    return Exemption(law=c.law, section=c.section, subsection=c.subsection,
+                     title=statutes.title(c.law, c.section, c.subsection), evidence=spans[:3])
+
+
+def _ground_value(doc: Document, qid: str, f: dict[str, Any], page_hint: Optional[int], warnings: list[Notice]) -> dict[str, Any]:
+    value, quote = f.get("value"), f.get("value_quote")
+    if value is None:
+        return {"value": None, "value_evidence": []}
+    span = locate(doc, quote, page_hint) if quote else None
+    if span is None:
+        warnings.append(Notice(code="llm_value_dropped", message=f"question {qid}: the value's quote is not in the text, so the value is null: {str(quote)[:60]!r}"))
+        return {"value": None, "value_evidence": []}
+    return {"value": value, "value_evidence": [span]}
+
+
+def _questions(rules: Extraction, qset: Optional[QuestionSet]) -> dict[str, tuple[str, Any]]:
+    """id -> (text, value type): the question set's when given, else the reply's own."""
+    if qset is not None:
+        from .typespec import value_model_for
+
+        return {q.id: (q.text, value_model_for(q)) for q in qset.questions}
+    return {q.id: ((q.text or f"question {q.id}").replace("\n", " "), None) for q in rules.questions}
+
+
+def _units(doc: Document, rules: Extraction, asked: dict[str, tuple[str, Any]]) -> list[Unit]:
+    """Each question's verbatim evidence; questions sharing evidence share a unit; orphans get the whole reply."""
+    units: dict[str, Unit] = {}
+    orphans = []
+    for q in rules.questions:
+        if q.id not in asked:
+            continue
+        if not q.evidence:
+            orphans.append(q.id)
+            continue
+        key = json.dumps([(s.page, s.start, s.end) for s in q.evidence])
+        if key in units:
+            units[key].ids.append(q.id)
+        else:
+            text = "\n".join(s.text for s in q.evidence)
+            units[key] = Unit([q.id], text, sorted({s.page for s in q.evidence}))
+    orphans += [qid for qid in asked if qid not in {q.id for q in rules.questions}]
+    out = list(units.values())
+    if orphans:
+        out.append(Unit(orphans, "\n\n".join(doc.pages), list(range(1, len(doc.pages) + 1))))
+    return out
+
+
+def _header(doc: Document, rules: Extraction) -> str:
+    L = rules.letter
+    facts = "; ".join(f"{k}: {v}" for k, v in (("authority", L.authority), ("reference", L.reference),
+                                                 ("date", L.date), ("law", ", ".join(L.legislation))) if v)
+    return facts or doc.pages[0].strip()[:400]
+
+
+def _hint(q: Question) -> str:
+    cited = ", ".join(f"{e.law} {e.section}{e.subsection or ''}" for e in q.exemptions) or "none"
+    return f"{q.id}: rules status {q.status}; grounds cited in its answer: {cited}"
+
+
+def _question_lines(asked: dict[str, tuple[str, Any]], ids: list[str]) -> str:
+    lines = []
+    for qid in ids:
+        text, vtype = asked[qid]
+        line = f"{qid}: {text}"
+        if vtype is not None:
+            from .typespec import describe
+
+            line += f" [value: {describe(vtype)}]"
+        lines.append(line)
+    return "\n".join(lines)

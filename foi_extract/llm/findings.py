@@ -1,0 +1,61 @@
+"""What the model is asked to return for a chunk, as pydantic models built per question set.
+
+Each question gets its own typed finding (status from the fixed vocabulary, verbatim quotes,
+cited grounds, and the typed value when the question set asks for one), so the JSON schema the
+endpoint enforces is exactly the output we can validate and ground.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from ..models import Status
+
+StatusLiteral = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
+
+
+class _Finding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: StatusLiteral  # type: ignore[valid-type]
+    answer_quote: Optional[str] = Field(default=None, description="verbatim reply text answering the question")
+    exemptions_applied: list[str] = Field(default_factory=list, description="grounds relied on, quoted as printed")
+
+
+def field_name(qid: str) -> str:
+    """'2a' -> 'q_2a'; ids become JSON keys the model can echo back."""
+    return "q_" + re.sub(r"\W+", "_", qid)
+
+
+def finding_model(qid: str, value_type: Any = None) -> type[BaseModel]:
+    if value_type is None:
+        return _Finding
+    return create_model(
+        f"Finding_{field_name(qid)}",
+        __base__=_Finding,
+        value=(Optional[value_type], Field(default=None, description="typed value; null when the reply does not state it")),
+        value_quote=(Optional[str], Field(default=None, description="shortest verbatim text supporting the value")),
+    )
+
+
+def chunk_model(questions: list[tuple[str, Any]]) -> type[BaseModel]:
+    """One required finding per question id in the chunk."""
+    fields: dict[str, Any] = {field_name(qid): (finding_model(qid, vt), ...) for qid, vt in questions}
+    return create_model("Findings", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Findings for one question from two chunks of a long answer: keep what each one saw."""
+    out = dict(a)
+    if out.get("status") == "not_answered" and b.get("status") != "not_answered":
+        out["status"] = b.get("status")
+    elif b.get("status") not in (None, "not_answered", "answered") and out.get("status") == "answered":
+        out["status"] = "partially_answered" if b["status"] in ("withheld", "not_held") else b["status"]
+    out["answer_quote"] = out.get("answer_quote") or b.get("answer_quote")
+    out["exemptions_applied"] = list(dict.fromkeys((out.get("exemptions_applied") or []) + (b.get("exemptions_applied") or [])))
+    if out.get("value") is None and b.get("value") is not None:
+        out["value"], out["value_quote"] = b.get("value"), b.get("value_quote")
+    return out
