@@ -57,7 +57,7 @@ def _split_text(text: str, budget: int) -> list[str]:
     return [text[i : i + limit] for i in range(0, len(text), limit)]
 
 
-def make_chunks(units: list[Unit], budget: int) -> list[Chunk]:
+def make_chunks(units: list[Unit], budget: int, max_questions: int = 0) -> list[Chunk]:
     """Pack whole units into chunks of at most `budget` tokens (a lone oversized unit is split)."""
     chunks: list[Chunk] = []
     cur: list[Unit] = []
@@ -75,7 +75,8 @@ def make_chunks(units: list[Unit], budget: int) -> list[Chunk]:
             for part in _split_text(unit.text, budget):
                 chunks.append(Chunk(list(unit.ids), part.strip(), list(unit.pages)))
             continue
-        if cur and sum(tokens(u.text) for u in cur) + tokens(unit.text) > budget:
+        too_many = max_questions and len({i for u in cur for i in u.ids} | set(unit.ids)) > max_questions
+        if cur and (too_many or sum(tokens(u.text) for u in cur) + tokens(unit.text) > budget):
             flush()
         cur.append(unit)
     flush()

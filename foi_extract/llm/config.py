@@ -34,6 +34,7 @@ class LLMConfig:
     max_retries: int = 4  # transport retries (429, 5xx, timeouts, resets)
     max_reasks: int = 2  # validation re-asks
     context_tokens: int = 8192
+    max_questions: int = 0  # questions per request; 0 = as many as fit (small local models do better with few)
     max_output_tokens: int = 1536
     temperature: float = 0.0
     seed: Optional[int] = 0

@@ -55,7 +55,7 @@ class LLMEngine:
         findings: dict[str, dict[str, Any]] = {}
         header = _header(doc, rules)
         hints = {q.id: _hint(q) for q in rules.questions}
-        for chunk in make_chunks(_units(doc, rules, asked), self._budget(asked, header, hints)):
+        for chunk in make_chunks(_units(doc, rules, asked), self._budget(asked, header, hints), self.cfg.max_questions):
             for qid, finding in self._ask(doc.path, chunk, asked, header, hints, warnings, 0).items():
                 findings[qid] = merge(findings[qid], finding) if qid in findings else finding
         used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
@@ -114,21 +114,22 @@ class LLMEngine:
             page_hint = base.evidence[0].page if base.evidence else None
             exemptions = []
             for cited in f.get("exemptions_applied") or []:
-                ex = _ground_exemption(doc, cited, law, page_hint)
+                ex = _ground_exemption(doc, cited, law, base)
                 if ex is None:
-                    warnings.append(Notice(code="llm_exemption_dropped", message=f"question {qid}: {cited!r} is not a ground cited in the reply; dropped"))
+                    warnings.append(Notice(code="llm_exemption_dropped", message=f"question {qid}: {cited!r} is not a ground cited for this question in the reply; dropped"))
                 elif all((e.law, e.section) != (ex.law, ex.section) for e in exemptions):
                     exemptions.append(ex)
-            update: dict[str, Any] = {"status": f["status"], "exemptions": exemptions}
             evidence = list(base.evidence)
             quote = f.get("answer_quote")
-            if quote:
-                span = locate(doc, quote, page_hint)
-                if span is None:
-                    warnings.append(Notice(code="llm_quote_not_found", message=f"question {qid}: answer quote not found in the text: {quote[:60]!r}"))
-                elif not any(s.page == span.page and s.start <= span.start and span.end <= s.end for s in evidence):
-                    evidence.append(span)
-            update["evidence"] = evidence
+            span = locate(doc, quote, page_hint) if quote else None
+            if quote and span is None:
+                warnings.append(Notice(code="llm_quote_not_found", message=f"question {qid}: answer quote not found in the text: {quote[:60]!r}"))
+            elif span is not None and not any(s.page == span.page and s.start <= span.start and span.end <= s.end for s in evidence):
+                evidence.append(span)
+            status = _adjudicate(f["status"], base, span, exemptions)
+            if status != f["status"]:
+                warnings.append(Notice(code="llm_status_unsupported", message=f"question {qid}: the model said {f['status']} but quoted nothing that says so; kept {status}"))
+            update: dict[str, Any] = {"status": status, "exemptions": exemptions, "evidence": evidence}
             if vtype is not None:
                 update.update(_ground_value(doc, qid, f, page_hint, warnings))
             built.append(base.model_copy(update=update))
@@ -145,8 +146,13 @@ class LLMEngine:
         })
 
 
-def _ground_exemption(doc: Document, cited: str, law: str, page_hint: Optional[int]) -> Optional[Exemption]:
-    """Keep a ground only when it is a real exemption and its citation is printed in the reply."""
+def _inside(span: Span, spans: list[Span]) -> bool:
+    return any(s.page == span.page and s.start <= span.start and span.end <= s.end for s in spans)
+
+
+def _ground_exemption(doc: Document, cited: str, law: str, base: Question) -> Optional[Exemption]:
+    """Keep a ground only if it is a real exemption printed in THIS question's answer, or the rules
+    engine already tied it to this question (a cross-reference such as "Please refer to Question 3")."""
     parsed = find_citations(cited, law)
     if not parsed:
         return None
@@ -154,15 +160,37 @@ def _ground_exemption(doc: Document, cited: str, law: str, page_hint: Optional[i
     if not statutes.is_ground(c.law, c.section, c.subsection):
         return None
     spans: list[Span] = []
-    order = sorted(range(1, len(doc.pages) + 1), key=lambda p: (p != page_hint, p))
-    for pno in order:
-        for found in find_citations(doc.pages[pno - 1], law):
+    for s in base.evidence:
+        for found in find_citations(s.text, law):
             if (found.law, found.section) == (c.law, c.section):
-                spans.append(doc.span(pno, found.start, found.end))
+                spans.append(doc.span(s.page, s.start + found.start, s.start + found.end))
+    for e in base.exemptions:
+        if (e.law, e.section) == (c.law, c.section):
+            spans += [x for x in e.evidence if not _inside(x, spans)]
     if not spans:
         return None
     return Exemption(law=c.law, section=c.section, subsection=c.subsection,
                      title=statutes.title(c.law, c.section, c.subsection), evidence=spans[:3])
+
+
+_COMPATIBLE = {"partially_answered": {"answered", "withheld", "not_held", "partially_answered"}}
+_GROUND_STATUS = {"21": "published_elsewhere", "25": "published_elsewhere", "12": "refused", "14": "refused"}
+
+
+def _adjudicate(said: str, base: Question, quote: Optional[Span], exemptions: list[Exemption]) -> str:
+    """The model's status stands when its own quote (or a grounded exemption) says so, or the rules agree."""
+    from ..rules.status import classify
+
+    if said == base.status or base.status == "not_answered" and said != "not_answered" and quote is not None:
+        return said
+    for e in exemptions:
+        if _GROUND_STATUS.get(e.section) == said or said in ("withheld", "partially_answered") and e.section not in _GROUND_STATUS:
+            return said
+    if quote is not None:
+        heard = classify(quote.text, [(e.law, e.section) for e in exemptions])
+        if heard == said or heard in _COMPATIBLE.get(said, set()):
+            return said
+    return base.status
 
 
 def _ground_value(doc: Document, qid: str, f: dict[str, Any], page_hint: Optional[int], warnings: list[Notice]) -> dict[str, Any]:

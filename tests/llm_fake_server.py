@@ -1,0 +1,182 @@
+"""A scripted OpenAI-compatible chat endpoint on 127.0.0.1, for injecting transport faults.
+
+Why a real socket rather than a mocked transport: retries, timeouts, Retry-After and resets
+are behaviours of the whole HTTP stack (openai → httpx2 → tenacity → instructor), and only a
+real server exercises all of it. Each POST /v1/chat/completions takes the next scripted
+`Reply`; the request bodies are recorded for the tests to inspect. Loopback only, port 0.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import socketserver
+import struct
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+from typing import Any, Iterator, Optional, Union
+
+import pytest
+
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Reply:
+    """One scripted answer: an HTTP response, optionally late, or a connection reset."""
+
+    status: int = 200
+    body: Union[dict[str, Any], str, bytes] = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (a timeout when longer than the client's)
+    reset: bool = False  # close the socket with RST instead of answering
+
+
+def completion(content: Union[str, dict[str, Any]], *, finish_reason: str = "stop", prompt_tokens: int = 100,
+               completion_tokens: int = 20, model: str = "m") -> dict[str, Any]:
+    """An OpenAI-format chat.completion body whose message content is `content` (dicts become JSON)."""
+    text = content if isinstance(content, str) else json.dumps(content)
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": model,
+        "choices": [{"index": 0, "finish_reason": finish_reason,
+                     "message": {"role": "assistant", "content": text}}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+def ok(content: Union[str, dict[str, Any]], *, delay: float = 0.0, **kw: Any) -> Reply:
+    """A 200 chat.completion (keyword arguments as for `completion`), optionally late."""
+    return Reply(200, completion(content, **kw), delay=delay)
+
+
+def error(status: int, message: str = "scripted failure", headers: Optional[dict[str, str]] = None) -> Reply:
+    """An OpenAI-style error body (no usage: a failed request costs no tokens)."""
+    return Reply(status, {"error": {"message": message, "type": "fake_error", "code": None}}, dict(headers or {}))
+
+
+RESET = Reply(reset=True)
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    block_on_close = False
+
+
+class FakeLLMServer:
+    """Start with `start()`, script with `queue(...)`, inspect `requests`, stop with `stop()`."""
+
+    def __init__(self) -> None:
+        self.replies: deque[Reply] = deque()
+        self.requests: list[dict[str, Any]] = []  # parsed JSON bodies, in arrival order
+        self.headers: list[dict[str, str]] = []  # request headers, lower-cased names
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: Optional[_Server] = None
+        self._thread: Optional[threading.Thread] = None
+
+    # ------------------------------------------------------------------ control
+    def queue(self, *replies: Reply) -> "FakeLLMServer":
+        with self._lock:
+            self.replies.extend(replies)
+        return self
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "server not started"
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """The base_url an OpenAI client needs (…/v1)."""
+        return f"http://{HOST}:{self.port}/v1"
+
+    def start(self) -> "FakeLLMServer":
+        self._server = _Server((HOST, 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="fake-llm-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Idempotent; wakes delayed handlers so teardown never waits for them."""
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _next(self, body: dict[str, Any], headers: dict[str, str]) -> Reply:
+        with self._lock:
+            self.requests.append(body)
+            self.headers.append(headers)
+            if self.replies:
+                return self.replies.popleft()
+        # 418 is not retried by the client, so a script that ran dry fails the test loudly.
+        return error(418, f"fake server: no scripted reply left for request {len(self.requests)}")
+
+    # ------------------------------------------------------------------ HTTP
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet test output
+                return
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+                raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+                if self.path.rstrip("/") != "/v1/chat/completions":
+                    return self._send(error(404, f"unknown path {self.path}"))
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    body = {"_raw": raw.decode("utf-8", "replace")}
+                reply = fake._next(body, {k.lower(): v for k, v in self.headers.items()})
+                if reply.delay and fake._stopping.wait(reply.delay):
+                    self.close_connection = True
+                    return
+                if reply.reset:
+                    # SO_LINGER 0 makes close() send RST: the client sees a reset, not a clean EOF.
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    return
+                self._send(reply)
+
+            def _send(self, reply: Reply) -> None:
+                body = reply.body
+                data = body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body)).encode()
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.send_header("Connection", "close")
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test): nothing to answer
+                self.close_connection = True
+
+        return Handler
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeLLMServer]:
+    """A started fake endpoint, always stopped at teardown."""
+    server = FakeLLMServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

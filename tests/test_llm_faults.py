@@ -1,0 +1,222 @@
+"""LLMClient and LLMEngine against injected faults from a real loopback HTTP server.
+
+Rate limits, 5xx, timeouts, resets, malformed output, truncation and refused credentials each
+take their own path through openai → tenacity → instructor; these tests pin the outcome and
+the usage counts of each path. Only the Retry-After test really sleeps (that is its point).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from foi_extract.llm.client import AuthError, LLMClient, LLMError, TruncatedOutput
+from foi_extract.llm.config import LLMConfig
+from foi_extract.llm.engine import LLMEngine
+from foi_extract.load import load
+from llm_fake_server import RESET, FakeLLMServer, error, fake_llm, ok  # noqa: F401 - fake_llm is a fixture
+
+MESSAGES = [{"role": "user", "content": "How many? Answer as JSON."}]
+
+
+class Answer(BaseModel):
+    answer: int
+
+
+def client(server: FakeLLMServer, slept: list[float], **cfg: object) -> LLMClient:
+    """A client whose backoff sleeps are recorded, not slept."""
+    return LLMClient(LLMConfig(model="m", base_url=server.url, **cfg), sleep=slept.append)  # type: ignore[arg-type]
+
+
+def test_429_retry_after_is_honoured_for_real(fake_llm: FakeLLMServer) -> None:
+    fake_llm.queue(error(429, "slow down", headers={"Retry-After": "2"}), ok({"answer": 7}))
+    c = LLMClient(LLMConfig(model="m", base_url=fake_llm.url))
+    start = time.monotonic()
+    assert c.structured(MESSAGES, Answer).answer == 7
+    waited = time.monotonic() - start
+    assert 1.8 <= waited < 4, waited
+    assert (c.usage.requests, c.usage.retries) == (2, 1)
+    assert len(fake_llm.requests) == 2
+
+
+def test_5xx_twice_then_success_counts_only_real_tokens(fake_llm: FakeLLMServer) -> None:
+    fake_llm.queue(error(500), error(503), ok({"answer": 3}, prompt_tokens=120, completion_tokens=9))
+    slept: list[float] = []
+    c = client(fake_llm, slept)
+    assert c.structured(MESSAGES, Answer).answer == 3
+    assert len(fake_llm.requests) == 3
+    assert (c.usage.requests, c.usage.retries, c.usage.reasks) == (3, 2, 0)
+    assert (c.usage.prompt_tokens, c.usage.completion_tokens) == (120, 9)
+    assert len(slept) == 2 and all(0 < s <= 30 for s in slept)
+
+
+def test_timeout_then_success(fake_llm: FakeLLMServer) -> None:
+    fake_llm.queue(ok({"answer": 1}, delay=1.5), ok({"answer": 2}))
+    slept: list[float] = []
+    c = client(fake_llm, slept, timeout=0.5)
+    assert c.structured(MESSAGES, Answer).answer == 2  # the late answer (1) was never read
+    assert (c.usage.requests, c.usage.retries) == (2, 1)
+    assert len(fake_llm.requests) == 2
+
+
+def test_connection_reset_then_success(fake_llm: FakeLLMServer) -> None:
+    fake_llm.queue(RESET, ok({"answer": 4}))
+    slept: list[float] = []
+    c = client(fake_llm, slept)
+    assert c.structured(MESSAGES, Answer).answer == 4
+    assert (c.usage.requests, c.usage.retries) == (2, 1)
+    assert len(fake_llm.requests) == 2 and len(slept) == 1
+
+
+@pytest.mark.parametrize("bad", ['{"answer": "not a number"', '{"answer": "seven"}'], ids=["truncated-json", "wrong-type"])
+def test_invalid_output_is_reasked_and_both_completions_are_counted(fake_llm: FakeLLMServer, bad: str) -> None:
+    fake_llm.queue(ok(bad, prompt_tokens=50, completion_tokens=11), ok({"answer": 5}, prompt_tokens=80, completion_tokens=6))
+    slept: list[float] = []
+    c = client(fake_llm, slept)
+    assert c.structured(MESSAGES, Answer).answer == 5
+    assert c.usage.reasks >= 1 and c.usage.retries == 0 and slept == []
+    assert (c.usage.prompt_tokens, c.usage.completion_tokens) == (50 + 80, 11 + 6)
+    assert c.usage.requests == 2
+    first, second = (r["messages"] for r in fake_llm.requests)
+    assert len(second) > len(first)
+    added = second[len(first):]
+    assert any(m["role"] == "assistant" and m["content"] == bad for m in added)  # the bad reply, echoed back
+    assert any(m["role"] == "user" and "validation error" in m["content"] for m in added)  # and what was wrong
+
+
+def test_length_cut_is_truncated_output_not_a_transport_retry(fake_llm: FakeLLMServer) -> None:
+    fake_llm.queue(ok('{"answer": 1', finish_reason="length"), ok({"answer": 1}))
+    slept: list[float] = []
+    c = client(fake_llm, slept)
+    with pytest.raises(TruncatedOutput):
+        c.structured(MESSAGES, Answer)
+    assert len(fake_llm.requests) == 1
+    assert (c.usage.requests, c.usage.retries) == (1, 0) and slept == []
+
+
+def test_401_is_auth_error_at_once(fake_llm: FakeLLMServer) -> None:
+    fake_llm.queue(error(401, "Incorrect API key provided"), ok({"answer": 1}))
+    slept: list[float] = []
+    c = client(fake_llm, slept)
+    start = time.monotonic()
+    with pytest.raises(AuthError) as info:
+        c.structured(MESSAGES, Answer)
+    assert time.monotonic() - start < 1
+    assert len(fake_llm.requests) == 1 and slept == [] and c.usage.retries == 0
+    assert "key" in str(info.value).lower()
+
+
+def test_400_is_llm_error_without_retry(fake_llm: FakeLLMServer) -> None:
+    fake_llm.queue(error(400, "bad request: unknown parameter"), ok({"answer": 1}))
+    slept: list[float] = []
+    c = client(fake_llm, slept)
+    with pytest.raises(LLMError) as info:
+        c.structured(MESSAGES, Answer)
+    assert not isinstance(info.value, AuthError)
+    assert "400" in str(info.value)
+    assert len(fake_llm.requests) == 1 and slept == [] and c.usage.requests == 1
+
+
+def test_retries_exhausted_names_the_status(fake_llm: FakeLLMServer) -> None:
+    max_retries = 2
+    fake_llm.queue(*[error(500, "overloaded")] * (max_retries + 1), ok({"answer": 1}))
+    slept: list[float] = []
+    c = client(fake_llm, slept, max_retries=max_retries)
+    with pytest.raises(LLMError) as info:
+        c.structured(MESSAGES, Answer)
+    assert "500" in str(info.value)
+    assert len(fake_llm.requests) == max_retries + 1 == c.usage.requests
+    assert c.usage.retries == max_retries and len(slept) == max_retries
+
+
+# ---------------------------------------------------------------------- engine
+
+LETTER = """Northbridge City Council
+Information Governance Team
+
+Our reference: FOI-2024-0412
+Date: 3 April 2024
+
+Dear Mr Okafor
+
+Freedom of Information Act 2000 - Request for information
+
+Thank you for your request about the council's parking enforcement contract. Our response to each question is set out below.
+
+Question 1
+How many penalty charge notices did the council issue in 2023?
+
+Response
+The council issued 18,240 penalty charge notices in 2023.
+
+Question 2
+Please provide the unit prices in the parking enforcement contract.
+
+Response
+The unit prices are withheld under section 43(2) of the Act because disclosure would prejudice the commercial interests of the council and its contractor. We have considered the public interest and concluded that it favours maintaining the exemption.
+
+If you are unhappy with our response you can ask for an internal review within 40 working days. You may then complain to the Information Commissioner's Office.
+
+Yours sincerely
+
+Information Governance Officer
+"""
+
+
+def _asked(body: dict) -> set[str]:
+    """The question fields a request's JSON schema demands."""
+    return set(body["response_format"]["json_schema"]["schema"]["properties"])
+
+
+def _questions_block(body: dict) -> str:
+    user = body["messages"][-1]["content"]
+    return user.split("Questions of the request", 1)[1].split("What a rules engine", 1)[0]
+
+
+def test_engine_rechunks_after_truncation_and_grounds_findings(fake_llm: FakeLLMServer, tmp_path: Path) -> None:
+    path = tmp_path / "northbridge.txt"
+    path.write_text(LETTER, encoding="utf-8")
+    doc = load(path)
+    # q_2's status differs from the rules engine's (withheld), so it can only come from the findings;
+    # it is one the engine accepts, since the grounded section 43(2) exemption supports it.
+    fake_llm.queue(
+        ok('{"q_1": {"status": "answ', finish_reason="length", prompt_tokens=900, completion_tokens=1536),
+        ok({"q_1": {"status": "answered", "exemptions_applied": [],
+                    "answer_quote": "The council issued 18,240 penalty charge notices in 2023."}},
+           prompt_tokens=800, completion_tokens=40),
+        ok({"q_2": {"status": "partially_answered", "answer_quote": "The unit prices are withheld",
+                    "exemptions_applied": ["section 43(2)", "section 99"]}}, prompt_tokens=700, completion_tokens=50),
+    )
+    cfg = LLMConfig(model="m", base_url=fake_llm.url)
+    slept: list[float] = []
+    engine = LLMEngine(cfg, client=LLMClient(cfg, sleep=slept.append))
+    result = engine.run(doc)
+
+    by_id = {q.id: q for q in result.questions}
+    assert set(by_id) == {"1", "2"}
+    assert by_id["1"].status == "answered"
+    assert by_id["2"].status == "partially_answered"
+    assert not [w for w in result.warnings if w.code in ("llm_status_unsupported", "llm_quote_not_found")]
+    usage = result.engine.usage
+    assert usage["requests"] == 3 == len(fake_llm.requests) and usage["retries"] == 0 and slept == []
+    assert (usage["prompt_tokens"], usage["completion_tokens"]) == (900 + 800 + 700, 1536 + 40 + 50)
+
+    first, *smaller = fake_llm.requests
+    assert _asked(first) == {"q_1", "q_2"}
+    assert [_asked(b) for b in smaller] == [{"q_1"}, {"q_2"}]
+    for body in smaller:
+        assert len(_questions_block(body)) < len(_questions_block(first))
+        assert len(body["messages"][-1]["content"]) < len(first["messages"][-1]["content"])
+
+    (ex,) = by_id["2"].exemptions
+    assert (ex.law, ex.section, ex.subsection) == ("FOIA", "43", "(2)")
+    span = ex.evidence[0]
+    assert span.text == doc.pages[span.page - 1][span.start:span.end] == "section 43(2)"
+    assert [e.section for e in result.exemptions] == ["43"]
+    dropped = [w for w in result.warnings if w.code == "llm_exemption_dropped"]
+    assert len(dropped) == 1 and "section 99" in dropped[0].message
+    quote = "The council issued 18,240 penalty charge notices in 2023."
+    assert any(s.text == quote for s in by_id["1"].evidence)
