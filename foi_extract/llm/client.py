@@ -40,6 +40,10 @@ class AuthError(LLMError):
     """401/403: a wrong or missing key. Never retried."""
 
 
+class InvalidOutput(LLMError):
+    """The model's output still failed validation after the allowed re-asks."""
+
+
 class TruncatedOutput(LLMError):
     """finish_reason=length: the answer did not fit; the caller must send a smaller chunk."""
 
@@ -135,7 +139,9 @@ class LLMClient:
     def _before_sleep(self, state: RetryCallState) -> None:
         self.usage.retries += 1
 
-    def structured(self, messages: list[dict[str, str]], model: type[T], *, max_tokens: Optional[int] = None) -> T:
+    def structured(self, messages: list[dict[str, str]], model: type[T], *, max_tokens: Optional[int] = None,
+                   context: Optional[dict[str, Any]] = None) -> T:
+        """A validated `model`; `context` reaches the model's validators (e.g. the text quotes must come from)."""
         retrying = Retrying(
             stop=stop_after_attempt(self.cfg.max_retries + 1),
             retry=retry_if_exception(_retryable),
@@ -155,6 +161,7 @@ class LLMClient:
                         temperature=self.cfg.temperature,
                         seed=self.cfg.seed,
                         max_tokens=max_tokens or self.cfg.max_output_tokens,
+                        context=context,
                     )
         except Exception as wrapped:  # noqa: BLE001 - every failure becomes one typed, one-line error
             raise _translate(wrapped, self) from None
@@ -163,6 +170,8 @@ class LLMClient:
 
 def _translate(wrapped: BaseException, client: "LLMClient") -> LLMError:
     exc = _unwrap(wrapped)
+    if isinstance(wrapped, InstructorRetryException) and not isinstance(exc, (openai.APIError, IncompleteOutputException)):
+        return InvalidOutput(f"the model's output failed validation after {client.cfg.max_reasks + 1} attempts: {_short(exc)}")
     if isinstance(exc, IncompleteOutputException):
         return TruncatedOutput("the model's answer was cut at the output-token limit")
     if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
@@ -172,7 +181,7 @@ def _translate(wrapped: BaseException, client: "LLMClient") -> LLMError:
     if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
         return LLMError(f"the LLM endpoint could not be reached ({type(exc).__name__}) after {client.usage.retries} retries")
     if isinstance(exc, InstructorRetryException):
-        return LLMError(f"the model's output failed validation after {client.cfg.max_reasks + 1} attempts: {_short(exc)}")
+        return InvalidOutput(f"the model's output failed validation after {client.cfg.max_reasks + 1} attempts: {_short(exc)}")
     if isinstance(exc, LLMError):
         return exc
     return LLMError(f"LLM call failed: {type(exc).__name__}: {_short(exc)}")

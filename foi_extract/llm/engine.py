@@ -20,10 +20,11 @@ from ..rules import statutes
 from ..rules.citations import find_citations
 from ..rules.letter import default_law
 from .chunking import Chunk, Unit, halve, make_chunks, tokens
-from .client import LLMClient, LLMError, TruncatedOutput
+from .client import InvalidOutput, LLMClient, LLMError, TruncatedOutput
 from .config import LLMConfig
 from .findings import chunk_model, field_name, merge
 from .prompts import PromptSet, example_messages, load_prompts
+from .values import ground_value
 
 MAX_HALVINGS = 3
 
@@ -83,7 +84,12 @@ class LLMEngine:
                     {"role": "user", "content": user}]
         model = chunk_model([(i, asked[i][1]) for i in ids])
         try:
-            result = self.client.structured(messages, model)
+            try:
+                result = self.client.structured(messages, model, context={"chunk": chunk.text})
+            except InvalidOutput:
+                # Quotes still not verbatim after re-asks: take the findings; grounding will judge each quote.
+                warnings.append(Notice(code="llm_quotes_unverified", message=f"questions {', '.join(ids)}: the model kept paraphrasing its quotes"))
+                result = self.client.structured(messages, model)
         except TruncatedOutput:
             smaller = halve(chunk) if depth < MAX_HALVINGS else []
             if not smaller:
@@ -127,6 +133,7 @@ class LLMEngine:
             elif span is not None and not any(s.page == span.page and s.start <= span.start and span.end <= s.end for s in evidence):
                 evidence.append(span)
             status = _adjudicate(f["status"], base, span, exemptions)
+            exemptions = _keep_rules_grounds(status, base, exemptions)
             if status != f["status"]:
                 warnings.append(Notice(code="llm_status_unsupported", message=f"question {qid}: the model said {f['status']} but quoted nothing that says so; kept {status}"))
             update: dict[str, Any] = {"status": status, "exemptions": exemptions, "evidence": evidence}
@@ -177,6 +184,20 @@ _COMPATIBLE = {"partially_answered": {"answered", "withheld", "not_held", "parti
 _GROUND_STATUS = {"21": "published_elsewhere", "25": "published_elsewhere", "12": "refused", "14": "refused"}
 
 
+def _keep_rules_grounds(status: str, base: Question, exemptions: list[Exemption]) -> list[Exemption]:
+    """Grounds the rules engine found applied in this answer stay when the status agrees with them."""
+    if status in ("answered", "not_held", "not_answered", "clarification_requested"):
+        return exemptions
+    have = {(e.law, e.section) for e in exemptions}
+    for e in base.exemptions:
+        agrees = _GROUND_STATUS.get(e.section) == status or (
+            e.section not in _GROUND_STATUS and status in ("withheld", "partially_answered", "ncnd"))
+        if agrees and (e.law, e.section) not in have:
+            exemptions.append(e)
+            have.add((e.law, e.section))
+    return exemptions
+
+
 def _adjudicate(said: str, base: Question, quote: Optional[Span], exemptions: list[Exemption]) -> str:
     """The model's status stands when its own quote (or a grounded exemption) says so, or the rules agree."""
     from ..rules.status import classify
@@ -194,14 +215,20 @@ def _adjudicate(said: str, base: Question, quote: Optional[Span], exemptions: li
 
 
 def _ground_value(doc: Document, qid: str, f: dict[str, Any], page_hint: Optional[int], warnings: list[Notice]) -> dict[str, Any]:
+    """The value stands only where its quote is in the reply and states each part of it."""
     value, quote = f.get("value"), f.get("value_quote")
-    if value is None:
+    if value in (None, [], {}):
         return {"value": None, "value_evidence": []}
     span = locate(doc, quote, page_hint) if quote else None
     if span is None:
         warnings.append(Notice(code="llm_value_dropped", message=f"question {qid}: the value's quote is not in the text, so the value is null: {str(quote)[:60]!r}"))
         return {"value": None, "value_evidence": []}
-    return {"value": value, "value_evidence": [span]}
+    grounded, dropped = ground_value(value, span.text)
+    if dropped:
+        warnings.append(Notice(code="llm_value_part_dropped", message=f"question {qid}: not stated in the quoted text, set to null: {', '.join(dropped[:6])}"))
+    if grounded in (None, [], {}) and value not in (None, [], {}):
+        return {"value": None, "value_evidence": []}
+    return {"value": grounded, "value_evidence": [span]}
 
 
 def _questions(rules: Extraction, qset: Optional[QuestionSet]) -> dict[str, tuple[str, Any]]:

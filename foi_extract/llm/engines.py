@@ -44,7 +44,7 @@ class LocalEngine:
                 self._server = LocalServer(path, threads=self._threads).start()
             except LocalModelError as exc:
                 raise LLMFailed(self._model_path or "local model", str(exc)) from None
-            cfg = load_config({"max_questions": 2, **self._options, "model": MODEL_NAME,
+            cfg = load_config({"max_questions": 2, "max_reasks": 1, **self._options, "model": MODEL_NAME,
                                "base_url": self._server.base_url, "api_key": "local", "mode": "json_schema"}, env={})
             self._engine = LLMEngine(cfg)
             self._engine.name = "local"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
 from ..models import Status
 
@@ -24,6 +24,23 @@ class _Finding(BaseModel):
     answer_quote: Optional[str] = Field(default=None, description="verbatim reply text answering the question")
     exemptions_applied: list[str] = Field(default_factory=list, description="grounds relied on, quoted as printed")
 
+    @model_validator(mode="after")
+    def _quotes_are_verbatim(self, info: ValidationInfo) -> "_Finding":
+        """With the chunk as validation context, a paraphrased quote is sent back to the model (re-ask)."""
+        text = (info.context or {}).get("chunk") if info.context else None
+        if text:
+            hay = _squash(text)
+            for name in ("answer_quote",):  # value quotes are judged by grounding, part by part
+                quote = getattr(self, name, None)
+                if quote and _squash(quote) not in hay:
+                    raise ValueError(f"{name} is not copied word for word from the reply text: {quote[:80]!r}. "
+                                     "Copy the exact words from the reply, or use null.")
+        return self
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'").replace("“", '"').replace("”", '"')).strip().lower()
+
 
 def field_name(qid: str) -> str:
     """'2a' -> 'q_2a'; ids become JSON keys the model can echo back."""
@@ -33,12 +50,25 @@ def field_name(qid: str) -> str:
 def finding_model(qid: str, value_type: Any = None) -> type[BaseModel]:
     if value_type is None:
         return _Finding
+    # The value is required (its parts stay optional): small models otherwise answer null every time.
+    # Grounding turns a value whose quote is not in the reply into null with a warning.
     return create_model(
         f"Finding_{field_name(qid)}",
         __base__=_Finding,
-        value=(Optional[value_type], Field(default=None, description="typed value; null when the reply does not state it")),
-        value_quote=(Optional[str], Field(default=None, description="shortest verbatim text supporting the value")),
+        value_quote=(Optional[str], Field(default=None, description="shortest verbatim reply text supporting the value")),
+        value=(_required(value_type), Field(description="typed value read from the reply; parts it does not state are null")),
     )
+
+
+def _required(value_type: Any) -> Any:
+    """Optional[X] -> X, so the schema asks for the value itself."""
+    from typing import Union, get_args, get_origin
+
+    if get_origin(value_type) is Union:
+        args = [a for a in get_args(value_type) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return value_type
 
 
 def chunk_model(questions: list[tuple[str, Any]]) -> type[BaseModel]:

@@ -1,0 +1,61 @@
+"""The LLM scenarios that have cassettes: shared by the replay tests and the recording script.
+
+Each scenario fixes everything that goes into the request body (document, question set, model,
+limits), so a replay sends byte-identical requests; changing a prompt file changes the body and
+the replay fails until the cassette is re-recorded (tests/cassettes/README.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = "qwen2.5-coder-1.5b-instruct"  # foi_extract.llm.local_server.MODEL_NAME
+REPLAY_URL = "http://127.0.0.1:9/v1"  # never contacted on replay: vcr answers
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    document: str  # relative to ../shared
+    questions: Optional[str] = None  # relative to the project root
+    config: dict[str, Any] = field(default_factory=dict)
+    why: str = ""
+
+
+BASE = {"model": MODEL, "api_key": "local", "mode": "json_schema", "max_questions": 2, "max_reasks": 1,
+        "context_tokens": 8192, "max_output_tokens": 1536}
+
+SCENARIOS = [
+    Scenario("seed_social_care", "seed/coventry_foi445227294.txt", "examples/social_care_software.yaml",
+             why="the seed letter with its typed question set"),
+    Scenario("nhs_oxford_docx", "corpus/vfillis__mental-health-housing-support/AccCode__Oxford_Health_NHS_Foundation_Trust__20210357 vanessa fillis.docx",
+             "examples/nhs_mental_health_accommodation.yaml", why="Word letter, joint answer split by question ids, s.12"),
+    Scenario("sheffield_thread", "corpus/PeterKarakostas__Sheffield_FOI_Webapp/broken_cctv_cameras_66.txt",
+             why="WhatDoTheyKnow thread: questions in the request, answers in the final reply"),
+    Scenario("us_cbp_runon", "corpus/LogicPearlHQ__rag-vs-pag/muckrock_17598_United_States_Customs_and_Border_Protect.txt",
+             why="US agency letter as one run-on paragraph, (b)(6)/(b)(7) exemptions"),
+    Scenario("long_multichunk", "corpus/invinst__chicago-police-data/P054496Responsive.pdf",
+             config={"context_tokens": 3000}, why="a long answer cut into chunks and merged back"),
+    Scenario("length_rechunk", "seed/coventry_foi445227294.txt", "examples/social_care_software.yaml",
+             config={"max_questions": 4, "max_output_tokens": 160}, why="finish_reason=length, then smaller chunks"),
+    Scenario("reask_quotes", "corpus/vfillis__mental-health-housing-support/AccCode__Camden_and_Islington_NHS_Foundation_Trust__FOI 2021-315-Accommodation Status 2018-2021.pdf",
+             "examples/nhs_mental_health_accommodation.yaml", why="a paraphrased quote sent back for a verbatim one"),
+]
+BY_NAME = {s.name: s for s in SCENARIOS}
+
+
+def config_for(s: Scenario, base_url: str) -> dict[str, Any]:
+    return {**BASE, **s.config, "base_url": base_url}
+
+
+def run(s: Scenario, shared: Path, base_url: str):  # -> Extraction
+    import foi_extract
+    from foi_extract.llm.config import load_config
+    from foi_extract.llm.engine import LLMEngine
+
+    engine = LLMEngine(load_config(config_for(s, base_url), env={}))
+    questions = str(ROOT / s.questions) if s.questions else None
+    return foi_extract.extract(shared / s.document, engine=engine, questions=questions)
