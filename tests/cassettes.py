@@ -8,6 +8,7 @@ failure (a skipped replay test would let CI go green while testing nothing).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from contextlib import contextmanager
@@ -85,19 +86,33 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+def json_body(r1: Request, r2: Request) -> None:
+    """Bodies match when they are the same JSON (key order and whitespace do not count)."""
+    def parse(body: Any) -> Any:
+        raw = body.decode("utf-8") if isinstance(body, bytes) else body
+        try:
+            return json.loads(raw) if raw else raw
+        except (TypeError, ValueError):
+            return raw
+
+    assert parse(r1.body) == parse(r2.body), "request bodies differ"
+
+
 def make_vcr(directory: Union[str, Path, None] = None, mode: Optional[str] = None) -> vcr.VCR:
     """The project's one VCR configuration (see tests/cassettes/README.md)."""
-    return vcr.VCR(
+    v = vcr.VCR(
         cassette_library_dir=str(directory or CASSETTE_DIR),
         serializer="yaml",
         record_mode=mode or record_mode(),
-        match_on=["method", "path", "body"],
+        match_on=["method", "path", "json_body"],
         filter_headers=FILTER_HEADERS,
         filter_query_parameters=["key", "api_key", "api-key"],
         before_record_request=_scrub_request,
         before_record_response=_scrub_response,
         decode_compressed_response=True,
     )
+    v.register_matcher("json_body", json_body)
+    return v
 
 
 def cassette_path(name: str, directory: Union[str, Path, None] = None) -> Path:

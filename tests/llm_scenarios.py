@@ -38,11 +38,10 @@ SCENARIOS = [
     Scenario("us_cbp_runon", "corpus/LogicPearlHQ__rag-vs-pag/muckrock_17598_United_States_Customs_and_Border_Protect.txt",
              why="US agency letter as one run-on paragraph, (b)(6)/(b)(7) exemptions"),
     Scenario("long_multichunk", "corpus/invinst__chicago-police-data/P054496Responsive.pdf",
-             config={"context_tokens": 3000}, why="a long answer cut into chunks and merged back"),
+             config={"context_tokens": 3000},
+             why="a long answer cut into chunks and merged back; the small model paraphrased quotes and was re-asked"),
     Scenario("length_rechunk", "seed/coventry_foi445227294.txt", "examples/social_care_software.yaml",
              config={"max_questions": 4, "max_output_tokens": 160}, why="finish_reason=length, then smaller chunks"),
-    Scenario("reask_quotes", "corpus/vfillis__mental-health-housing-support/AccCode__Camden_and_Islington_NHS_Foundation_Trust__FOI 2021-315-Accommodation Status 2018-2021.pdf",
-             "examples/nhs_mental_health_accommodation.yaml", why="a paraphrased quote sent back for a verbatim one"),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 
