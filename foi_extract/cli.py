@@ -101,6 +101,8 @@ def _eval_parser() -> argparse.ArgumentParser:
     _llm_flags(p)
     p.add_argument("--json", metavar="PATH", help="also write the report as JSON")
     p.add_argument("--check", action="store_true", help="exit 3 unless the acceptance thresholds are met")
+    p.add_argument("--replay", metavar="DIR", help="with --engine llm: answer LLM requests from recordings in DIR "
+                   "(fixtures/llm_eval); scores rules and llm side by side on the recorded documents")
     return p
 
 
@@ -187,11 +189,14 @@ def cmd_eval(argv: Sequence[str]) -> int:
     args = _eval_parser().parse_args(argv)
     if not Path(args.gold).exists():
         raise ConfigError(f"{args.gold}: no such gold folder")
-    engine = _make_engine(args.engine, _engine_options(args))
-    try:
-        report = run_eval(args.gold, engine=engine, json_path=args.json)
-    finally:
-        getattr(engine, "close", lambda: None)()
+    if args.replay:
+        report = _eval_replay(args)
+    else:
+        engine = _make_engine(args.engine, _engine_options(args))
+        try:
+            report = run_eval(args.gold, engine=engine, json_path=args.json)
+        finally:
+            getattr(engine, "close", lambda: None)()
     print(format_report(report))
     if args.check:
         failed = thresholds_met(report)
@@ -199,6 +204,50 @@ def cmd_eval(argv: Sequence[str]) -> int:
             _error(f"threshold not met: {line}")
         return 3 if failed else 0
     return 0
+
+
+def _eval_replay(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .evaluate import format_report, run_eval
+    from .evaluate.gold import resolve_document
+    from .evaluate.replay import has_cassette, load_settings, replaying
+    from .llm.config import load_config
+    from .llm.engine import LLMEngine
+
+    if args.engine not in ("llm", "auto"):
+        raise ConfigError("--replay replays the llm engine: use --engine llm")
+    settings = load_settings(args.replay)
+    engine = LLMEngine(load_config({**settings, "base_url": "http://127.0.0.1:9/v1", "api_key": "replay"}, env={}))
+
+    def recorded(gold_file: Path, gold) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            return has_cassette(args.replay, resolve_document(gold_file, gold.document))
+        except FileNotFoundError:
+            return False
+
+    rules = run_eval(args.gold, engine="rules", select=recorded)
+    llm = run_eval(args.gold, engine=engine, extract_fn=replaying(args.replay, engine), select=recorded,
+                   json_path=args.json)
+    print(format_report(rules))
+    print(side_by_side(rules, llm))
+    return llm
+
+
+def side_by_side(rules, llm) -> str:  # type: ignore[no-untyped-def]
+    rows = [
+        ("documents", rules.documents, llm.documents),
+        ("exemption F1", rules.exemptions.f1, llm.exemptions.f1),
+        ("exemption precision", rules.exemptions.precision, llm.exemptions.precision),
+        ("exemption recall", rules.exemptions.recall, llm.exemptions.recall),
+        ("trap hits", rules.trap_hit_count, llm.trap_hit_count),
+        ("status accuracy", rules.status.rate, llm.status.rate),
+        ("question-count accuracy", rules.question_count.rate, llm.question_count.rate),
+        ("grounding", rules.grounding.rate, llm.grounding.rate),
+    ]
+    out = ["", "rules vs llm on the same documents:", f"  {'field':<26}{'rules':>10}{'llm':>10}"]
+    for name, a, b in rows:
+        fmt = (lambda v: f"{v:>10.3f}") if isinstance(a, float) else (lambda v: f"{v:>10}")
+        out.append(f"  {name:<26}{fmt(a)}{fmt(b)}")
+    return "\n".join(out)
 
 
 COMMANDS = {"text": cmd_text, "schema": cmd_schema, "eval": cmd_eval}

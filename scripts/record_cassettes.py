@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("names", nargs="*", help=f"scenarios (default: all): {', '.join(BY_NAME)}")
     ap.add_argument("--base-url", help="an already running server, e.g. http://127.0.0.1:8765/v1")
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--gold", help="record the gold set instead (for `foi-extract eval --replay`)")
+    ap.add_argument("--out", default=str(ROOT / "fixtures" / "llm_eval"), help="where gold recordings go")
+    ap.add_argument("--limit", type=int, default=0, help="record at most N gold documents not yet recorded")
     args = ap.parse_args(argv)
     if os.environ.get("FOI_EXTRACT_RECORD") != "1":
         print("set FOI_EXTRACT_RECORD=1 to record", file=sys.stderr)
@@ -39,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
             from foi_extract.llm.local_server import LocalServer, fetch_model
 
             base_url = stack.enter_context(LocalServer(fetch_model())).base_url
+        if args.gold:
+            return record_gold(Path(args.gold), Path(args.out), base_url, args.limit)
         for s in chosen:
             path = cassette_path(s.name)
             if path.exists():
@@ -50,6 +55,43 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{s.name}: {time.monotonic() - started:.0f}s requests={usage.get('requests')} "
                   f"reasks={usage.get('reasks')} retries={usage.get('retries')} "
                   f"warnings={[w.code for w in result.warnings]}", flush=True)
+    return 0
+
+
+def record_gold(gold_dir: Path, out: Path, base_url: str, limit: int) -> int:
+    """One cassette per gold document, made with the same settings the eval replays with."""
+    import yaml
+
+    import foi_extract
+    from foi_extract.evaluate.gold import load_gold_dir, resolve_document
+    from foi_extract.evaluate.replay import SETTINGS, cassette_name, has_cassette
+    from foi_extract.evaluate.replay import make_vcr as replay_vcr
+    from foi_extract.llm.config import load_config
+    from foi_extract.llm.engine import LLMEngine
+    from llm_scenarios import BASE
+
+    out.mkdir(parents=True, exist_ok=True)
+    settings = {k: v for k, v in BASE.items() if k != "api_key"}
+    (out / SETTINGS).write_text(yaml.safe_dump(settings, sort_keys=True), encoding="utf-8")
+    engine = LLMEngine(load_config({**settings, "base_url": base_url, "api_key": "local"}, env={}))
+    done = 0
+    for gold_file, gold in load_gold_dir(gold_dir):
+        doc = resolve_document(gold_file, gold.document)
+        if has_cassette(out, doc):
+            continue
+        if limit and done >= limit:
+            break
+        qset = str(resolve_document(gold_file, gold.question_set)) if gold.question_set else None
+        started = time.monotonic()
+        try:
+            with replay_vcr(out, "once").use_cassette(cassette_name(doc)):
+                result = foi_extract.extract(doc, engine=engine, questions=qset)
+        except foi_extract.FoiExtractError as exc:
+            print(f"{doc.name}: failed: {exc}", flush=True)
+            (out / cassette_name(doc)).unlink(missing_ok=True)
+            continue
+        done += 1
+        print(f"{doc.name}: {time.monotonic() - started:.0f}s {result.engine.usage}", flush=True)
     return 0
 
 

@@ -20,6 +20,8 @@ import vcr
 from vcr.cassette import Cassette
 from vcr.request import Request
 
+from foi_extract.evaluate.replay import json_body
+
 CASSETTE_DIR = Path(__file__).resolve().parent / "cassettes"
 README = CASSETTE_DIR / "README.md"
 RECORD_ENV = "FOI_EXTRACT_RECORD"
@@ -84,18 +86,6 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
         if _SECRET_NAME.search(name) or name.lower().startswith(_DROP_PREFIXES):
             del headers[name]
     return response
-
-
-def json_body(r1: Request, r2: Request) -> None:
-    """Bodies match when they are the same JSON (key order and whitespace do not count)."""
-    def parse(body: Any) -> Any:
-        raw = body.decode("utf-8") if isinstance(body, bytes) else body
-        try:
-            return json.loads(raw) if raw else raw
-        except (TypeError, ValueError):
-            return raw
-
-    assert parse(r1.body) == parse(r2.body), "request bodies differ"
 
 
 def make_vcr(directory: Union[str, Path, None] = None, mode: Optional[str] = None) -> vcr.VCR:

@@ -12,23 +12,11 @@ from pathlib import Path
 import pytest
 
 from foi_extract import extract
+from foi_extract.evaluate.metrics import all_spans
 from foi_extract.load import load
-from foi_extract.models import Extraction, Span
+from foi_extract.models import Extraction
 
 
-def all_spans(r: Extraction) -> list[Span]:
-    spans: list[Span] = list(r.letter.evidence.values())
-    for e in r.exemptions:
-        spans += e.evidence
-    for ref in r.references:
-        spans += ref.evidence
-    for q in r.questions:
-        spans += q.evidence
-        for e in q.exemptions:
-            spans += e.evidence
-        for ref in q.references:
-            spans += ref.evidence
-    return spans
 
 
 def run(tmp_path: Path, text: str, questions: str | None = None, name: str = "letter.txt") -> Extraction:

@@ -111,6 +111,7 @@ def run_eval(
     engine: Any = "rules",
     extract_fn: Optional[ExtractFn] = None,
     json_path: Optional[str | os.PathLike[str]] = None,
+    select: Optional[Callable[[Path, Any], bool]] = None,
 ) -> EvalReport:
     """Extract every gold file's document with `extract_fn(path, engine=engine)` and score it.
 
@@ -122,6 +123,8 @@ def run_eval(
     errors: list[Optional[str]] = []
     gold_files: list[str] = []
     for gold_file, gold in load_gold_dir(gold_dir):
+        if select is not None and not select(gold_file, gold):
+            continue
         ex: Optional[Extraction] = None
         doc: Optional[Document] = None
         error: Optional[str] = None

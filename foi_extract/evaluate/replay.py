@@ -1,0 +1,73 @@
+"""`foi-extract eval --engine llm --replay DIR`: score the LLM engine from recorded answers.
+
+DIR holds `settings.yaml` (the LLM settings the recordings were made with, so request bodies
+match) and one cassette per gold document. Only documents with a cassette are scored, and the
+rules engine is scored on the same documents, so the two columns compare like with like.
+Replaying needs vcrpy (the `[dev]` extra); recording uses scripts/record_cassettes.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import yaml
+
+from ..errors import ConfigError
+
+SETTINGS = "settings.yaml"
+
+
+def cassette_name(document: str | Path) -> str:
+    """A stable file name per gold document."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", Path(document).stem).strip("_")[:80] + ".yaml"
+
+
+def load_settings(directory: str | Path) -> dict[str, Any]:
+    path = Path(directory) / SETTINGS
+    if not path.exists():
+        raise ConfigError(f"{path}: no replay settings (record with scripts/record_cassettes.py --gold)")
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def json_body(r1: Any, r2: Any) -> None:
+    """vcr matcher: the same JSON body, whatever the key order or whitespace."""
+    def parse(body: Any) -> Any:
+        raw = body.decode("utf-8") if isinstance(body, bytes) else body
+        try:
+            return json.loads(raw) if raw else raw
+        except (TypeError, ValueError):
+            return raw
+
+    assert parse(r1.body) == parse(r2.body), "request bodies differ"
+
+
+def make_vcr(directory: str | Path, mode: str = "none") -> Any:
+    try:
+        import vcr
+    except ImportError:
+        raise ConfigError("replaying recordings needs vcrpy: pip install -e '.[dev]'") from None
+    v = vcr.VCR(cassette_library_dir=str(directory), serializer="yaml", record_mode=mode,
+                match_on=["method", "path", "json_body"], filter_headers=["authorization", "user-agent"],
+                decode_compressed_response=True)
+    v.register_matcher("json_body", json_body)
+    return v
+
+
+def has_cassette(directory: str | Path, document: str | Path) -> bool:
+    return (Path(directory) / cassette_name(document)).exists()
+
+
+def replaying(directory: str | Path, engine: Any, mode: str = "none") -> Callable[..., Any]:
+    """An extract function that answers each document's LLM requests from its cassette."""
+    from .. import extract
+
+    recorder = make_vcr(directory, mode)
+
+    def fn(path: str, engine: Any = engine, questions: Optional[str] = None) -> Any:
+        with recorder.use_cassette(cassette_name(path)):
+            return extract(path, engine=engine, questions=questions)
+
+    return fn
