@@ -27,6 +27,8 @@ _REQUEST_INTRO = re.compile(
 )
 _CLOSING = re.compile(
     r"^[ \t]*(?:If\s+you\s+(?:are|have|remain|feel|wish|would|disagree)|Any\s+contact\s+details|We\s+hope|I\s+hope|"
+    r"You\s+(?:have|may\s+have|also\s+have)\s+(?:a|the)\s+right|You\s+may\s+(?:appeal|ask\s+for\s+(?:a|an)\s+(?:internal\s+)?review|request\s+(?:a|an)\s+(?:internal\s+)?review)|"
+    r"Sincerely,?\s*$|Respectfully,?\s*$|Thank\s+you\s+for\s+your\s+(?:interest|patience)|"
     r"Yours\s+(?:sincerely|faithfully)|Kind\s+regards|Best\s+regards|Regards,?$|Many\s+thanks|The\s+supply\s+of\s+information|"
     r"Please\s+remember\s+to\s+quote|(?:Your\s+)?[Rr]ight\s+(?:of|to)\s+(?:appeal|complain|review)|Complaints?\s*(?:procedure|and\s+appeals)?\s*:?$|"
     r"Re-?use\s+of|Copyright|This\s+(?:letter|response|e-?mail)\s+(?:concludes|completes|is|constitutes|serves\s+as)\s+(?:a\s+|the\s+|our\s+)?(?:refusal|formal|response|request)|I\s+confirm\s+that\s+the\s+information\s+above|"
