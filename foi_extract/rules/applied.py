@@ -100,7 +100,8 @@ def is_applied(c: Citation, text: str, *, annex_at: int | None = None) -> bool:
         return False
     if _RIGHTS.search(sentence) and not re.search(r"exempt|withh|redact|refus", sentence, re.I):
         return False
-    if _HYPOTHETICAL.search(sentence) and not re.search(r"\b(?:has|have)\s+been\b|\bis\s+being\b|\bwe\s+(?:are|have)\s+(?:applying|applied|relying|withh)", sentence, re.I):
+    ncnd = re.search(r"neither\s+confirm|confirm\s+n?or\s+deny", text[max(0, c.start - 800) : c.end + 300], re.I)
+    if _HYPOTHETICAL.search(sentence) and not ncnd and not re.search(r"\b(?:has|have)\s+been\b|\bis\s+being\b|\bwe\s+(?:are|have)\s+(?:applying|applied|relying|withh)", sentence, re.I):
         return False
     if _APPLIED_CUE.search(sentence):
         return True

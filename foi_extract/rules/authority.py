@@ -26,6 +26,14 @@ _NOT_AUTHORITY = re.compile(
     r"Records\s+Office|Press\s+Office|FOI\s+Office|Information\s+Office|Privacy\s+Office|Public\s+Records",
     re.I,
 )
+_MONTH_WORDS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"}
+# An office inside the body ("Information Governance Office", "FOIA Services") is not the body.
+_INTERNAL_UNIT = re.compile(
+    r"^(?:Information\s+(?:Governance|Rights|Management|Compliance)|Freedom\s+of\s+Information|FOIA?|Records|"
+    r"Corporate\s+Governance|Data\s+Protection|Legal)\b[\w\s&]*?(?:Office|Team|Unit|Department|Service|Services|Division)$",
+    re.I,
+)
 _CUE_BEFORE = re.compile(
     r"(?:request(?:\s+for\s+information)?\s+(?:from|to|made\s+to|received\s+by)|received\s+by|on\s+behalf\s+of|held\s+by|"
     r"regards,?|sincerely,?|faithfully,?)\s*(?:the\s+)?$",
@@ -43,7 +51,11 @@ def _candidates(name: str, start: int) -> list[tuple[str, int]]:
             cand = name[s:e].rstrip(",.")
             if cand.split()[0].lower() in ("and", "of", "for", "the", "on", "in", "upon", "&"):
                 break
-            if len(cand.split()) >= 2 and (_TAIL.search(cand) or _HEAD.match(cand)):
+            while cand.split()[-1] in _MONTH_WORDS or cand.split()[-1].lower() in ("and", "of", "for", "the", "on", "in", "&"):
+                cand = cand.rsplit(None, 1)[0] if len(cand.split()) > 1 else ""
+                if not cand:
+                    break
+            if cand and len(cand.split()) >= 2 and (_TAIL.search(cand) or _HEAD.match(cand) and cand.split()[-1][0].isupper()):
                 out.append((cand, start + s))
                 return out
     return out
@@ -55,7 +67,7 @@ def authority(text: str) -> Optional[tuple[str, int, int]]:
     names: dict[str, str] = {}
     for m in _NAME.finditer(text):
         for cand, pos in _candidates(m.group(0), m.start()):
-            if _NOT_AUTHORITY.search(cand) or re.search(r"\d|@", cand) or len(cand) > 90:
+            if _NOT_AUTHORITY.search(cand) or _INTERNAL_UNIT.match(cand) or re.search(r"\d|@", cand) or len(cand) > 90:
                 continue
             cand = re.sub(r"^The\s+", "", cand)
             key = re.sub(r"[\W_]+", " ", cand.lower()).strip()

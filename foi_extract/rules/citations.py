@@ -136,10 +136,26 @@ _US_EXEMPTION = re.compile(
 )
 
 
+_US_B_MORE = re.compile(r"\A\s*(?:,|and/or|and|or|&)\s*\(\s?(?P<n>[1-9])\s?\)(?P<subs>(?:\s?\(\s?[A-F]\s?\))?)(?!\s?\(\s?[ivx])")
+_OTHER_SECTION = re.compile(r"(\d[\d.]*)\s?$")
+
+
 def parse_us_b(text: str, default_law: str) -> Iterator[Citation]:
-    """'(b)(6)', '5 U.S.C. § 552(b)(7)(C)', 'exemption (b)(6)'."""
+    """'(b)(6)', '5 U.S.C. § 552(b)(6), (7)(A) and/or (7)(C)', 'exemption (b)(6)'.
+
+    A '(b)(2)' hanging off another section number ('10 C.F.R. § 1004.7(b)(2)') is that rule's
+    paragraph, not a FOIA exemption.
+    """
     for m in _US_B.finditer(text):
+        before = _OTHER_SECTION.search(text[max(0, m.start() - 12) : m.start()])
+        if before and before.group(1).rstrip(".") != "552":
+            continue
         yield Citation("US-FOIA", f"b{m.group('n')}", _subs(m.group("subs")), m.start(), m.end(), m.group(0))
+        pos = m.end()
+        while (more := _US_B_MORE.match(text[pos : pos + 40])) is not None:
+            s, e = pos + more.start("n") - 1, pos + more.end()
+            yield Citation("US-FOIA", f"b{more.group('n')}", _subs(more.group("subs")), s, e, text[s:e])
+            pos += more.end()
 
 
 def parse_us_numbered(text: str, default_law: str) -> Iterator[Citation]:

@@ -118,7 +118,7 @@ _REF_LABEL = re.compile(
 )
 _REF_TOKEN = re.compile(
     r"(?<![\w/])(?P<v>(?:[A-Z]{2,6}[.\-/ ])?(?:FOI|FOIA|RFI|EIR|FOISA)(?:\s?[/\-_.#]\s?|\s)?(?:[A-Z]{1,6}[ \-/.]?)?\d[\w\-/.]*[A-Za-z0-9]"
-    r"|(?:FOI|RFI)\d+|[A-Z]{2,6}-\d{4}-\d{3,})(?![\w])"
+    r"|(?:FOI|RFI)\d+|[A-Z]{2,6}-\d{4}-\d{3,}(?:-[A-Z]{1,3})?)(?![\w])"
 )
 
 

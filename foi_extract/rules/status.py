@@ -56,6 +56,11 @@ _CONSIDERED = re.compile(
     r"\bnot\s+engaged\b|\bdoes\s+not\s+apply\b",
     re.I,
 )
+_IN_FULL = re.compile(
+    r"withh[eo]ld\s+(?:[\w'’]+\s+){0,3}in\s+(?:full|(?:its|their)\s+entirety)|denied\s+in\s+full|"
+    r"(?:deny|denying)\s+(?:your\s+request|it)\s+in\s+full|full\s+denial|exempt\s+in\s+(?:full|(?:its|their)\s+entirety)",
+    re.I,
+)
 _ROUTING = re.compile(r"(?:section|s\.?)\s*39\b|dealt\s+with\s+under\s+the\s+(?:EIR|Environmental)", re.I)
 
 
@@ -79,6 +84,8 @@ def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
     if not other_grounds and _NOT_HELD.search(text) and not _mostly_given(text):
         return "partially_answered" if _data_beside(text) else "not_held"
     if other_grounds or _WITHHELD.search(text):
+        if _IN_FULL.search(text):
+            return "withheld"
         if _PARTIAL.search(text) or _mostly_given(text) or _figures_outside_withholding(text):
             return "partially_answered"
         return "withheld"
