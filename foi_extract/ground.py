@@ -6,7 +6,6 @@ a value whose evidence cannot be found becomes null plus a warning, never a gues
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from .document import Document

@@ -8,7 +8,6 @@ failure (a skipped replay test would let CI go green while testing nothing).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from contextlib import contextmanager

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from foi_extract import extract
 from foi_extract.models import Extraction

@@ -7,7 +7,6 @@ reproduced from hand-built objects in a unit test.
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Iterable, Optional

@@ -32,7 +32,7 @@ import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
-from typing import IO, Any, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 log = logging.getLogger(__name__)
 
