@@ -27,7 +27,7 @@ exit codes:
 
 ENGINES_HELP = """\
 engines:
-  rules  deterministic rules, offline, no API key (the default)
+  rules  deterministic rules, offline, no API key
   llm    any OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM, llama.cpp, LM Studio) via
          openai + instructor, schema-constrained; the rules output is its hint and every quote
          is grounded in the page text
@@ -64,7 +64,7 @@ def _extract_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="documents to extract")
     p.add_argument("--format", "-f", choices=("json", "jsonl", "csv", "table"), default="json")
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
-    p.add_argument("--engine", "-e", default="rules", help="rules (default), llm, local or auto")
+    p.add_argument("--engine", "-e", default="auto", help="auto (default: llm if configured, else rules), rules, llm or local")
     p.add_argument("--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request (with optional value types)")
     _llm_flags(p)
     p.add_argument("--version", action="version", version=f"foi-extract {__version__}")

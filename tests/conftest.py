@@ -52,3 +52,13 @@ def build_docx(body: str, numbering: str | None = None, extra: dict[str, str] | 
 @pytest.fixture
 def make_docx() -> Callable[..., bytes]:
     return build_docx
+
+
+@pytest.fixture(autouse=True)
+def _no_llm_configuration(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--engine auto` must mean rules in tests, whatever the developer's environment or config file holds."""
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FOI_EXTRACT_MODEL", "FOI_EXTRACT_LLM_MODE"):
+        monkeypatch.delenv(var, raising=False)
+    empty = tmp_path_factory.getbasetemp() / "no-llm-config.toml"
+    empty.write_text("")
+    monkeypatch.setenv("FOI_EXTRACT_CONFIG", str(empty))

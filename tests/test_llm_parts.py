@@ -129,3 +129,14 @@ def test_money_without_support_is_dropped_whole() -> None:
 def test_dates_need_their_year_and_day_or_month_in_the_quote() -> None:
     assert ground_value(date(2025, 3, 31), "The contract expires on 31 March 2025.")[0] == date(2025, 3, 31)
     assert ground_value(date(2026, 3, 31), "The contract expires on 31 March 2025.")[0] is None
+
+
+def test_auto_engine_is_rules_until_an_llm_is_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    from foi_extract.pipeline import resolve_engine
+
+    assert resolve_engine("auto") == "rules"
+    monkeypatch.setenv("FOI_EXTRACT_MODEL", "llama3.1:8b")
+    assert resolve_engine("auto") == "rules", "a model without an endpoint or key is not enough"
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://localhost:11434/v1")
+    assert resolve_engine("auto") == "llm"
+    assert resolve_engine("rules") == "rules"
