@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from typing import Sequence, TextIO
 
 from ..models import Extraction
@@ -12,6 +13,13 @@ COLUMNS = [
     "path", "authority", "reference", "date", "question_id", "status", "exemptions",
     "references", "question", "answer", "value", "evidence_pages",
 ]
+
+
+def _value(value: object) -> str:
+    """Typed values as JSON, so a spreadsheet column round-trips ("" when there is none)."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
 @register_writer("csv")
@@ -28,6 +36,6 @@ def write_csv(results: Sequence[Extraction], out: TextIO) -> None:
                 "; ".join(ref.value for ref in q.references),
                 q.text or "",
                 q.answer or "",
-                "" if q.value is None else q.value,
+                _value(q.value),
                 " ".join(sorted({str(s.page) for s in q.evidence}, key=int)),
             ])
