@@ -10,7 +10,7 @@ from typing import Optional
 _LEGISLATION: list[tuple[str, re.Pattern[str]]] = [
     ("FOISA", re.compile(r"Freedom\s+of\s+Information\s*\(\s*Scotland\s*\)\s*Act|\bFOISA\b", re.I)),
     ("EISR", re.compile(r"Environmental\s+Information\s*\(\s*Scotland\s*\)\s*Regulations|\bEISRs?\b", re.I)),
-    ("EIR", re.compile(r"Environmental\s+Information\s+Regulations(?!\s*\(\s*Scotland)|\b(?:the|under|of)\s+EIRs?\b|\bEIR\s+(?:request|20\d\d)|\bregulation\s+12\s?\([45]\)", re.I)),
+    ("EIR", re.compile(r"Environmental\s+Information\s+Regulations(?!\s*\(\s*Scotland)|\b(?:the|under|of)\s+EIRs?\b(?!\s*/)|\bEIR\s+20\d\d|\bregulation\s+12\s?\([45]\)", re.I)),
     ("IL-FOIA", re.compile(r"5\s?ILCS\s?140|Illinois\s+Freedom\s+of\s+Information\s+Act", re.I)),
     ("MI-FOIA", re.compile(r"MCL\s+15\.2\d\d|Michigan\s+Freedom\s+of\s+Information\s+Act", re.I)),
     ("DC-FOIA", re.compile(r"D\.\s?C\.\s+(?:Official\s+)?Code\s+§+\s?2-5\d\d|District\s+of\s+Columbia\s+Freedom\s+of\s+Information", re.I)),
