@@ -89,22 +89,16 @@ def ground(ex: Extraction, doc: Document) -> Extraction:
             updates[name] = None
     letter = letter.model_copy(update={"evidence": evidence, **updates})
 
-    def exemptions(items, where):
+    def evidenced(items, where):  # type: ignore[no-untyped-def]
+        """Exemptions and references keep only grounded evidence; one with none left is dropped."""
         out = []
-        for e in items:
-            spans = fix(e.evidence, f"{where} exemption {e.law} s.{e.section}")
+        for item in items:
+            label = f"{item.law} {item.section}" if hasattr(item, "law") else item.value
+            spans = fix(item.evidence, f"{where} {label}")
             if spans:
-                out.append(e.model_copy(update={"evidence": spans}))
+                out.append(item.model_copy(update={"evidence": spans}))
             else:
-                warnings.append(Notice(code="exemption_dropped", message=f"{where}: {e.law} {e.section} has no citation in the text; dropped"))
-        return out
-
-    def references(items, where):
-        out = []
-        for r in items:
-            spans = fix(r.evidence, f"{where} reference {r.value}")
-            if spans:
-                out.append(r.model_copy(update={"evidence": spans}))
+                warnings.append(Notice(code="evidence_dropped", message=f"{where}: {label} has no evidence in the text; dropped"))
         return out
 
     questions = []
@@ -117,13 +111,13 @@ def ground(ex: Extraction, doc: Document) -> Extraction:
             "value": value,
             "value_evidence": value_evidence,
             "evidence": fix(q.evidence, f"question {q.id}"),
-            "exemptions": exemptions(q.exemptions, f"question {q.id}"),
-            "references": references(q.references, f"question {q.id}"),
+            "exemptions": evidenced(q.exemptions, f"question {q.id}"),
+            "references": evidenced(q.references, f"question {q.id}"),
         }))
     return ex.model_copy(update={
         "letter": letter,
         "questions": questions,
-        "exemptions": exemptions(ex.exemptions, "letter"),
-        "references": references(ex.references, "letter"),
+        "exemptions": evidenced(ex.exemptions, "letter"),
+        "references": evidenced(ex.references, "letter"),
         "warnings": warnings,
     })

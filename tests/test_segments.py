@@ -30,7 +30,7 @@ def run(tmp_path: Path, text: str, questions: str | None = None, name: str = "le
     doc = load(p)
     for span in all_spans(r):
         assert doc.pages[span.page - 1][span.start : span.end] == span.text, span
-    assert not [w for w in r.warnings if w.code in ("ungrounded", "exemption_dropped")], r.warnings
+    assert not [w for w in r.warnings if w.code in ("ungrounded", "evidence_dropped")], r.warnings
     return r
 
 
