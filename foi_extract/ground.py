@@ -6,11 +6,15 @@ a value whose evidence cannot be found becomes null plus a warning, never a gues
 
 from __future__ import annotations
 
+import re
+from difflib import SequenceMatcher
 from typing import Optional
 
 from .document import Document
 from .models import Extraction, Notice, Span
 
+FUZZY_MIN_CHARS = 20
+FUZZY_RATIO = 0.9  # a typo or a dropped letter, not a paraphrase
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 
 
@@ -36,6 +40,14 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+_NUMBER_WORDS = r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred|thousand|million"
+
+
+def _figures(text: str) -> list[str]:
+    """Digits and number words: a near-match may fix a typo, never change a figure."""
+    return re.findall(rf"\d+|\b(?:{_NUMBER_WORDS})\b", text)
+
+
 def locate(doc: Document, quote: str, page_hint: Optional[int] = None) -> Optional[Span]:
     """Find `quote` in the document's pages; the hinted page is searched first."""
     quote = quote.strip()
@@ -58,6 +70,18 @@ def locate(doc: Document, quote: str, page_hint: Optional[int] = None) -> Option
             start = index[i]
             end = index[i + len(nq) - 1] + 1
             return doc.span(pno, start, end)
+    if len(nq) >= FUZZY_MIN_CHARS:
+        for pno in order:
+            norm, index = _normalise(doc.pages[pno - 1])
+            m = SequenceMatcher(None, norm, nq, autojunk=False).find_longest_match(0, len(norm), 0, len(nq))
+            if m.size < 8:
+                continue
+            ws = max(0, m.a - m.b)  # align the quote on its longest exact run
+            we = min(len(norm), ws + len(nq))
+            window = norm[ws:we]
+            if _figures(window) == _figures(nq) and SequenceMatcher(None, window, nq, autojunk=False).ratio() >= FUZZY_RATIO:
+                # the page's own words, not the quote's: evidence stays verbatim
+                return doc.span(pno, index[ws], index[we - 1] + 1)
     return None
 
 
