@@ -10,6 +10,7 @@ from typing import Optional, Sequence, TextIO
 
 from . import __version__
 from .errors import ConfigError, FoiExtractError
+from .write import FORMATS
 
 EXIT_CODES = """\
 exit codes:
@@ -62,7 +63,7 @@ def _extract_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="documents to extract")
-    p.add_argument("--format", "-f", choices=("json", "jsonl", "csv", "table"), default="json")
+    p.add_argument("--format", "-f", choices=FORMATS, default="json")
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
     p.add_argument("--engine", "-e", default="auto", help="auto (default: llm if configured, else rules), rules, llm or local")
     p.add_argument("--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request (with optional value types)")

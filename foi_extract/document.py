@@ -29,7 +29,3 @@ class Document:
         if not 1 <= span.page <= len(self.pages):
             return False
         return self.pages[span.page - 1][span.start : span.end] == span.text
-
-    @property
-    def text_chars(self) -> int:
-        return sum(len(p.strip()) for p in self.pages)

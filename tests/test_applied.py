@@ -247,3 +247,11 @@ def test_review_rights_paragraph_is_not_applied() -> None:
     (c,) = find_citations(text, "FOIA")
     assert c.section == "50"
     assert is_applied(c, text) is False
+
+
+def test_eir_grounds_match_on_the_regulation_number_not_its_first_digit() -> None:
+    from foi_extract.rules.statutes import is_ground
+
+    assert is_ground("EIR", "12", "(5)(e)") and is_ground("EIR", "12") and is_ground("EIR", "13")
+    assert not is_ground("EIR", "1"), "regulation 1 is not regulation 12"
+    assert not is_ground("EIR", "12", "(1)(b)"), "the public interest test is not a ground"

@@ -44,13 +44,6 @@ _PARTIAL = re.compile(
     r"(?:small|low)\s+numbers?|some\s+(?:of\s+the\s+)?(?:responsive\s+)?(?:information|records|documents|data)|portions?\s+of",
     re.I,
 )
-_GIVEN = re.compile(
-    r"please\s+(?:find|see)|attached|enclosed|below|as\s+follows|spreadsheet|\btable\b|\b\d[\d,]*\b|"
-    r"\byes\b|\bno\b|we\s+(?:use|have|hold|can\s+confirm)|the\s+trust\s+(?:has|uses|holds)|releas(?:e|ed|ing)",
-    re.I,
-)
-
-
 _CONSIDERED = re.compile(
     r"\bwhether\b[^.]{0,80}\b(?:exempt|exception|appl(?:y|ies))|(?:concluded|decided)\s+that\s+(?:it|they|this|the\s+\w+)\s+(?:is|are|does|do)\s+not|"
     r"\bnot\s+engaged\b|\bdoes\s+not\s+apply\b",
@@ -78,7 +71,7 @@ def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
         return "ncnd"
     if keys & {"12", "14"} or _REFUSED.search(text):
         return "refused"
-    if keys & {"21", "22", "25", "27"} or ("12" in keys and False):
+    if keys & {"21", "22", "25", "27"}:
         return "published_elsewhere"
     other_grounds = keys - {"21", "22", "12", "14", "25", "27"}
     if not other_grounds and _NOT_HELD.search(text) and not _mostly_given(text):

@@ -37,8 +37,6 @@ FOIA_GROUNDS: dict[str, str] = {
     "44": "Prohibitions on disclosure",
 }
 
-# Sections that set out duties, procedure or rights: cited constantly, never a ground.
-FOIA_PROCEDURAL = {"1", "2", "8", "9", "10", "11", "16", "17", "19", "45", "46", "50", "57", "77", "84"}
 
 EIR_GROUNDS: dict[str, str] = {
     "12(4)(a)": "Information not held",
@@ -57,7 +55,6 @@ EIR_GROUNDS: dict[str, str] = {
     "13": "Personal data",
     "6": "Information already publicly available",
 }
-EIR_PROCEDURAL = {"2", "3", "4", "5", "7", "9", "11", "14", "18"}
 
 FOISA_GROUNDS: dict[str, str] = {
     "12": "Excessive cost of compliance",
@@ -80,7 +77,6 @@ FOISA_GROUNDS: dict[str, str] = {
     "40": "Audit functions",
     "41": "Communications with Her Majesty and honours",
 }
-FOISA_PROCEDURAL = {"1", "15", "16", "17", "20", "21", "47"}
 
 US_GROUNDS: dict[str, str] = {
     "b1": "Classified national defense or foreign policy information",
@@ -98,7 +94,6 @@ IL_GROUNDS: dict[str, str] = {
     "7": "Exemptions (5 ILCS 140/7)",
     "7.5": "Statutory exemptions (5 ILCS 140/7.5)",
 }
-IL_PROCEDURAL = {"1", "2", "3", "9", "9.5", "10", "11"}
 
 DC_GROUNDS: dict[str, str] = {"2-534": "Exemptions from disclosure (D.C. Official Code § 2-534)"}
 
@@ -142,7 +137,9 @@ def is_ground(law: str, section: str, subsection: Optional[str] = None) -> bool:
         table = EIR_GROUNDS if law == "EIR" else _TABLES["EISR"]
         if section + (subsection or "") in table or section in table:
             return True
-        return any(key.startswith(section + (subsection or "")) for key in table) and section not in EIR_PROCEDURAL
+        # "regulation 12" or "12(5)": a ground when some entry of that regulation starts with what is cited
+        cited = section + (subsection or "")
+        return any(key.split("(")[0] == section and key.startswith(cited) for key in table)
     if law == "IL-FOIA" and section == "3" and (subsection or "").startswith("(g)"):
         return True  # unduly burdensome: a refusal ground like FOIA s.12
     table = _TABLES.get(law)
@@ -157,12 +154,3 @@ def title(law: str, section: str, subsection: Optional[str] = None) -> Optional[
     if law == "EISR":
         return _TABLES["EISR"].get(section + (subsection or "")) or _TABLES["EISR"].get(section)
     return _TABLES.get(law, {}).get(section)
-
-
-def is_procedural(law: str, section: str) -> bool:
-    return section in {
-        "FOIA": FOIA_PROCEDURAL,
-        "EIR": EIR_PROCEDURAL,
-        "FOISA": FOISA_PROCEDURAL,
-        "IL-FOIA": IL_PROCEDURAL,
-    }.get(law, set())
