@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -38,7 +38,13 @@ class GoldQuestion(_Gold):
     exemptions: list[GoldExemption] = Field(default_factory=list)
 
 
+LetterKindName = Literal[
+    "response", "refusal_notice", "internal_review", "acknowledgement", "clarification", "request_only", "not_a_reply"
+]
+
+
 class GoldLetter(_Gold):
+    kind: Optional[LetterKindName] = None  # what the document is; null in files labelled before it existed
     authority: Optional[str] = None
     reference: Optional[str] = None
     date: Optional[str] = None
