@@ -137,6 +137,7 @@ def ground(ex: Extraction, doc: Document) -> Extraction:
             "evidence": fix(q.evidence, f"question {q.id}"),
             "exemptions": evidenced(q.exemptions, f"question {q.id}"),
             "references": evidenced(q.references, f"question {q.id}"),
+            "cues": [c.model_copy(update={"evidence": fix(c.evidence, f"question {q.id} cue {c.name}")}) for c in q.cues],
         }))
     return ex.model_copy(update={
         "letter": letter,

@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Status(str, Enum):
@@ -26,6 +26,18 @@ class Status(str, Enum):
     ncnd = "ncnd"
     clarification_requested = "clarification_requested"
     not_answered = "not_answered"
+
+
+class LetterKind(str, Enum):
+    """What the document is: only a reply's rows say how a body answered."""
+
+    response = "response"
+    refusal_notice = "refusal_notice"
+    internal_review = "internal_review"
+    acknowledgement = "acknowledgement"
+    clarification = "clarification"
+    request_only = "request_only"
+    not_a_reply = "not_a_reply"
 
 
 class Law(str, Enum):
@@ -79,6 +91,14 @@ class Reference(_Model):
     evidence: list[Span] = Field(default_factory=list)
 
 
+class Cue(_Model):
+    """One piece of wording a decision weighed: its name in the cue table, its weight, where it was read."""
+
+    name: str = Field(description='the cue table entry, e.g. "status.not_held.do_not_hold"')
+    weight: float
+    evidence: list[Span] = Field(default_factory=list)
+
+
 class Question(_Model):
     id: str = Field(description='the request\'s own numbering: "1", "2a", "iii"')
     text: Optional[str] = None
@@ -89,9 +109,15 @@ class Question(_Model):
     value: Optional[Any] = Field(default=None, description="typed value when a question set asks for one")
     value_evidence: list[Span] = Field(default_factory=list, description="where the value was read")
     evidence: list[Span] = Field(default_factory=list)
+    review: list[str] = Field(
+        default_factory=list,
+        description="why a person should check this question before publishing; empty when the decision is clear "
+        "(reasons: foi_extract.review)")
+    cues: list[Cue] = Field(default_factory=list, description="the wording the status decision weighed")
 
 
 class Letter(_Model):
+    kind: LetterKind = LetterKind.response
     authority: Optional[str] = None
     reference: Optional[str] = Field(default=None, description="the body's own request reference")
     date: Optional[str] = Field(default=None, description="ISO 8601 date of the response")
@@ -142,6 +168,8 @@ class Extraction(_Model):
     references: list[Reference] = Field(default_factory=list)
     engine: EngineInfo
     warnings: list[Notice] = Field(default_factory=list)
+    review: list[str] = Field(
+        default_factory=list, description="document-level review reasons (foi_extract.review): not_a_reply, truncated …")
 
 
 def json_schema() -> dict[str, Any]:

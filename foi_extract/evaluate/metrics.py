@@ -117,6 +117,8 @@ def all_spans(ex: Extraction) -> list[Span]:
     spans: list[Span] = list(ex.letter.evidence.values())
     for q in ex.questions:
         spans += q.evidence + q.value_evidence
+        for c in q.cues:
+            spans += c.evidence
         for e in q.exemptions:
             spans += e.evidence
         for r in q.references:
@@ -147,6 +149,11 @@ class DocScore:
     refs_found: int = 0
     refs_total: int = 0
     status_pairs: list[tuple[str, str]] = field(default_factory=list)
+    # (gold, predicted, flagged) for gold questions the prediction has: accuracy by review flag
+    found_pairs: list[tuple[str, str, bool]] = field(default_factory=list)
+    # per-question exemption (tp, fp) split by the question's review flag: {False: unflagged, True: flagged}
+    q_exemptions_by_flag: dict[bool, tuple[int, int]] = field(default_factory=dict)
+    kind: Optional[tuple[str, str]] = None  # (gold, predicted) where the gold file labels letter.kind
     letter: dict[str, bool] = field(default_factory=dict)
     ungrounded: list[Span] = field(default_factory=list)
 
@@ -182,14 +189,24 @@ def score_document(
     q_prf = prf(len(g_qex & p_qex), len(p_qex - g_qex), len(g_qex - p_qex))
 
     predicted_status: dict[str, str] = {}
+    flagged: dict[str, bool] = {}
     for q in ex.questions if ex is not None else []:
         predicted_status.setdefault(norm_qid(q.id), _v(q.status))
+        flagged.setdefault(norm_qid(q.id), bool(q.review))
     pairs = []
+    found_pairs = []
     for q in gold.questions:
         pred = FAILED if failed else predicted_status.get(norm_qid(q.id), MISSING)
         pairs.append((_v(q.status), pred))
+        if pred not in (FAILED, MISSING):
+            found_pairs.append((_v(q.status), pred, flagged[norm_qid(q.id)]))
         if pred != _v(q.status):
             row.status_errors.append(f"q{q.id}: {_v(q.status)} -> {pred}")
+    row.question_ids_found = len(found_pairs)
+    by_flag: dict[bool, tuple[int, int]] = {}
+    for flag in (False, True):
+        mine = {k for k in p_qex if flagged.get(k[0], False) == flag}
+        by_flag[flag] = (len(mine & g_qex), len(mine - g_qex))
     row.status_total, row.status_correct = len(pairs), sum(g == p for g, p in pairs)
     row.questions_predicted = None if ex is None else len(ex.questions)
 
@@ -220,6 +237,9 @@ def score_document(
         refs_found=len(gold_refs) - len(row.references_missed),
         refs_total=len(gold_refs),
         status_pairs=pairs,
+        found_pairs=found_pairs,
+        q_exemptions_by_flag=by_flag,
+        kind=(gold.letter.kind, _v(ex.letter.kind) if ex is not None else FAILED) if gold.letter.kind else None,
         letter=letter,
         ungrounded=bad,
     )

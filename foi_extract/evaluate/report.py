@@ -54,6 +54,7 @@ class DocumentRow(BaseModel):
     status_errors: list[str] = Field(default_factory=list, description='"q2: not_held -> answered"')
     questions_gold: int = 0
     questions_predicted: Optional[int] = None
+    question_ids_found: int = 0
     urls_missed: list[str] = Field(default_factory=list)
     urls_spurious: list[str] = Field(default_factory=list)
     references_missed: list[str] = Field(default_factory=list)
@@ -90,6 +91,14 @@ class EvalReport(BaseModel):
     trap_hit_count: int = 0
     trap_hits: list[str] = Field(default_factory=list, description='"doc:law:section"')
     status: Accuracy = Field(default_factory=Accuracy)
+    status_found: Accuracy = Field(default_factory=Accuracy, description="status where the question was found")
+    status_unflagged: Accuracy = Field(default_factory=Accuracy, description="found questions with no review reason")
+    status_flagged: Accuracy = Field(default_factory=Accuracy, description="found questions with a review reason")
+    flag_rate: float = Field(default=0.0, description="share of found questions with a review reason")
+    question_exemptions_unflagged: PRF = Field(default_factory=PRF, description="precision on unflagged questions")
+    question_exemptions_flagged: PRF = Field(default_factory=PRF)
+    question_ids: Accuracy = Field(default_factory=Accuracy, description="labelled question ids found in the output")
+    kind: Accuracy = Field(default_factory=Accuracy, description="letter.kind, where the gold file labels it")
     status_confusion: dict[str, dict[str, int]] = Field(default_factory=dict, description="gold -> predicted -> n")
     question_count: Accuracy = Field(default_factory=Accuracy)
     urls: PRF = Field(default_factory=PRF)
@@ -162,7 +171,17 @@ def format_report(report: EvalReport, worst: int = 10) -> str:
         _prf_line("exemptions/question", report.question_exemptions),
         f"{'trap hits':<22} {report.trap_hit_count}" + (f"   ({', '.join(report.trap_hits)})" if report.trap_hits else ""),
         _acc_line("status", report.status),
+        _acc_line("  where found", report.status_found),
+        _acc_line("  unflagged", report.status_unflagged),
+        _acc_line("  flagged", report.status_flagged),
+        f"{'flag rate':<22} {_pct(report.flag_rate)}",
+        f"{'exemption P unflagged':<22} {_pct(report.question_exemptions_unflagged.precision)}"
+        f"   (tp {report.question_exemptions_unflagged.tp}, fp {report.question_exemptions_unflagged.fp});"
+        f" flagged {_pct(report.question_exemptions_flagged.precision)}"
+        f" (tp {report.question_exemptions_flagged.tp}, fp {report.question_exemptions_flagged.fp})",
+        _acc_line("question ids found", report.question_ids),
         _acc_line("question count", report.question_count),
+        _acc_line("letter.kind", report.kind),
         _prf_line("urls", report.urls),
         _acc_line("references (recall)", report.references),
     ]

@@ -68,6 +68,15 @@ def score_cases(
         for sp in s.ungrounded[:UNGROUNDED_SAMPLES]
     ]
 
+    found = [p for s in scores for p in s.found_pairs]
+    unflagged = [(g, p) for g, p, f in found if not f]
+    flagged = [(g, p) for g, p, f in found if f]
+    by_flag = {
+        flag: prf(sum(s.q_exemptions_by_flag.get(flag, (0, 0))[0] for s in scores),
+                  sum(s.q_exemptions_by_flag.get(flag, (0, 0))[1] for s in scores), 0)
+        for flag in (False, True)
+    }
+    kinds = [s.kind for s in scores if s.kind is not None]
     traps = [hit for r in rows for hit in r.trap_hits]
     url_fp = sum(len(r.urls_spurious) for r in rows)
     url_fn = sum(len(r.urls_missed) for r in rows)
@@ -87,6 +96,14 @@ def score_cases(
         trap_hit_count=len(traps),
         trap_hits=traps,
         status=accuracy(sum(r.status_correct for r in rows), sum(r.status_total for r in rows)),
+        status_found=accuracy(sum(g == p for g, p, _ in found), len(found)),
+        status_unflagged=accuracy(sum(g == p for g, p in unflagged), len(unflagged)),
+        status_flagged=accuracy(sum(g == p for g, p in flagged), len(flagged)),
+        flag_rate=len(flagged) / len(found) if found else 0.0,
+        question_exemptions_unflagged=by_flag[False],
+        question_exemptions_flagged=by_flag[True],
+        question_ids=accuracy(sum(r.question_ids_found for r in rows), sum(r.questions_gold for r in rows)),
+        kind=accuracy(sum(g == p for g, p in kinds), len(kinds)),
         status_confusion={g: dict(ps) for g, ps in confusion.items()},
         question_count=accuracy(sum(r.questions_predicted == r.questions_gold for r in rows), len(rows)),
         urls=prf(sum(s.url_tp for s in scores), url_fp, url_fn),

@@ -20,13 +20,16 @@ def write_table(results: Sequence[Extraction], out: TextIO) -> None:
         L = r.letter
         out.write(f"{r.source.path}\n")
         out.write(f"  authority: {L.authority or '-'}   reference: {L.reference or '-'}   date: {L.date or '-'}\n")
-        out.write(f"  legislation: {', '.join(L.legislation) or '-'}   engine: {r.engine.name}\n")
+        out.write(f"  kind: {L.kind}   legislation: {', '.join(L.legislation) or '-'}   engine: {r.engine.name}\n")
         applied = ", ".join(exemption_label(e.law, e.section, e.subsection) for e in r.exemptions) or "none"
         out.write(f"  exemptions applied: {applied}\n")
-        out.write(f"  {'Q':<5} {'status':<24} {'exemptions':<22} answer\n")
+        if r.review:
+            out.write(f"  review: {', '.join(r.review)}\n")
+        out.write(f"  {'Q':<5} {'status':<24} {'exemptions':<22} {'review':<18} answer\n")
         for q in r.questions:
             ex = ", ".join(exemption_label(e.law, e.section, e.subsection) for e in q.exemptions)
-            out.write(f"  {q.id:<5} {q.status:<24} {_cut(ex, 22):<22} {_cut(q.answer, 70)}\n")
+            flag = ", ".join(q.review)
+            out.write(f"  {q.id:<5} {q.status:<24} {_cut(ex, 22):<22} {_cut(flag, 18):<18} {_cut(q.answer, 60)}\n")
         refs = [f"{x.kind}: {x.value}" for x in r.references]
         if refs:
             out.write("  references:\n")
