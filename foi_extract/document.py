@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Notice, Section, Span
+from .models import Notice, Section, Span, Table
 
 
 @dataclass
@@ -17,6 +17,7 @@ class Document:
     pages: list[str]
     sections: list[Section] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
     def span(self, page: int, start: int, end: int) -> Span:
         """Build a Span whose text is read from the page, so it is grounded by construction."""

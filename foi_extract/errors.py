@@ -20,6 +20,13 @@ class FileMissing(FoiExtractError):
     code = "not_found"
 
 
+class Unreadable(FoiExtractError):
+    """Exists but cannot be read (permissions, an I/O error)."""
+
+    exit_code = 10
+    code = "unreadable"
+
+
 class UnsupportedType(FoiExtractError):
     exit_code = 11
     code = "unsupported_type"
@@ -48,6 +55,20 @@ class NeedsOCR(FoiExtractError):
 class TooLarge(FoiExtractError):
     exit_code = 16
     code = "too_large"
+
+
+class OverBudget(FoiExtractError):
+    """The per-document time budget ran out (FOI_EXTRACT_TIME_BUDGET)."""
+
+    exit_code = 17
+    code = "over_budget"
+
+
+class InternalError(FoiExtractError):
+    """An unexpected exception while extracting one document: a bug, reported for that document only."""
+
+    exit_code = 1
+    code = "internal_error"
 
 
 class ConfigError(Exception):

@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Status(str, Enum):
@@ -134,6 +134,24 @@ class Section(_Model):
     last_page: int
 
 
+class TableCell(_Model):
+    """One non-empty cell: its coordinate in the sheet and where its text is on the page."""
+
+    ref: str = Field(description='spreadsheet coordinate, "B4" (CSV files are lettered the same way)')
+    text: str = Field(description="the cell as rendered on the page; equals evidence.text")
+    evidence: Span
+
+
+class Table(_Model):
+    """A sheet of a spreadsheet (or a CSV file): one page of text, and its cells with coordinates."""
+
+    name: str = Field(description="sheet name (the file name for a CSV)")
+    source: Optional[str] = Field(default=None, description="the attachment it came from, within an email")
+    page: int = Field(ge=1, description="the page that renders this sheet")
+    header: list[TableCell] = Field(default_factory=list, description="the header row, when the first row is labels")
+    rows: list[list[TableCell]] = Field(default_factory=list, description="the data rows, non-empty cells only")
+
+
 class Source(_Model):
     path: str
     sha256: str
@@ -168,6 +186,7 @@ class Extraction(_Model):
     references: list[Reference] = Field(default_factory=list)
     engine: EngineInfo
     warnings: list[Notice] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list, description="spreadsheet sheets and CSV tables, cell by cell")
     review: list[str] = Field(
         default_factory=list, description="document-level review reasons (foi_extract.review): not_a_reply, truncated …")
 

@@ -19,6 +19,7 @@ because Apple Mail puts the attachments only in the HTML branch.
 from __future__ import annotations
 
 import binascii
+import contextvars
 import email
 import email.policy
 import hashlib
@@ -27,15 +28,18 @@ import re
 from email.message import Message
 from pathlib import PurePosixPath, PureWindowsPath
 
-from ..errors import CorruptDocument, FoiExtractError
-from ..models import Notice, Section
-from . import DOC, DOCX, EML, HTML, MARKDOWN, PDF, TEXT, Loaded, load_bytes, register, sniff
+from .. import limits
+from ..errors import CorruptDocument, FoiExtractError, TooLarge
+from ..models import Notice, Section, Table
+from . import CSV, DOC, DOCX, EML, HTML, MARKDOWN, MSG, ODS, PDF, TEXT, XLS, XLSX, Loaded, load_bytes, register, sniff
 from .html import html_to_text
+from .tables import shift
 from .text import decode, normalise_newlines
 
-_READABLE = {PDF, DOCX, DOC, HTML, TEXT, MARKDOWN}
+_READABLE = {PDF, DOCX, DOC, HTML, TEXT, MARKDOWN, CSV, XLSX, XLS, ODS, MSG, EML}
+_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("foi_extract_email_depth", default=0)
 _TEXT_EXTS = {".txt", ".text", ".md", ".markdown", ".csv"}
-_TEXT_TYPES = {"text/plain", "text/markdown", "text/csv"}
+_TEXT_TYPES = {"text/plain", "text/markdown", "text/csv", "message/rfc822"}
 _HEADERS = ("From", "To", "Date", "Subject")
 _UU_BEGIN = re.compile(r"^begin [0-7]{3,4} (.+?)\s*$")
 
@@ -49,34 +53,54 @@ def load_eml(data: bytes, path: str) -> Loaded:
     if not msg.keys():
         raise CorruptDocument(path, "not an email (no headers)")
     collected = _Collector()
-    collected.message(msg)
-    pages = ["\n\n".join(b for b in collected.bodies if b.strip())]
+    try:
+        collected.message(msg)
+    except RecursionError:
+        raise CorruptDocument(path, "MIME parts nested too deeply to read") from None
+    return assemble(collected.bodies, collected.attachments, collected.notices)
+
+
+def assemble(bodies: list[str], attachments: list[tuple[str, str, bytes]], notices: list[Notice]) -> Loaded:
+    """Page 1 is the message; each readable attachment follows as its own pages (shared with .msg)."""
+    pages = ["\n\n".join(b for b in bodies if b.strip())]
     sections = [Section(name="message", first_page=1, last_page=1)]
     warnings: list[Notice] = []
+    tables: list[Table] = []
     seen: set[str] = set()
     names: set[str] = set()
-    for name, content_type, payload in collected.attachments:
+    depth = _DEPTH.get()
+    for name, content_type, payload in attachments:
         digest = hashlib.sha256(payload).hexdigest()
         if digest in seen:  # the same file in two alternatives of one message
             continue
         seen.add(digest)
+        limits.check("reading attachments")
+        token = _DEPTH.set(depth + 1)
         try:
+            if depth + 1 > limits.current().max_attachment_depth:
+                raise TooLarge(name, f"attachments nested more than {limits.current().max_attachment_depth} deep "
+                                     "(FOI_EXTRACT_MAX_DEPTH)")
             loaded = _load_attachment(payload, name, content_type)
         except FoiExtractError as exc:
+            if exc.code == "over_budget":
+                raise
             warnings.append(Notice(code="attachment_skipped", message=f"{name}: {exc.cause}"))
             continue
         except Exception as exc:  # a loader bug must not cost the user the whole email
             warnings.append(Notice(code="attachment_skipped", message=f"{name}: {type(exc).__name__}: {exc}"))
             continue
+        finally:
+            _DEPTH.reset(token)
         first = len(pages) + 1
         pages.extend(loaded.pages)
         section_name = _unique(name, names)
         sections.append(Section(name=section_name, first_page=first, last_page=len(pages)))
+        tables.extend(shift(t, first - 1, section_name) for t in loaded.tables)
         for w in loaded.warnings:
             page = None if w.page is None else w.page + first - 1
             warnings.append(Notice(code=w.code, message=f"{section_name}: {w.message}", page=page))
-    warnings.extend(collected.notices)
-    return Loaded(pages=pages, sections=sections, warnings=warnings)
+    warnings.extend(notices)
+    return Loaded(pages=pages, sections=sections, warnings=warnings, tables=tables)
 
 
 def _load_attachment(payload: bytes, name: str, content_type: str) -> Loaded:
@@ -107,10 +131,17 @@ class _Collector:
         self.bodies: list[str] = []
         self.attachments: list[tuple[str, str, bytes]] = []
         self.notices: list[Notice] = []
+        self.depth = 0
 
     def message(self, msg: Message) -> None:
+        if self.depth > limits.current().max_attachment_depth:
+            self.notices.append(Notice(code="attachment_skipped", message="a forwarded message nested more than "
+                                       f"{limits.current().max_attachment_depth} deep, not read (FOI_EXTRACT_MAX_DEPTH)"))
+            return
+        self.depth += 1
         self.bodies.append(_header_block(msg))
         self.part(msg, want_body=True)
+        self.depth -= 1
 
     def part(self, part: Message, want_body: bool) -> None:
         ctype = part.get_content_type()

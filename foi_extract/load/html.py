@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 from . import HTML, Loaded, register
 from .docx import format_number
-from .text import decode
+from .text import bom_encoding, decode
 
 _DROP = {"script", "style", "noscript", "template", "svg", "head", "title", "nav", "header", "footer",
          "aside", "select", "button", "iframe", "object", "map", "datalist"}
@@ -156,7 +156,7 @@ class _Renderer:
         if gap:
             self.newline(gap)
         if tag in ("ul", "ol", "menu"):
-            start = int(el.attrs["start"]) if el.attrs.get("start", "").lstrip("-").isdigit() else 1
+            start = _small_int(el.attrs.get("start", ""), 1)
             fmt = _OL_TYPES.get(el.attrs.get("type", ""), "decimal")
             lists = lists + [_List(tag == "ol", start - 1, fmt)]
         elif tag == "li":
@@ -175,7 +175,7 @@ class _Renderer:
     def _bullet(self, el: _Node, lists: list[_List]) -> None:
         if lists and lists[-1].ordered:
             value = el.attrs.get("value", "")
-            lists[-1].count = int(value) if value.lstrip("-").isdigit() else lists[-1].count + 1
+            lists[-1].count = _small_int(value, lists[-1].count + 1)
             self.out.append(format_number(lists[-1].count, lists[-1].fmt) + ". ")
         else:
             self.out.append("• ")
@@ -203,6 +203,12 @@ class _Renderer:
     def _hidden(el: _Node) -> bool:
         style = el.attrs.get("style", "").replace(" ", "").lower()
         return "hidden" in el.attrs or "display:none" in style
+
+
+def _small_int(value: str, default: int) -> int:
+    """An HTML number attribute; absurd ones (5,000 digits) are ignored as browsers clamp them."""
+    value = value.strip()
+    return int(value) if value.lstrip("-").isdigit() and len(value) <= 10 else default
 
 
 def _text_of(node: _Node) -> str:
@@ -242,8 +248,8 @@ def _render(root: _Node, drop_chrome: bool) -> str:
 
 def decode_html(data: bytes) -> str:
     """Bytes to str, honouring a BOM or a declared charset, else UTF-8 then cp1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+    if bom_encoding(data):
+        return decode(data)
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", data[:4096], re.I)

@@ -1,0 +1,90 @@
+"""Limits that keep one hostile file from costing unbounded memory or time.
+
+Every limit has a sane default and an environment variable; the README's hostile-input table
+lists them. Work is bounded where it happens (decompressed sizes, page and cell counts, part
+sizes) rather than by killing processes; the per-document time budget is a deadline that the
+stages check between units of work (pages, sheets, attachments, stages).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from .errors import OverBudget
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int  # the input file (FOI_EXTRACT_MAX_BYTES)
+    max_pages: int  # pages of one document, attachments included
+    max_text_chars: int  # characters of page text for one document
+    max_unpacked: int  # bytes unpacked from one container (zip members, PDF streams)
+    max_part_bytes: int  # one XML part of an Office file
+    max_cells: int  # spreadsheet cells of one workbook
+    max_attachment_depth: int  # emails inside emails
+    seconds: float  # per-document time budget
+
+
+def current() -> Limits:
+    """Read the environment each time, so a test (or a long-running caller) can change a limit."""
+    return Limits(
+        max_bytes=_env_int("FOI_EXTRACT_MAX_BYTES", 100 * 1024 * 1024),
+        max_pages=_env_int("FOI_EXTRACT_MAX_PAGES", 5000),
+        max_text_chars=_env_int("FOI_EXTRACT_MAX_CHARS", 50_000_000),
+        max_unpacked=_env_int("FOI_EXTRACT_MAX_UNPACKED", 256 * 1024 * 1024),
+        max_part_bytes=_env_int("FOI_EXTRACT_MAX_PART_BYTES", 16 * 1024 * 1024),
+        max_cells=_env_int("FOI_EXTRACT_MAX_CELLS", 200_000),
+        max_attachment_depth=_env_int("FOI_EXTRACT_MAX_DEPTH", 5),
+        seconds=_env_float("FOI_EXTRACT_TIME_BUDGET", 120.0),
+    )
+
+
+@dataclass
+class _Budget:
+    path: str
+    deadline: float
+
+
+_BUDGET: contextvars.ContextVar[Optional[_Budget]] = contextvars.ContextVar("foi_extract_budget", default=None)
+
+
+@contextmanager
+def budget(path: str, seconds: Optional[float] = None) -> Iterator[None]:
+    """Run one document's stages under a deadline (nested calls keep the outer, earlier one)."""
+    outer = _BUDGET.get()
+    secs = current().seconds if seconds is None else seconds
+    if outer is not None:
+        yield
+        return
+    token = _BUDGET.set(_Budget(path, time.monotonic() + secs))
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def check(stage: str) -> None:
+    """Raise OverBudget once the current document's deadline has passed (a no-op outside `budget`)."""
+    b = _BUDGET.get()
+    if b is not None and time.monotonic() > b.deadline:
+        raise OverBudget(b.path, f"over the {current().seconds:g}-second time budget while {stage} "
+                                 "(FOI_EXTRACT_TIME_BUDGET)")

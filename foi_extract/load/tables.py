@@ -1,0 +1,99 @@
+"""A grid of cells as one page of text plus a `Table` whose cells point at that text.
+
+Each row is one line, cells separated by a tab (empty cells keep their tab, so columns line up);
+runs of empty rows become one blank line. A cell's own line breaks and tabs become spaces, so
+the cell's text is exactly the page text at its span and evidence works as for any page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Iterable, Optional, Sequence
+
+from ..models import Span, Table, TableCell
+
+_BREAKS = re.compile(r"[\t\r\n\f\v\u2028\u2029]+")
+
+
+def column_letters(col: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: spreadsheet column names."""
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def cell_text(value: object) -> str:
+    """A cell value as a person reads it in the spreadsheet: 2021 not 2021.0, ISO dates, TRUE/FALSE."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return str(value)
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return _BREAKS.sub(" ", str(value)).strip()
+
+
+def render(name: str, rows: Iterable[tuple[int, Sequence[object]]], page: int, first_col: int = 0,
+           source: Optional[str] = None) -> tuple[str, Table]:
+    """`rows` are (0-based row index, values from column `first_col` on); returns the page and its table."""
+    lines: list[str] = []
+    pos = 0
+    grid: list[list[TableCell]] = []
+    texts: list[list[str]] = []
+    blank = False
+    for r, values in rows:
+        cells = [cell_text(v) for v in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            if lines and not blank:
+                lines.append("")
+                pos += 1
+                blank = True
+            continue
+        blank = False
+        row: list[TableCell] = []
+        col_pos = pos
+        for c, text in enumerate(cells):
+            if text:
+                ref = f"{column_letters(first_col + c)}{r + 1}"
+                row.append(TableCell.model_construct(ref=ref, text=text, evidence=Span.model_construct(
+                    page=page, start=col_pos, end=col_pos + len(text), text=text)))
+            col_pos += len(text) + 1
+        line = "\t".join(cells)
+        lines.append(line)
+        pos += len(line) + 1
+        grid.append(row)
+        texts.append(cells)
+    header: list[TableCell] = []
+    if len(grid) > 1 and len(grid[0]) > 1 and all(not _numeric(c.text) for c in grid[0]):
+        header = grid.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines), Table.model_construct(name=name, source=source, page=page, header=header, rows=grid)
+
+
+def _numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+£$€]?[\d,.]+%?", text))
+
+
+def shift(table: Table, pages: int, source: str) -> Table:
+    """The same table `pages` pages later (an attachment placed after the email's own pages)."""
+    def move(cell: TableCell) -> TableCell:
+        ev = cell.evidence
+        return TableCell.model_construct(ref=cell.ref, text=cell.text, evidence=Span.model_construct(
+            page=ev.page + pages, start=ev.start, end=ev.end, text=ev.text))
+
+    return Table.model_construct(name=table.name, source=table.source or source, page=table.page + pages,
+                                 header=[move(c) for c in table.header], rows=[[move(c) for c in row] for row in table.rows])
