@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from . import __version__
-from .errors import ConfigError, FoiExtractError
+from .errors import ConfigError, FoiExtractError, printable
 from .write import FORMATS
 
 EXIT_CODES = """\
@@ -112,7 +113,21 @@ def _open_out(path: Optional[str]) -> TextIO:
 
 
 def _error(msg: str) -> None:
-    print(f"foi-extract: error: {msg}", file=sys.stderr)
+    print(f"foi-extract: error: {printable(msg)}", file=sys.stderr)
+
+
+def check_output_path(path: Optional[str]) -> None:
+    """Before any work: the output must be a writable file in an existing folder (else exit 2)."""
+    if not path:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise ConfigError(f"-o {path}: is a directory")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise ConfigError(f"-o {path}: folder {parent} does not exist")
+    if target.exists() and not os.access(target, os.W_OK) or not target.exists() and not os.access(parent, os.W_OK):
+        raise ConfigError(f"-o {path}: not writable")
 
 
 def _make_engine(name: str, options: dict[str, object]):  # type: ignore[no-untyped-def]
@@ -135,6 +150,7 @@ def cmd_extract(argv: Sequence[str]) -> int:
     from .write import get_writer
 
     args = _extract_parser().parse_args(argv)
+    check_output_path(args.output)
     qset = load_question_set(args.questions) if args.questions else None
     engine = _make_engine(args.engine, _engine_options(args))
     results, first_failure = [], 0
@@ -148,12 +164,17 @@ def cmd_extract(argv: Sequence[str]) -> int:
     finally:
         getattr(engine, "close", lambda: None)()
     if results:
-        out = _open_out(args.output)
         try:
-            get_writer(args.format)(results, out)
-        finally:
-            if out is not sys.stdout:
-                out.close()
+            out = _open_out(args.output)
+            try:
+                get_writer(args.format)(results, out)
+            finally:
+                if out is not sys.stdout:
+                    out.close()
+        except OSError as exc:  # a full disk, a vanished folder
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise ConfigError(f"-o {args.output}: cannot write ({exc.strerror or type(exc).__name__})") from None
     return first_failure
 
 
@@ -161,7 +182,15 @@ def cmd_text(argv: Sequence[str]) -> int:
     from .load import load
 
     args = _text_parser().parse_args(argv)
-    doc = load(args.file)
+    try:
+        doc = load(args.file)
+    except (FoiExtractError, ConfigError):
+        raise
+    except Exception as exc:  # a loader bug: one line here, the traceback in the log
+        from .errorlog import log_internal_error
+        from .errors import InternalError
+
+        raise InternalError(args.file, f"internal error ({type(exc).__name__}); {log_internal_error(args.file, exc)}") from exc
     if args.format == "json":
         json.dump({"path": doc.path, "media_type": doc.media_type, "sha256": doc.sha256, "pages": doc.pages,
                    "sections": [s.model_dump() for s in doc.sections],
@@ -171,7 +200,7 @@ def cmd_text(argv: Sequence[str]) -> int:
         for i, page in enumerate(doc.pages, 1):
             sys.stdout.write(f"===== page {i} =====\n{page}\n")
     for w in doc.warnings:
-        print(f"foi-extract: warning: {doc.path}: {w.message}", file=sys.stderr)
+        print(printable(f"foi-extract: warning: {doc.path}: {w.message}"), file=sys.stderr)
     return 0
 
 

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """Text safe for one terminal line: control characters (newlines, ANSI escapes) shown escaped,
+    so a file named "a\\n\\x1b[31mforged" cannot forge or colour a line of the tool's output."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 class FoiExtractError(Exception):
     """Base class: `str(err)` is one line naming the file and the cause."""
 

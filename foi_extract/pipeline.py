@@ -1,11 +1,19 @@
-"""load -> segment -> extract -> ground; writing is the caller's (CLI or library user)."""
+"""load -> segment -> extract -> ground; writing is the caller's (CLI or library user).
+
+One document's stages run under its time budget (limits.budget); an unexpected exception
+in any of them becomes that document's InternalError, with the traceback in the error log,
+so a batch never loses its other documents to one bad file.
+"""
 
 from __future__ import annotations
 
 import os
 from typing import Any, Optional, Union
 
+from . import limits
+from .attached import link_tables
 from .engines import Engine, get_engine
+from .errors import ConfigError, FoiExtractError, InternalError
 from .ground import ground
 from .load import load
 from .models import Extraction
@@ -23,9 +31,24 @@ def extract(
 
     `engine` is a name ("rules", "auto", "llm", "local") or an engine made once with
     `foi_extract.engines.get_engine(...)` and reused across a batch (then close it yourself).
+    Anything else that goes wrong for this document is raised as InternalError (exit code 1).
     """
     qset = load_question_set(questions) if isinstance(questions, (str, os.PathLike)) else questions
+    try:
+        with limits.budget(str(path)):
+            return _extract(path, engine, qset, engine_options)
+    except (FoiExtractError, ConfigError):
+        raise
+    except Exception as exc:  # a bug or a library failure on this file: it costs this document only
+        from .errorlog import log_internal_error
+
+        raise InternalError(path, f"internal error ({type(exc).__name__}); {log_internal_error(str(path), exc)}") from exc
+
+
+def _extract(path: Union[str, "os.PathLike[str]"], engine: Union[str, Engine], qset: Optional[QuestionSet],
+             engine_options: dict[str, Any]) -> Extraction:
     doc = load(path)
+    limits.check("loading")
     if isinstance(engine, str):
         made = get_engine(resolve_engine(engine, engine_options), **engine_options)
         try:
@@ -34,7 +57,9 @@ def extract(
             getattr(made, "close", lambda: None)()
     else:
         result = engine.run(doc, qset)
-    return ground(result, doc)
+    limits.check("extracting")
+    result.tables = doc.tables
+    return ground(link_tables(result, doc), doc)
 
 
 def resolve_engine(name: str, options: Optional[dict[str, Any]] = None) -> str:

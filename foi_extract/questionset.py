@@ -67,11 +67,28 @@ class QuestionSet:
         return cls(tuple(qs), title)
 
 
+MAX_QSET_BYTES = 1024 * 1024
+
+
+def _safe_yaml(text: str, path: str | Path) -> Any:
+    """yaml.safe_load without aliases: an alias bomb ('a: &a [*b, *b, …]') expands exponentially."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ConfigError(f"{path}: YAML aliases (*name) are not allowed in a question set")
+    return yaml.safe_load(text)
+
+
 def load_question_set(path: str | Path) -> QuestionSet:
+    if Path(path).exists() and not Path(path).is_file():
+        raise ConfigError(f"{path}: not a regular file")
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        if Path(path).stat().st_size > MAX_QSET_BYTES:
+            raise ConfigError(f"{path}: over {MAX_QSET_BYTES:,} bytes: not a question set")
+        data = _safe_yaml(Path(path).read_text(encoding="utf-8"), path)
     except FileNotFoundError:
         raise ConfigError(f"{path}: question set not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the question set ({exc})") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list) or not data["questions"]:

@@ -7,6 +7,7 @@ reference's evidence is the exact printed text, even when a URL wraps across lin
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -54,6 +55,18 @@ def _wrapped_tail(text: str, end: int, url: str) -> int:
     return end
 
 
+def _inside_sorted(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Is `pos` inside one of `spans` (sorted, non-overlapping, as finditer yields them)? O(log n)."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def _starts_within(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Does one of `spans` (sorted) start in [start, end)? O(log n)."""
+    i = bisect_left(spans, (start, -1))
+    return i < len(spans) and spans[i][0] < end
+
+
 def find_urls(text: str) -> Iterator[Found]:
     taken: list[tuple[int, int]] = []
     for m in _ANGLE_URL.finditer(text):
@@ -61,7 +74,7 @@ def find_urls(text: str) -> Iterator[Found]:
         taken.append((m.start(1), m.end(1)))
         yield Found("url", _strip_trailing(value), m.start(1), m.end(1))
     for m in _URL.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if _inside_sorted(taken, m.start()):
             continue
         raw = m.group(0)
         if raw.lower().startswith("www.") and m.start() > 0 and text[m.start() - 1] in "/@.":
@@ -134,7 +147,7 @@ def find_request_refs(text: str) -> Iterator[Found]:
         taken.append((s, s + len(v)))
         yield Found("request_reference", v, s, s + len(v), rank - _bracketed(text, s))
     for m in _REF_TOKEN.finditer(text):
-        if any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
+        if _inside_sorted(taken, m.start()) or _starts_within(taken, m.start(), m.end()):
             continue
         v = m.group("v").rstrip(".-/")
         rank = 0 if "#" in v else 1
@@ -158,9 +171,11 @@ FINDERS = (find_urls, find_emails, find_contract_refs, find_request_refs)
 def find_references(text: str) -> list[Found]:
     """Every reference in `text`, in order; an email inside a URL is not reported twice."""
     out: list[Found] = []
+    covered = bytearray(len(text) + 1)  # 1 where an accepted reference's text is: linear, not pairwise
     for finder in FINDERS:
         for f in finder(text):
-            if any(o.start <= f.start < o.end for o in out):
+            if covered[f.start]:
                 continue
             out.append(f)
+            covered[f.start : f.end] = b"\x01" * (f.end - f.start)
     return sorted(out, key=lambda f: f.start)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from typing import Sequence, TextIO
 
 from ..models import Extraction
@@ -22,9 +23,29 @@ def _value(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?%?")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula ('=cmd|…', '=HYPERLINK(…)', '+', '-', '@') gets a
+    leading apostrophe, as OWASP advises for CSV injection; plain numbers such as -5 stay numbers."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+class _SafeWriter:
+    def __init__(self, out: TextIO) -> None:
+        self._w = csv.writer(out)
+
+    def writerow(self, row: list[object]) -> None:
+        self._w.writerow([neutralise(c) if isinstance(c, str) else c for c in row])
+
+
 @register_writer("csv")
 def write_csv(results: Sequence[Extraction], out: TextIO) -> None:
-    w = csv.writer(out)
+    w = _SafeWriter(out)
     w.writerow(COLUMNS)
     for r in results:
         base = [r.source.path, r.letter.kind, r.letter.authority or "", r.letter.reference or "", r.letter.date or ""]
