@@ -3,13 +3,18 @@
 Every limit has a sane default and an environment variable; the README's hostile-input table
 lists them. Work is bounded where it happens (decompressed sizes, page and cell counts, part
 sizes) rather than by killing processes; the per-document time budget is a deadline that the
-stages check between units of work (pages, sheets, attachments, stages).
+stages check between units of work (pages, sheets, attachments, stages). In the main thread the
+same deadline is also an interval timer (SIGALRM) whose handler raises OverBudget inside whatever
+Python code is running, so a stage that is slow on some input (a rule that is super-linear on a
+30 MB text) still ends at the deadline, and only that document fails.
 """
 
 from __future__ import annotations
 
 import contextvars
 import os
+import signal
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,10 +81,30 @@ def budget(path: str, seconds: Optional[float] = None) -> Iterator[None]:
         yield
         return
     token = _BUDGET.set(_Budget(path, time.monotonic() + secs))
+    alarm = _arm(path, secs)
     try:
         yield
     finally:
+        if alarm is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, alarm)
         _BUDGET.reset(token)
+
+
+def _arm(path: str, secs: float):  # type: ignore[no-untyped-def]
+    """Start the interval timer when this is the main thread and nobody else uses SIGALRM."""
+    if secs <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGALRM)
+    if previous not in (signal.SIG_DFL, signal.SIG_IGN, None):
+        return None
+
+    def expired(signum: int, frame: object) -> None:
+        raise OverBudget(path, f"over the {secs:g}-second time budget (FOI_EXTRACT_TIME_BUDGET)")
+
+    signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, secs, 0.5)  # fires again if some library swallowed it
+    return previous
 
 
 def check(stage: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any, Optional, Union
 
 from . import limits
 from .attached import link_tables
+from .document import Document
 from .engines import Engine, get_engine
 from .errors import ConfigError, FoiExtractError, InternalError
 from .ground import ground
@@ -35,8 +36,7 @@ def extract(
     """
     qset = load_question_set(questions) if isinstance(questions, (str, os.PathLike)) else questions
     try:
-        with limits.budget(str(path)):
-            return _extract(path, engine, qset, engine_options)
+        return _extract(path, engine, qset, engine_options)
     except (FoiExtractError, ConfigError):
         raise
     except Exception as exc:  # a bug or a library failure on this file: it costs this document only
@@ -47,17 +47,20 @@ def extract(
 
 def _extract(path: Union[str, "os.PathLike[str]"], engine: Union[str, Engine], qset: Optional[QuestionSet],
              engine_options: dict[str, Any]) -> Extraction:
-    doc = load(path)
-    limits.check("loading")
-    if isinstance(engine, str):
-        made = get_engine(resolve_engine(engine, engine_options), **engine_options)
-        try:
-            result = made.run(doc, qset)
-        finally:
+    made = get_engine(resolve_engine(engine, engine_options), **engine_options) if isinstance(engine, str) else engine
+    try:
+        with limits.budget(str(path)):
+            doc = load(path)
+            if made.name == "rules":
+                return _finish(made.run(doc, qset), doc)
+        # the LLM engines have their own timeouts and retry caps; the budget covers loading
+        return _finish(made.run(doc, qset), doc)
+    finally:
+        if isinstance(engine, str):
             getattr(made, "close", lambda: None)()
-    else:
-        result = engine.run(doc, qset)
-    limits.check("extracting")
+
+
+def _finish(result: Extraction, doc: Document) -> Extraction:
     result.tables = doc.tables
     return ground(link_tables(result, doc), doc)
 

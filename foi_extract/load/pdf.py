@@ -5,19 +5,21 @@ from __future__ import annotations
 import io
 import logging
 
-from ..errors import CorruptDocument, EncryptedDocument, NeedsOCR
+from .. import limits
+from ..errors import CorruptDocument, EncryptedDocument, FoiExtractError, NeedsOCR, TooLarge, UnsupportedType
 from ..models import Notice
 from . import PDF, Loaded, register
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 MIN_PAGE_CHARS = 3
+MAX_PAGE_CONTENT = 16 * 1024 * 1024  # decoded content stream of one page; a letter page is a few KB
 
 
 @register(PDF, (".pdf",))
 def load_pdf(data: bytes, path: str) -> Loaded:
     import pypdf
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     if b"%%EOF" not in data[-8192:]:
         raise CorruptDocument(path, "truncated PDF (no end-of-file marker)")
@@ -30,11 +32,28 @@ def load_pdf(data: bytes, path: str) -> Loaded:
                 raise EncryptedDocument(path, f"encrypted PDF that cannot be opened ({exc})") from None
             if not ok:
                 raise EncryptedDocument(path, "encrypted PDF: a password is needed to read it")
-        pages = [_page_text(page) for page in reader.pages]
-    except (EncryptedDocument, CorruptDocument):
+        count = len(reader.pages)
+        if count > limits.current().max_pages:
+            raise TooLarge(path, f"{count:,} pages is over the {limits.current().max_pages:,}-page limit (FOI_EXTRACT_MAX_PAGES)")
+        pages = []
+        chars = 0
+        for i, page in enumerate(reader.pages, 1):
+            limits.check(f"reading page {i} of {count}")
+            pages.append(_page_text(page, i, path))
+            chars += len(pages[-1])
+            if chars > limits.current().max_text_chars:
+                raise TooLarge(path, f"over {limits.current().max_text_chars:,} characters of text by page {i} (FOI_EXTRACT_MAX_CHARS)")
+    except FoiExtractError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        raise CorruptDocument(path, f"unreadable PDF ({type(exc).__name__}: {exc})") from None
+    except LimitReachedError as exc:  # pypdf's own bound on inflating a stream: a decompression bomb
+        raise TooLarge(path, f"a PDF stream inflates past pypdf's limit (decompression bomb?): {exc}") from None
+    except NotImplementedError as exc:  # an unknown filter or encryption handler
+        raise UnsupportedType(path, f"PDF uses a feature pypdf does not implement ({_one_line(exc)})") from None
+    except RecursionError:
+        raise CorruptDocument(path, "unreadable PDF (objects nested too deeply)") from None
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, ZeroDivisionError,
+            AssertionError, UnicodeError, OverflowError) as exc:
+        raise CorruptDocument(path, f"unreadable PDF ({type(exc).__name__}: {_one_line(exc)})") from None
     if not pages:
         raise CorruptDocument(path, "PDF has no pages")
     warnings = [
@@ -47,6 +66,14 @@ def load_pdf(data: bytes, path: str) -> Loaded:
     return Loaded(pages=pages, warnings=warnings)
 
 
-def _page_text(page: object) -> str:
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+def _page_text(page: object, number: int, path: str) -> str:
+    contents = page.get_contents()  # type: ignore[attr-defined]
+    size = len(contents.get_data()) if contents is not None else 0
+    if size > MAX_PAGE_CONTENT:  # text extraction is slow per operator: refuse before it starts
+        raise TooLarge(path, f"page {number}'s content stream is {size:,} bytes decoded, over {MAX_PAGE_CONTENT:,}")
     text = page.extract_text() or ""  # type: ignore[attr-defined]
     return text.replace("\r\n", "\n").replace("\r", "\n")
