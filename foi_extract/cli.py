@@ -16,13 +16,14 @@ from .write import FORMATS
 EXIT_CODES = """\
 exit codes:
   0   every document was extracted (eval: thresholds met or not checked)
-  1   internal error (a bug: please report it with the file)
+  1   internal error (a bug: please report it with the file; traceback in FOI_EXTRACT_ERROR_LOG)
   2   usage or configuration error (bad flag, unreadable --questions file)
   3   eval --check: a threshold was not met
   10  file not found               13  encrypted PDF needing a password
   11  unsupported file type        14  empty file / no text
   12  corrupt or truncated file    15  image-only document: OCR needed
-                                   16  file larger than FOI_EXTRACT_MAX_BYTES
+                                   16  over a size limit (FOI_EXTRACT_MAX_BYTES, _PAGES, _CELLS…)
+                                   17  over the time budget (FOI_EXTRACT_TIME_BUDGET)
   20  the LLM call failed for a document (endpoint down, refused key, invalid output)
   With several files, every good file is still extracted and written; the exit code is
   that of the first file that failed, and each failure is one line on stderr."""
@@ -57,7 +58,7 @@ environment:
 def _extract_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="foi-extract",
-        description="Turn FOI replies (PDF, Word, email, HTML, text) into questions, statuses, exemptions "
+        description="Turn FOI replies (PDF, Word, email, Outlook .msg, HTML, text, spreadsheets, CSV) into questions, statuses, exemptions "
         "and references, each with verbatim evidence.\n\nOther commands: foi-extract text FILE | "
         "foi-extract schema | foi-extract eval GOLD_DIR",
         epilog=ENGINES_HELP + "\n\n" + EXIT_CODES,

@@ -62,3 +62,4 @@ def _no_llm_configuration(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     empty = tmp_path_factory.getbasetemp() / "no-llm-config.toml"
     empty.write_text("")
     monkeypatch.setenv("FOI_EXTRACT_CONFIG", str(empty))
+    monkeypatch.setenv("FOI_EXTRACT_ERROR_LOG", str(tmp_path_factory.getbasetemp() / "errors.log"))

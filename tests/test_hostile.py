@@ -1,0 +1,164 @@
+"""Hostile inputs (fixtures/hostile.py builds each one): a documented error or a clean load, in bounded
+time and memory, and never the loss of the rest of the batch."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from foi_extract.cli import main
+from foi_extract.errors import FoiExtractError
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from fixtures.hostile import KINDS  # noqa: E402
+
+BUDGET_S = 10
+GOOD = "Our ref: FOI-1\n\n1. How many libraries does the council run?\nThe council runs 9 libraries.\n"
+EXIT = {"too_large": 16, "corrupt": 12, "unsupported_type": 11, "unreadable": 10, "over_budget": 17}
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> dict[str, dict]:
+    """Every kind loaded in one child process, so its peak memory (ru_maxrss) is measured for real."""
+    env = {**os.environ, "FOI_EXTRACT_TIME_BUDGET": str(BUDGET_S), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, str(ROOT / "fixtures" / "hostile.py")], capture_output=True, text=True,
+                          timeout=240, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {r["kind"]: r for r in map(json.loads, proc.stdout.splitlines())}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_hostile_input_is_bounded(outcomes: dict[str, dict], kind: str) -> None:
+    r = outcomes[kind]
+    expected = KINDS[kind][1]
+    assert r["code"] == expected, r["message"]
+    if expected:
+        assert "\n" not in r["message"] and ": " in r["message"]
+    assert r["seconds"] <= BUDGET_S + 3
+    assert r["rss_mb"] < 500, f"peak memory reached {r['rss_mb']} MB by {kind}"
+    assert not r["secret_leaked"]
+
+
+def test_traversal_attachment_name_is_never_a_path(outcomes: dict[str, dict]) -> None:
+    traversal = outcomes["eml_traversal"]["output"]
+    assert '"name": "evil.txt"' in traversal and "../" not in traversal
+
+
+def test_utf16_and_utf32_text_is_read(tmp_path: Path) -> None:
+    from foi_extract.load import load
+
+    for enc in ("utf-16", "utf-32", "utf-16-be"):
+        p = tmp_path / f"{enc}.txt"
+        p.write_bytes(("\ufeff" if enc.endswith("be") else "").encode(enc) + GOOD.encode(enc))
+        assert load(p).pages[0].startswith("Our ref: FOI-1"), enc
+
+
+def test_one_bad_file_costs_only_itself(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    bomb = KINDS["xlsx_far_cells"][0](tmp_path)
+    out = tmp_path / "out.csv"
+    code = main([str(fifo), str(bomb), str(good), "/dev/zero", "--format", "csv", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 11  # the first failure's code
+    assert len(err.strip().splitlines()) == 3 and "Traceback" not in err
+    rows = list(csv.DictReader(out.open()))
+    assert [r["path"] for r in rows] == [str(good)]
+
+
+def test_unexpected_exception_is_that_documents_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from foi_extract.load import text as text_loader
+
+    log = tmp_path / "errors.log"
+    monkeypatch.setenv("FOI_EXTRACT_ERROR_LOG", str(log))
+    real = text_loader.load_text
+
+    def flaky(data: bytes, path: str):  # type: ignore[no-untyped-def]
+        if "bad" in path:
+            raise MemoryError("simulated")
+        return real(data, path)
+
+    monkeypatch.setitem(__import__("foi_extract.load", fromlist=["_LOADERS"])._LOADERS, "text/plain", flaky)
+    (tmp_path / "bad.txt").write_text(GOOD)
+    (tmp_path / "good.txt").write_text(GOOD)
+    code = main([str(tmp_path / "bad.txt"), str(tmp_path / "good.txt"), "--format", "jsonl"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert err.count("\n") == 1 and "internal error (MemoryError)" in err and str(log) in err
+    assert "Traceback" in log.read_text() and "Traceback" not in err
+    assert [json.loads(line)["source"]["path"] for line in out.splitlines()] == [str(tmp_path / "good.txt")]
+
+
+def test_time_budget_is_exit_17(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "long.txt"
+    p.write_text((GOOD + "\n") * 20000)
+    monkeypatch.setenv("FOI_EXTRACT_TIME_BUDGET", "0.2")
+    assert main([str(p)]) == 17
+    assert "time budget" in capsys.readouterr().err
+
+
+def test_file_names_are_printed_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = tmp_path / "x\nfoi-extract: error: forged\x1b[31m.pdf"
+    name.write_bytes(b"not a pdf")
+    assert main([str(name)]) == 12
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\x1b" not in err and "\\n" in err and "\\x1b" in err
+
+
+@pytest.mark.parametrize("target", ["missing/out.csv", "."])
+def test_output_path_checked_before_work(tmp_path: Path, target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    assert main([str(good), "-o", str(tmp_path / target)]) == 2
+    assert "-o" in capsys.readouterr().err
+
+
+def test_full_disk_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    assert main([str(good), "-o", "/dev/full"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "Traceback" not in err
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    q = tmp_path / "q.yaml"
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 9) + "]" for i in range(1, 10)]
+    q.write_text("\n".join(lines) + "\nquestions: [{text: '*a9'}]\n")
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    assert main([str(good), "--questions", str(q)]) == 2
+    assert "aliases" in capsys.readouterr().err
+
+
+def test_formula_answers_are_neutralised_in_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "reply.txt"
+    p.write_text("1. What is the budget?\n=cmd|' /C calc'!A0\n\n2. Where is it published?\n=HYPERLINK(\"http://x\")\n")
+    assert main([str(p), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    answers = [r["answer"] for r in rows]
+    assert answers and all(not a.startswith(("=", "+", "-", "@")) for a in answers)
+    assert any(a.startswith("'=cmd|") for a in answers)
+
+
+def test_error_classes_have_documented_codes() -> None:
+    from foi_extract import errors
+
+    codes = {c.code: c.exit_code for c in vars(errors).values() if isinstance(c, type) and issubclass(c, FoiExtractError)}
+    for code, exit_code in EXIT.items():
+        assert codes[code] == exit_code
+    readme = (ROOT / "README.md").read_text()
+    for exit_code in set(EXIT.values()):
+        assert f"| {exit_code} |" in readme
