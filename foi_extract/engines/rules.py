@@ -8,7 +8,7 @@ from typing import Iterable, Optional
 
 from .. import __version__
 from ..document import Document
-from ..models import EngineInfo, Exemption, Extraction, Letter, Question, Reference, Source, Span
+from ..models import Cue, EngineInfo, Exemption, Extraction, Letter, Notice, Question, Reference, Source, Span
 from ..questionset import QuestionSet
 from ..rules import statutes
 from ..rules.applied import annex_start, is_applied
@@ -19,7 +19,9 @@ from ..rules.letter import default_law, detect_legislation, letter_date, request
 from ..rules.references import Found, find_references
 from ..rules.regions import find_regions
 from ..rules.segments import QA, align, single_question
-from ..rules.status import classify
+from ..rules.kind import document_kind
+from ..rules.status import StatusDecision, decide
+from .doc_review import NOT_ANSWERING, document_review, unanswered as _unanswered
 from ..textview import TextView
 from . import register_engine
 from .canonical import map_to_question_set
@@ -67,6 +69,12 @@ class RulesEngine:
         built = [self._question(view, qa, applied, found_refs) for qa in qas]
         self._inherit(qas, built)
         self._preamble_grounds(view, qas, built, applied, regions.response)
+        outgoing_only = bool(regions.messages) and all(m.direction == "outgoing" for m in regions.messages)
+        kind, kind_cue = document_kind(text, built, outgoing_only=outgoing_only)
+        warnings = list(doc.warnings)
+        if kind in NOT_ANSWERING:
+            warnings.append(Notice(code=kind, message=f"{doc.path}: read as {kind.replace('_', ' ')} ({kind_cue}): no question is reported as answered"))
+            built = [] if kind == "not_a_reply" else [_unanswered(q) for q in built]
         extraction = Extraction(
             source=Source(path=doc.path, sha256=doc.sha256, media_type=doc.media_type, pages=len(doc.pages),
                           sections=doc.sections),
@@ -75,8 +83,10 @@ class RulesEngine:
             exemptions=_exemptions(view, applied),
             references=_references(full, full_refs),
             engine=EngineInfo(name=self.name, version=__version__),
-            warnings=list(doc.warnings),
+            warnings=warnings,
         )
+        extraction.letter.kind = kind  # type: ignore[assignment]
+        extraction.review = document_review(extraction, view.text, single=len(qas) == 1 and not qas[0].question)
         if questions is not None:
             extraction = map_to_question_set(extraction, questions)
         return extraction
@@ -98,10 +108,11 @@ class RulesEngine:
                 evidence += view.spans(*r)
             grounds = [c for c in applied if _inside(c.start, ranges)]
             found = [f for f in refs if _inside(f.start, ranges)]
-        status = classify(answer or "", [c.key for c in grounds])
+        decision = decide(text, ranges, [c.key for c in grounds])
         return Question(
-            id=qa.id, text=qtext or None, answer=answer or None, status=status,
+            id=qa.id, text=qtext or None, answer=answer or None, status=decision.status,
             exemptions=_exemptions(view, grounds), references=_references(view, found), evidence=evidence,
+            review=list(decision.review), cues=_cues(view, decision),
         )
 
     @staticmethod
@@ -113,6 +124,8 @@ class RulesEngine:
             if target is None or target is q:
                 continue
             q.status = target.status
+            q.review = list(target.review)
+            q.cues = [c.model_copy(deep=True) for c in target.cues]
             q.exemptions = [e.model_copy(deep=True) for e in target.exemptions] or q.exemptions
             known = {(r.kind, r.value) for r in q.references}
             q.references += [r for r in target.references if (r.kind, r.value) not in known]
@@ -130,8 +143,10 @@ class RulesEngine:
             return
         for qa, q in zip(qas, built):
             if q.answer:
+                ranges = ([qa.answer] if qa.answer else []) + qa.extra_answers
+                decision = decide(view.text, ranges, [c.key for c in pre])
                 q.exemptions = _exemptions(view, pre)
-                q.status = classify(q.answer, [c.key for c in pre])
+                q.status, q.review, q.cues = decision.status, list(decision.review), _cues(view, decision)
 
     # ------------------------------------------------------------ letter
     def _letter(self, view: TextView, regions, legislation: list[str], refs: list[Found]) -> Letter:
@@ -191,6 +206,20 @@ def _share_by_sentence(text: str, qas: list[QA], qset: QuestionSet) -> list[QA]:
     for q in qset.questions:
         ranges = parts.get(q.id) or [(start, end)]
         out.append(QA(q.id, question=question, answer=ranges[0], joint=True, extra_answers=ranges[1:]))
+    return out
+
+
+def _cues(view: TextView, decision: StatusDecision) -> list[Cue]:
+    """The decision's cues with their evidence; figures beyond the first three add nothing to read."""
+    out: list[Cue] = []
+    figures = 0
+    for h in decision.hits:
+        if h.name == "answered.figure_given":
+            figures += 1
+            if figures > 3:
+                continue
+        spans = view.spans(h.start, h.end) if h.start >= 0 else []
+        out.append(Cue(name=h.name, weight=h.weight, evidence=spans))
     return out
 
 

@@ -33,7 +33,8 @@ _RIGHTS = re.compile(
 _APPLIED_CUE = re.compile(
     r"exempt|withh[eo]ld|redact|appl(?:y|ies|ied)|engag|rel(?:y|ied|ying)\s+(?:up)?on|by\s+virtue|under\s+(?:section|s\.|regulation|reg\.|the)|"
     r"in\s+accordance\s+with|refus|not\s+(?:be\s+)?disclos|reasonably\s+accessible|available|published|cost|limit|vexatious|"
-    r"personal|commercial|prejudice|confidential|privacy|public\s+interest|suppress|<\s?5|neither\s+confirm",
+    r"personal|commercial|prejudice|confidential|privacy|public\s+interest|suppress|<\s?5|neither\s+confirm|"
+    r"pursuant\s+to|burdensome|deni(?:ed|al)|protected\s+from",
     re.I,
 )
 _DISCLAIMER = re.compile(

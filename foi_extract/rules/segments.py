@@ -114,6 +114,9 @@ def _request_like(text: str, para: tuple[int, int], templates: set[str]) -> bool
 def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozenset[str] | set[str] = frozenset()
                  ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, bool]:
     """Split one numbered block into (question, answer, answer_was_labelled)."""
+    quoted = _quoted_question(text, marker_end, e)
+    if quoted:
+        return quoted[0], quoted[1], False
     lab = _ANSWER_LABEL.search(text, marker_end, e)
     if lab and lab.start() > s:
         q = (marker_end, lab.start())
@@ -148,6 +151,20 @@ def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozense
     if not answer_paras:
         return (first[0], paras[-1][1]), None, False
     return (first[0], answer_paras[0][0]), (answer_paras[0][0], e), False
+
+
+_QUOTED_LEAD = re.compile(r"[^\"“\n]{0,80}?(?:seeks?|asked|requested|request(?:ed)?\s+(?:was|reads?)|states?)[^\"“\n]{0,30}?[\"“]", re.I)
+
+
+def _quoted_question(text: str, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """'Portion 2 of your request seeks, "…". In response …': the quotation asks, the rest answers."""
+    m = _QUOTED_LEAD.match(text, start, end)
+    if not m:
+        return None
+    close = re.compile(r"[\"”]").search(text, m.end(), end)
+    if close is None or len(text[close.end() : end].strip(" .\n\t")) < 20:
+        return None
+    return (m.end(), close.start()), (close.end(), end)
 
 
 def _run_end(text: str, run: list[Marker], limit: int) -> int:
@@ -196,8 +213,39 @@ def align(text: str, response: tuple[int, int], request: tuple[int, int] | None)
             qas[m.id].question = _split_block(text, s, e, m.end)[0]
         _fill_answers(text, [last], qas, (last[0].start, re_))
         return list(qas.values())
+    joint_at = _joint_answer_start(text, canon, re_)
+    if joint_at is not None:
+        # the request restated as one list, then one reply for all of it ("DWP Response: …")
+        for m, s, e in _blocks(text, canon, joint_at[0]):
+            qas[m.id].question = (m.end, e) if text[m.end:e].strip() else None
+        _joint_answer(text, qas, joint_at[1], re_)
+        return list(qas.values())
     _fill_answers(text, [canon], qas, response, set_questions=True)
     return list(qas.values())
+
+
+_QUOTE_CLOSE = re.compile(r"[”\"][ \t]*$", re.M)
+
+
+def _joint_answer_start(text: str, run: list[Marker], limit: int) -> tuple[int, int] | None:
+    """(end of the request, start of the reply) when a numbered list is the request and one reply follows.
+
+    Two forms: a reply label after the last item only ("Response:" under item 7 but under no
+    other item), or the list quoted in full (“ before item 1, ” after the last item).
+    """
+    blocks = _blocks(text, run, limit)
+    labelled = [(m, _ANSWER_LABEL.search(text, m.end, e)) for m, s, e in blocks]
+    if len(run) >= 2 and all(lab is None for _, lab in labelled[:-1]) and labelled[-1][1] is not None:
+        lab = labelled[-1][1]
+        line_start = text.rfind("\n", 0, lab.start()) + 1
+        if not text[line_start : lab.start()].strip(" \t>*") or re.match(r"[ \t]*[A-Z][\w&'’ ]{1,40}$", text[line_start : lab.start()]):
+            return line_start, lab.end()
+    opener = text.rfind("“", max(0, run[0].start - 400), run[0].start)
+    if opener >= 0 and "”" not in text[opener : run[0].start]:
+        close = text.find("”", run[-1].end, limit)
+        if close >= 0 and text[close + 1 : limit].strip():
+            return close + 1, close + 1
+    return None
 
 
 def _fill_answers(text: str, runs: list[list[Marker]], qas: dict[str, QA], response: tuple[int, int],
