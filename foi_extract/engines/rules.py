@@ -18,7 +18,7 @@ from ..rules.authority import authority
 from ..rules.letter import default_law, detect_legislation, letter_date, request_title
 from ..rules.references import Found, find_references
 from ..rules.regions import find_regions
-from ..rules.segments import QA, align, single_question
+from ..rules.segments import QA, align, quoted_requests, single_question
 from ..rules.kind import document_kind
 from ..rules.status import StatusDecision, decide
 from .doc_review import NOT_ANSWERING, document_review, unanswered as _unanswered
@@ -52,7 +52,7 @@ class RulesEngine:
         law = default_law(legislation)
         qas = align(text, regions.response, regions.request) or [single_question(text, regions.response, regions.request)]
         outgoing = [m.body for m in regions.messages if m.direction == "outgoing"]
-        request_ranges = outgoing + [qa.question for qa in qas if qa.question]
+        request_ranges = outgoing + [qa.question for qa in qas if qa.question] + quoted_requests(text, *regions.response)
         if questions is not None:
             qas = _share_by_sentence(text, qas, questions)
         if regions.request:
@@ -108,7 +108,7 @@ class RulesEngine:
                 evidence += view.spans(*r)
             grounds = [c for c in applied if _inside(c.start, ranges)]
             found = [f for f in refs if _inside(f.start, ranges)]
-        decision = decide(text, ranges, [c.key for c in grounds])
+        decision = decide(text, ranges, [(c.law, c.section, c.subsection) for c in grounds])
         return Question(
             id=qa.id, text=qtext or None, answer=answer or None, status=decision.status,
             exemptions=_exemptions(view, grounds), references=_references(view, found), evidence=evidence,
@@ -144,7 +144,7 @@ class RulesEngine:
         for qa, q in zip(qas, built):
             if q.answer:
                 ranges = ([qa.answer] if qa.answer else []) + qa.extra_answers
-                decision = decide(view.text, ranges, [c.key for c in pre])
+                decision = decide(view.text, ranges, [(c.law, c.section, c.subsection) for c in pre])
                 q.exemptions = _exemptions(view, pre)
                 q.status, q.review, q.cues = decision.status, list(decision.review), _cues(view, decision)
 

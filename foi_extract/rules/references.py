@@ -49,7 +49,11 @@ def _wrapped_tail(text: str, end: int, url: str) -> int:
         or re.search(r"\.(html?|aspx?|php|pdf|docx?|xlsx?|csv)\b", nxt, re.I)
         or (nxt[0].islower() and re.search(r"[-_=?&%#]|\.\w", nxt.rstrip(".,;:)")))
     ) and not nxt[0].isupper()
-    if cut_mid_path or looks_like_path:
+    if url.endswith("/") and nxt[0].isupper() and not re.search(r"[/.]\w", nxt):
+        return end  # a complete path, then the next line's first word ("…/make-a-complaint/\nYours sincerely")
+    # a long URL cut mid-word at the column edge: "…/Ambulance-Se\nrvices."
+    mid_word = nxt[0].islower() and len(url) >= 50 and bool(re.match(r"\S+?[.,;:)]?[ \t]*(?:\n|$)", text[end + 1 : end + 200]))
+    if cut_mid_path or looks_like_path or mid_word:
         return end + 1 + m.end(1)
     return end
 

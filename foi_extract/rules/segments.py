@@ -19,6 +19,7 @@ _ANSWER_LABEL = re.compile(
     r"(?:\*\*)?[ \t]*(?:[:\-–][ \t]*|$)",
     re.M | re.I,
 )
+_INLINE_LABEL = re.compile(r"(?<=[?.:)])[ \t]*\n?[ \t]*(?:Our\s+)?(?:Response|Answer|Reply)\s*[:\-–][ \t]*", re.I)
 _REQUEST_INTRO = re.compile(
     r"(?:you\s+(?:have\s+)?(?:requested|asked(?:\s+for)?)|your\s+(?:original\s+)?request(?:\s+(?:was|read|stated))?\s*[:\-]|"
     r"^\s*(?:original\s+)?request(?:ed)?\s*[:\-]?\s*$|requested\s+the\s+following|you\s+wrote|"
@@ -121,6 +122,11 @@ def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozense
     if lab and lab.start() > s:
         q = (marker_end, lab.start())
         a = (lab.end(), e)
+        return (q if text[q[0] : q[1]].strip() else None), (a if text[a[0] : a[1]].strip() else None), True
+    inline = _INLINE_LABEL.search(text, marker_end, e)
+    if inline:  # "1. How many …? Response: The Service attended …" in one paragraph
+        q = (marker_end, inline.start())
+        a = (inline.end(), e)
         return (q if text[q[0] : q[1]].strip() else None), (a if text[a[0] : a[1]].strip() else None), True
     first_nl = text.find("\n", marker_end, e)
     cue = _ANSWER_CUE.search(text, first_nl, e) if first_nl >= 0 else None
@@ -406,3 +412,27 @@ def _first_request(text: str, para: tuple[int, int]) -> tuple[int, int]:
             return s, s + lead + close.end()
     m = _SENTENCE_END.search(chunk[40:])
     return (s, s + 40 + m.end()) if m else para
+
+
+_QUOTE_OPEN = re.compile(r"(?:^|(?<=:)|(?<=:\s))[ \t]*[“\"]", re.M)
+_QUOTE_INTRO = re.compile(r"request|asked|wrote|reproduced|as\s+follows|stated|below|read", re.I)
+
+
+def quoted_requests(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The requester's words quoted in the reply (“…” after 'your request is reproduced below:').
+
+    What sits inside is the request, whoever's letter it is printed in: a section named there
+    ("I suspect you will say section 43 applies") is no ground the body applied.
+    """
+    out: list[tuple[int, int]] = []
+    for m in _QUOTE_OPEN.finditer(text, start, end):
+        if out and m.start() < out[-1][1]:
+            continue
+        if not _QUOTE_INTRO.search(text[max(start, m.start() - 300) : m.start()]):
+            continue
+        opener = text[m.end() - 1]
+        closer = "”" if opener == "“" else '"'
+        close = re.compile(re.escape(closer) + r"[ \t.]*(?:\n|$)").search(text, m.end(), min(end, m.end() + 8000))
+        if close and close.start() - m.end() >= 80:
+            out.append((m.end() - 1, close.start() + 1))
+    return out

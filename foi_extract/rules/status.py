@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Optional, Sequence
 
 from .. import review as R
 from . import status_cues as C
@@ -20,6 +20,7 @@ Range = tuple[int, int]
 # Tie-break between negative statuses of equal weight: the more specific statement first.
 _PRECEDENCE = ("ncnd", "refused", "published_elsewhere", "not_held", "withheld", "clarification_requested")
 _NEGATIVE = frozenset(_PRECEDENCE)
+_UK = frozenset({"FOIA", "FOISA", "EIR", "EISR"})
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ def _negative_sentence(sentence: str) -> bool:
     return bool(C.NOT_HELD.search(sentence) or C.WITHHELD.search(sentence) or C.REFUSED.search(sentence))
 
 
-def decide(text: str, ranges: Sequence[Range], grounds: Iterable[tuple[str, str]]) -> StatusDecision:
-    """Status of the answer text[r] for r in `ranges`; `grounds` are the (law, section) keys applied in it."""
+def decide(text: str, ranges: Sequence[Range], grounds: Iterable[tuple[Optional[str], ...]]) -> StatusDecision:
+    """Status of the answer text[r] for r in `ranges`; `grounds` are (law, section[, subsection]) applied in it."""
     sentences = [s for r in ranges for s in _sentences(text, r)]
     kept = [(s, e) for s, e in sentences if not any(p.search(text[s:e]) for p in C.IGNORED)]
     if not kept:
@@ -73,13 +74,11 @@ def decide(text: str, ranges: Sequence[Range], grounds: Iterable[tuple[str, str]
         if not _negative_sentence(sentence) and not re.search(r"(?:section|regulation|s\.)\s*\d", sentence, re.I):
             for m in C.FIGURE.finditer(sentence):
                 hits.append(Hit("answered.figure_given", "given", C.FIGURE_WEIGHT, s + m.start(), s + m.end()))
-    keys = {section for _, section in grounds}
-    for sections, status, weight in C.GROUND_CUES:
-        if keys & sections:
-            hits.append(Hit(f"{status}.ground_applied", status, weight, -1, -1))
-    other = keys - {s for sections, _, _ in C.GROUND_CUES for s in sections}
-    if other:
-        hits.append(Hit("withheld.ground_applied", C.OTHER_GROUND[0], C.OTHER_GROUND[1], -1, -1))
+    for ground in set(grounds):
+        law, section, sub = (tuple(ground) + (None,))[:3]
+        status = C.ground_status(law, section, sub)
+        weight = C.OTHER_GROUND[1] if status == "withheld" else C.GROUND_WEIGHT
+        hits.append(Hit(f"{status}.ground_applied.{law}", status, weight, -1, -1))
     if re.search(r"attached|enclosed|below", body, re.I):  # a pointer to the web beside a copy: given
         hits = [h for h in hits if h.name != "published_elsewhere.wording"]
     if len(body) >= 1200:  # a long answer that asks one thing in passing still answers
@@ -125,8 +124,9 @@ def _combine(scores: dict[str, float], hits: list[Hit]) -> tuple[str, list[str]]
         if given >= 2.5:
             R.add(review, R.CONFLICTING_CUES)
         handed_over = any(h.name == "answered.information_given" for h in hits)
-        cost_ground = any(h.name == "refused.ground_applied" for h in hits)
-        if handed_over and not cost_ground:  # records released, the rest refused as burdensome
+        # a UK cost or vexatious refusal refuses the question; elsewhere records can be released beside it
+        cost_ground = any(h.name.startswith("refused.ground_applied.") and h.name.rsplit(".", 1)[1] in _UK for h in hits)
+        if handed_over and not cost_ground:
             return "partially_answered", review
         return "refused", review
     if top == "published_elsewhere":
@@ -143,6 +143,6 @@ def _combine(scores: dict[str, float], hits: list[Hit]) -> tuple[str, list[str]]
     return top, review
 
 
-def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
+def classify(answer: str, grounds: Iterable[tuple[Optional[str], ...]]) -> str:
     """Status for one answer string; `grounds` are the (law, section) keys applied in it."""
     return decide(answer, [(0, len(answer))], grounds).status

@@ -118,12 +118,27 @@ STATUS_CUES: tuple[StatusCue, ...] = (
     StatusCue("answered.information_given", "given", 2.5, GIVEN),
 )
 
-# Grounds applied in an answer speak for a status too: (sections, status, weight).
-GROUND_CUES: tuple[tuple[frozenset[str], str, float], ...] = (
-    (frozenset({"12", "14"}), "refused", 5.0),
-    (frozenset({"21", "22", "25", "27"}), "published_elsewhere", 5.0),
-)
-OTHER_GROUND = ("withheld", 3.0)  # any other ground applied: something is withheld
+# Grounds applied in an answer speak for a status too: what each ground does to the information.
+GROUND_WEIGHT = 5.0  # a refusal or publication ground decides; other grounds weigh as withholding
+OTHER_GROUND = ("withheld", 3.0)
+
+
+def ground_status(law: str, section: str, subsection: str | None) -> str:
+    """The status a ground stands for: refusal grounds, 'published' grounds, 'not held' exceptions, else withheld."""
+    sub = (subsection or "").replace(" ", "")
+    if law in ("FOIA", "FOISA") and section in ("12", "14"):
+        return "refused"
+    if (law == "EIR" and section == "12" and sub.startswith("(4)(b)")) or (law == "EISR" and section == "10" and sub.startswith("(4)(b)")):
+        return "refused"
+    if (law == "EIR" and section == "12" and sub.startswith("(4)(a)")) or (law == "EISR" and section == "10" and sub.startswith("(4)(a)")):
+        return "not_held"
+    if (law == "FOIA" and section == "21") or (law == "FOISA" and section == "25"):
+        return "published_elsewhere"
+    if law == "IL-FOIA" and section == "3" and sub.startswith("(g)"):
+        return "refused"
+    return "withheld"
+
+
 FIGURE_WEIGHT, FIGURE_CAP = 1.0, 3  # each figure given outside a negative sentence
 
 # When to send a decision to a person.
