@@ -136,6 +136,8 @@ def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozense
     if not paras:
         return None, None, False
     first = paras[0]
+    if _bare_heading(text, marker_end) and not _asks(text[first[0] : first[1]]):
+        return None, (first[0], e), False  # "Question 1a" alone on its line, then the answer
     if len(paras) == 1:
         lines = [m for m in re.finditer(r"[^\n]+", text[first[0] : first[1]])]
         cut = None
@@ -171,6 +173,19 @@ def _quoted_question(text: str, start: int, end: int) -> tuple[tuple[int, int], 
     if close is None or len(text[close.end() : end].strip(" .\n\t")) < 20:
         return None
     return (m.end(), close.start()), (close.end(), end)
+
+
+_ASKING = re.compile(r"\?|^\s*(?:please|provide|how|what|which|when|where|who|whether|why|is|are|does|do|did|has|have|can|could|would|will|list|details?\s+of|copies?\s+of|a\s+copy|the\s+number|any\s+(?:and\s+all\s+)?)\b", re.I)
+
+
+def _asks(paragraph: str) -> bool:
+    return bool(_ASKING.search(paragraph)) or bool(_REQUEST_LIKE.match(paragraph))
+
+
+def _bare_heading(text: str, marker_end: int) -> bool:
+    """The marker is a heading on a line of its own ("Question 1a", "Response to item 3")."""
+    line_end = text.find("\n", marker_end)
+    return not text[marker_end : line_end if line_end >= 0 else len(text)].strip(" \t:.-–")
 
 
 def _run_end(text: str, run: list[Marker], limit: int) -> int:
@@ -275,6 +290,11 @@ def _fill_answers(text: str, runs: list[list[Marker]], qas: dict[str, QA], respo
             qa.answer = (q[0], (a or q)[1])  # the block restates nothing: it is all answer
         else:
             qa.answer = a
+    for m, s, e in blocks:  # "Response to questions 2 and 3": the block answers every id it names
+        if m.id in qas and qas[m.id].answer:
+            for other in _named(text[s : min(e, s + 200)]):
+                if other in qas and qas[other].answer is None:
+                    qas[other].answer, qas[other].joint = qas[m.id].answer, True
     _share_joint(text, qas, answer_run)
     if all(qa.answer is None for qa in qas.values()):
         _joint_answer(text, qas, answer_run[-1].end, re_)

@@ -139,7 +139,8 @@ def _combine(scores: dict[str, float], hits: list[Hit]) -> tuple[str, list[str]]
     if top == "withheld":
         if any(h.name == "withheld.in_full" for h in hits):
             return "withheld", review
-        return ("partially_answered" if partial > 0 or given > 0 else "withheld"), review
+        pointed = scores.get("published_elsewhere", 0.0) > 0  # "…is already published; the rest is withheld"
+        return ("partially_answered" if partial > 0 or given > 0 or pointed else "withheld"), review
     return top, review
 
 

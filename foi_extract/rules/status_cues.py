@@ -42,7 +42,7 @@ PUBLISHED = _re(
     r"reasonably\s+accessible|otherwise\s+accessible|(?:is|are|has\s+been|have\s+been)\s+(?:already\s+)?(?:published|publicly\s+available|"
     r"available\s+(?:on|at|via|from|online|to\s+view))|can\s+be\s+(?:found|accessed|viewed|located)\s+(?:on|at|via|here|by)|"
     r"(?:available|published)\s+(?:on|at|via)\s+(?:our|the)\s+(?:website|web\s+site|contracts?\s+register)|following\s+link|"
-    r"publication\s+scheme|disclosure\s+log|intended\s+for\s+future\s+publication"
+    r"publication\s+scheme|disclosure\s+log"
 )
 NOT_HELD = _re(
     r"(?:do(?:es)?|did)\s*(?:not|n['’]t)\s+(?:currently\s+|centrally\s+|routinely\s+|specifically\s+|formally\s+)?(?:hold|record|collect|keep|capture|retain|maintain|have\s+(?:this|the|any|that|such|a\b|an\b))|"
@@ -99,7 +99,7 @@ CONSIDERED = _re(
 )
 # s.1(1) quoted before an answer: the right of access, no cue for any status.
 STATUTE_QUOTE = _re(
-    r"entitled\s+to\s+be\s+informed\s+in\s+writing|section\s+1\s*\(1\)|(?:has|have)\s+reviewed\s+your\s+request|"
+    r"entitled\s+to\s+be\s+informed\s+in\s+writing|section\s+1\s*\(1\)|"
     r"general\s+right\s+of\s+access|duty\s+to\s+confirm\s+or\s+deny"
 )
 IGNORED = (ROUTING, CONSIDERED, STATUTE_QUOTE)
