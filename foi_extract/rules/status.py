@@ -67,11 +67,14 @@ def decide(text: str, ranges: Sequence[Range], grounds: Iterable[tuple[Optional[
     hits: list[Hit] = []
     for s, e in kept:
         sentence = text[s:e]
+        argument = bool(C.ARGUMENT.search(sentence))
         for cue in C.STATUS_CUES:
+            if argument and cue.name in C.GIVEN_CUES:
+                continue
             m = cue.pattern.search(sentence)
             if m:
                 hits.append(Hit(cue.name, cue.status, cue.weight, s + m.start(), s + m.end()))
-        if not _negative_sentence(sentence) and not re.search(r"(?:section|regulation|s\.)\s*\d", sentence, re.I):
+        if not argument and not _negative_sentence(sentence) and not re.search(r"(?:section|regulation|s\.)\s*\d", sentence, re.I):
             for m in C.FIGURE.finditer(sentence):
                 hits.append(Hit("answered.figure_given", "given", C.FIGURE_WEIGHT, s + m.start(), s + m.end()))
     for ground in set(grounds):

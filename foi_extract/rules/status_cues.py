@@ -102,7 +102,17 @@ STATUTE_QUOTE = _re(
     r"entitled\s+to\s+be\s+informed\s+in\s+writing|section\s+1\s*\(1\)|"
     r"general\s+right\s+of\s+access|duty\s+to\s+confirm\s+or\s+deny"
 )
-IGNORED = (ROUTING, CONSIDERED, STATUTE_QUOTE)
+# Someone else's view reported: "the Trust asked that the fee be withheld" (then the body decides).
+REPORTED = _re(r"\b(?:asked|requested|argued|suggested|proposed|objected)\s+(?:that|us\s+to|for)\b[^.]{0,160}\b(?:withh|exempt|redact|not\s+be\s+disclosed)")
+IGNORED = (ROUTING, CONSIDERED, STATUTE_QUOTE, REPORTED)
+# The harm and public-interest argument around a withholding: its figures and pointers hand nothing over.
+ARGUMENT = _re(
+    r"public\s+interest|would\s+(?:be\s+likely\s+to\s+|likely\s+)?(?:prejudice|harm|allow|enable|put|undermine|assist|reveal|damage|cause|affect|risk|confuse)|"
+    r"(?:disclos|releas)\w*\s+(?:of\s+)?(?:\w+\s+){0,4}?(?:would|could|may|might)\b|outweigh|competitors?\b|(?:qualified|absolute)\s+exemption|"
+    r"exemption\s+is\s+(?:qualified|absolute)|in\s+(?:reaching|making)\s+this\s+decision"
+)
+# Cues that say something was handed over: not read inside an argument sentence.
+GIVEN_CUES = frozenset({"answered.information_given", "published_elsewhere.wording"})
 
 STATUS_CUES: tuple[StatusCue, ...] = (
     StatusCue("ncnd.neither_confirm_nor_deny", "ncnd", 6.0, NCND),
