@@ -21,7 +21,7 @@ from ..rules.regions import find_regions
 from ..rules.segments import QA, align, quoted_requests, single_question
 from ..rules.kind import document_kind
 from ..rules.status import StatusDecision, decide
-from .doc_review import NOT_ANSWERING, document_review, unanswered as _unanswered
+from .doc_review import NOT_ANSWERING, document_review, truncated, unanswered as _unanswered
 from ..textview import TextView
 from . import register_engine
 from .canonical import map_to_question_set
@@ -69,6 +69,8 @@ class RulesEngine:
         built = [self._question(view, qa, applied, found_refs) for qa in qas]
         self._inherit(qas, built)
         self._preamble_grounds(view, qas, built, applied, regions.response)
+        if len(built) > 1 and built[-1].answer is None and truncated(text):
+            built.pop()  # an excerpt that stops inside the last question: only visible answers count
         outgoing_only = bool(regions.messages) and all(m.direction == "outgoing" for m in regions.messages)
         kind, kind_cue = document_kind(text, built, outgoing_only=outgoing_only)
         warnings = list(doc.warnings)

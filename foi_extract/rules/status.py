@@ -116,7 +116,11 @@ def _combine(scores: dict[str, float], hits: list[Hit]) -> tuple[str, list[str]]
         return "ncnd", review
     if not ranked:
         suppressed = any(h.name == "partially_answered.small_numbers_suppressed" for h in hits)
-        return ("partially_answered" if suppressed else "answered"), review
+        if suppressed:
+            return "partially_answered", review
+        if any(h.name == "partially_answered.coverage" for h in hits):  # "we hold information for 2019 onwards only"
+            return "partially_answered", [R.WEAK_CUE]
+        return "answered", review
     top = ranked[0]
     if scores[top] < C.WEAK_BELOW:
         review.append(R.WEAK_CUE)

@@ -71,8 +71,13 @@ IN_FULL = _re(
 PARTIAL = _re(
     r"\bredact(?:ed|ions?)\b|partial(?:ly)?\b|in\s+part\b|suppress|<\s?5|less\s+than\s+(?:5|five)|"
     r"(?:small|low)\s+numbers?|some\s+(?:of\s+the\s+)?(?:responsive\s+)?(?:information|records|documents|data)|portions?\s+of|"
-    r"\bonly\s+(?:\w+\s+){0,4}(?:from|since|onwards|for\s+(?:the\s+)?(?:years?|period))|\bonwards\s+only\b|"
     r"\bbut\s+(?:we\s+)?(?:do|does|can|are|is)\s*(?:not|n['’]t)\b|\bhowever,?\s+(?:we|the\s+\w+)\s+(?:do|does|can|are|is)\s*(?:not|n['’]t)\b"
+)
+# Part of what was asked is covered, and the answer says so: partial even with no negative cue.
+COVERAGE = _re(
+    r"\bonly\s+(?:\w+\s+){0,4}(?:from|since|onwards|for\s+(?:the\s+)?(?:years?|period))\b|\bonwards\s+only\b|"
+    r"\bsome\s+of\s+the\s+(?:requested\s+)?(?:information|data|records)\s+(?:is|are)\s+(?:not\s+)?held|"
+    r"\bwe\s+(?:can|are\s+able\s+to)\s+provide\s+[^.]{0,100}\bbut\s+not\b|\bnot\s+all\s+of\s+the\s+(?:information|data)"
 )
 _SMALL = r"(?:<\s?\d|less\s+than\s+(?:\d|five|ten)|fewer\s+than\s+(?:\d|five|ten)|small\s+numbers?|low\s+numbers?|numbers?\s+(?:are|is)\s+(?:low|small))"
 _HIDE = r"(?:suppress|redact|mask|anonymi[sz]|withh[eo]ld|replac|indicated|shown\s+as|represented|not\s+(?:be\s+)?(?:disclosed|shown|provided|released)|identif)"
@@ -125,6 +130,7 @@ STATUS_CUES: tuple[StatusCue, ...] = (
     StatusCue("clarification_requested.wording", "clarification_requested", 3.0, CLARIFY),
     StatusCue("partially_answered.scope", "partial", 1.5, PARTIAL),
     StatusCue("partially_answered.small_numbers_suppressed", "partial", 3.0, SUPPRESSED),
+    StatusCue("partially_answered.coverage", "partial", 2.0, COVERAGE),
     StatusCue("answered.information_given", "given", 2.5, GIVEN),
 )
 
