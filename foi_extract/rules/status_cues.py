@@ -75,7 +75,8 @@ PARTIAL = _re(
 )
 # Part of what was asked is covered, and the answer says so: partial even with no negative cue.
 COVERAGE = _re(
-    r"\bonly\s+(?:\w+\s+){0,4}(?:from|since|onwards|for\s+(?:the\s+)?(?:years?|period))\b|\bonwards\s+only\b|"
+    r"\b(?:hold|have|record|keep|kept|collect|retain)\w*\s+(?:\w+\s+){0,5}?only\s+(?:from|since|for|onwards)\b|"
+    r"\bonly\s+(?:hold|have|record|keep|collect|retain|available|held|recorded|kept)\w*\s+(?:\w+\s+){0,5}?(?:from|since|for)\b|\bonwards\s+only\b|"
     r"\bsome\s+of\s+the\s+(?:requested\s+)?(?:information|data|records)\s+(?:is|are)\s+(?:not\s+)?held|"
     r"\bwe\s+(?:can|are\s+able\s+to)\s+provide\s+[^.]{0,100}\bbut\s+not\b|\bnot\s+all\s+of\s+the\s+(?:information|data)"
 )
