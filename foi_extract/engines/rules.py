@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import Iterable, Optional
 
-from .. import __version__
+from .. import __version__, review
 from ..document import Document
 from ..models import Cue, EngineInfo, Exemption, Extraction, Letter, Notice, Question, Reference, Source, Span
 from ..questionset import QuestionSet
@@ -19,6 +19,7 @@ from ..rules.letter import default_law, detect_legislation, letter_date, request
 from ..rules.references import Found, find_references
 from ..rules.regions import find_regions
 from ..rules.segments import QA, align, quoted_requests, single_question
+from ..rules.unnumbered import unnumbered
 from ..rules.kind import document_kind
 from ..rules.status import StatusDecision, decide
 from .doc_review import NOT_ANSWERING, document_review, truncated, unanswered as _unanswered
@@ -50,7 +51,12 @@ class RulesEngine:
             regions = replace(regions, response=(regions.response[0], annex_at))
         legislation = detect_legislation(text)
         law = default_law(legislation)
-        qas = align(text, regions.response, regions.request) or [single_question(text, regions.response, regions.request)]
+        qas = align(text, regions.response, regions.request)
+        ids_inferred = False
+        if not qas and not regions.request:
+            qas = unnumbered(text, regions.response)
+            ids_inferred = bool(qas)
+        qas = qas or [single_question(text, regions.response, regions.request)]
         outgoing = [m.body for m in regions.messages if m.direction == "outgoing"]
         request_ranges = outgoing + [qa.question for qa in qas if qa.question] + quoted_requests(text, *regions.response)
         if questions is not None:
@@ -67,6 +73,8 @@ class RulesEngine:
         full_refs = find_references(full.text)
 
         built = [self._question(view, qa, applied, found_refs) for qa in qas]
+        for q in built if ids_inferred else []:
+            q.review.append(review.IDS_INFERRED)
         self._inherit(qas, built)
         self._preamble_grounds(view, qas, built, applied, regions.response)
         if len(built) > 1 and built[-1].answer is None and truncated(text):

@@ -92,8 +92,8 @@ GIVEN = _re(
 )
 # A count or an amount: "9 cameras", "£1,182.58", "1,400 records" (not a section number, date or year).
 FIGURE = re.compile(
-    r"(?<![\w/.\-\[])(?<!section\s)(?<!s\.\s)(?<!regulation\s)(?:[£$€]\s?)?(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
-    r"(?!\d)(?![/.\-]\d)(?!\s*(?:January|February|March|April|May|June|July|August|September|October|November|December|st\b|nd\b|rd\b|th\b|\]|working\s+days|days|hours))",
+    r"(?<![\w/.\-\[:])(?<!section\s)(?<!s\.\s)(?<!regulation\s)(?:[£$€]\s?)?(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
+    r"(?!\d)(?![/.\-:]\d)(?!\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\b)(?!\s*(?:st\b|nd\b|rd\b|th\b|\]|working\s+days|days|hours))",
     re.I,
 )
 
