@@ -77,6 +77,7 @@ class RulesEngine:
             q.review.append(review.IDS_INFERRED)
         self._inherit(qas, built)
         self._preamble_grounds(view, qas, built, applied, regions.response)
+        self._trailing_grounds(view, qas, built, applied, regions.response)
         if len(built) > 1 and built[-1].answer is None and truncated(text):
             built.pop()  # an excerpt that stops inside the last question: only visible answers count
         outgoing_only = bool(regions.messages) and all(m.direction == "outgoing" for m in regions.messages)
@@ -84,7 +85,7 @@ class RulesEngine:
         warnings = list(doc.warnings)
         if kind in NOT_ANSWERING:
             warnings.append(Notice(code=kind, message=f"{doc.path}: read as {kind.replace('_', ' ')} ({kind_cue}): no question is reported as answered"))
-            built = [] if kind == "not_a_reply" else [_unanswered(q) for q in built]
+            built = [] if kind in ("not_a_reply", "request_only") else [_unanswered(q) for q in built]
         extraction = Extraction(
             source=Source(path=doc.path, sha256=doc.sha256, media_type=doc.media_type, pages=len(doc.pages),
                           sections=doc.sections),
@@ -96,6 +97,9 @@ class RulesEngine:
             warnings=warnings,
         )
         extraction.letter.kind = kind  # type: ignore[assignment]
+        if kind == "request_only":  # no reply yet: the request's own date is no response date
+            extraction.letter.date = None
+            extraction.letter.evidence.pop("date", None)
         extraction.review = document_review(extraction, view.text, single=len(qas) == 1 and not qas[0].question)
         if questions is not None:
             extraction = map_to_question_set(extraction, questions)
@@ -157,6 +161,28 @@ class RulesEngine:
                 decision = decide(view.text, ranges, [(c.law, c.section, c.subsection) for c in pre])
                 q.exemptions = _exemptions(view, pre)
                 q.status, q.review, q.cues = decision.status, list(decision.review), _cues(view, decision)
+
+    @staticmethod
+    def _trailing_grounds(view: TextView, qas: list[QA], built: list[Question], applied: list[Citation],
+                          response: Range) -> None:
+        """A reasons paragraph after the answers ('withheld pursuant to Exemptions 6 and 7(C)') grounds the
+        answers that withhold or redact 'as described below' without naming a ground themselves."""
+        ends = [r[1] for qa in qas for r in ([qa.answer] if qa.answer else []) + qa.extra_answers]
+        if not ends:
+            return
+        last = max(ends)
+        after = [c for c in applied if last <= c.start < response[1]]
+        if not after:
+            return
+        for qa, q in zip(qas, built):
+            if q.exemptions or q.status not in ("withheld", "partially_answered") or not qa.answer:
+                continue
+            ranges = [qa.answer] + qa.extra_answers
+            decision = decide(view.text, ranges, [(c.law, c.section, c.subsection) for c in after])
+            q.exemptions = _exemptions(view, after)
+            q.status, q.cues = decision.status, _cues(view, decision)
+            q.review = list(decision.review)
+            review.add(q.review, review.EXEMPTION_FROM_LIST_CONTEXT)
 
     # ------------------------------------------------------------ letter
     def _letter(self, view: TextView, regions, legislation: list[str], refs: list[Found]) -> Letter:

@@ -290,6 +290,7 @@ def _fill_answers(text: str, runs: list[list[Marker]], qas: dict[str, QA], respo
             qa.answer = (q[0], (a or q)[1])  # the block restates nothing: it is all answer
         else:
             qa.answer = a
+    _trim_last(text, [qas[m.id] for m, _, _ in blocks if m.id in qas])
     for m, s, e in blocks:  # "Response to questions 2 and 3": the block answers every id it names
         if m.id in qas and qas[m.id].answer:
             for other in _named(text[s : min(e, s + 200)]):
@@ -298,6 +299,21 @@ def _fill_answers(text: str, runs: list[list[Marker]], qas: dict[str, QA], respo
     _share_joint(text, qas, answer_run)
     if all(qa.answer is None for qa in qas.values()):
         _joint_answer(text, qas, answer_run[-1].end, re_)
+
+
+def _trim_last(text: str, ordered: list[QA]) -> None:
+    """Short one-line answers ("Item 3: released in full.") then general text: the last answer is its first line.
+
+    What follows the last short answer ("The withheld information consists of … Exemptions 6 and 7(C)")
+    speaks for all items, not for the last one.
+    """
+    answers = [qa.answer for qa in ordered if qa.answer]
+    if len(answers) < 3 or any(b - a > 300 or "\n\n" in text[a:b].strip() for a, b in answers[:-1]):
+        return
+    a, b = answers[-1]
+    cut = re.compile(r"[.!?][ \t]*\n").search(text, a, b)
+    if cut and text[cut.end() : b].strip():
+        ordered[-1].answer = (a, cut.start() + 1)
 
 
 def _same_start(text: str, a: tuple[int, int] | None, b: tuple[int, int]) -> bool:

@@ -118,6 +118,8 @@ def _combine(scores: dict[str, float], hits: list[Hit]) -> tuple[str, list[str]]
         suppressed = any(h.name == "partially_answered.small_numbers_suppressed" for h in hits)
         if suppressed:
             return "partially_answered", review
+        if any(h.name == "partially_answered.released_in_part" for h in hits):
+            return "partially_answered", review
         if any(h.name == "partially_answered.coverage" for h in hits):  # "we hold information for 2019 onwards only"
             return "partially_answered", [R.WEAK_CUE]
         return "answered", review

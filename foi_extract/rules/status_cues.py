@@ -80,6 +80,10 @@ COVERAGE = _re(
     r"\bsome\s+of\s+the\s+(?:requested\s+)?(?:information|data|records)\s+(?:is|are)\s+(?:not\s+)?held|"
     r"\bwe\s+(?:can|are\s+able\s+to)\s+provide\s+[^.]{0,100}\bbut\s+not\b|\bnot\s+all\s+of\s+the\s+(?:information|data)"
 )
+RELEASED_IN_PART = _re(
+    r"(?:released|disclosed|provided|granted)\s+in\s+part|partially\s+(?:released|granted|disclosed)|"
+    r"portions?\s+(?:\w+\s+){0,4}(?:have|has)\s+been\s+(?:redacted|withheld)|releasable\s+in\s+part"
+)
 _SMALL = r"(?:<\s?\d|less\s+than\s+(?:\d|five|ten)|fewer\s+than\s+(?:\d|five|ten)|small\s+numbers?|low\s+numbers?|numbers?\s+(?:are|is)\s+(?:low|small))"
 _HIDE = r"(?:suppress|redact|mask|anonymi[sz]|withh[eo]ld|replac|indicated|shown\s+as|represented|not\s+(?:be\s+)?(?:disclosed|shown|provided|released)|identif)"
 SUPPRESSED = re.compile(rf"{_HIDE}\w*[^.]{{0,150}}?{_SMALL}|{_SMALL}[\s\S]{{0,200}}?{_HIDE}", re.I)
@@ -118,7 +122,7 @@ ARGUMENT = _re(
     r"exemption\s+is\s+(?:qualified|absolute)|in\s+(?:reaching|making)\s+this\s+decision"
 )
 # Cues that say something was handed over: not read inside an argument sentence.
-GIVEN_CUES = frozenset({"answered.information_given", "published_elsewhere.wording"})
+GIVEN_CUES = frozenset({"answered.information_given", "published_elsewhere.wording", "partially_answered.scope"})
 
 STATUS_CUES: tuple[StatusCue, ...] = (
     StatusCue("ncnd.neither_confirm_nor_deny", "ncnd", 6.0, NCND),
@@ -132,6 +136,7 @@ STATUS_CUES: tuple[StatusCue, ...] = (
     StatusCue("partially_answered.scope", "partial", 1.5, PARTIAL),
     StatusCue("partially_answered.small_numbers_suppressed", "partial", 3.0, SUPPRESSED),
     StatusCue("partially_answered.coverage", "partial", 2.0, COVERAGE),
+    StatusCue("partially_answered.released_in_part", "partial", 3.0, RELEASED_IN_PART),
     StatusCue("answered.information_given", "given", 2.5, GIVEN),
 )
 
