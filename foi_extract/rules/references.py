@@ -141,7 +141,7 @@ def find_request_refs(text: str) -> Iterator[Found]:
         if any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
             continue
         v = m.group("v").rstrip(".-/")
-        rank = 0 if "#" in v else 1
+        rank = 0 if "#" in v and not re.match(r"(?:FOI|FOIA|RFI|EIR|FOISA)\s?#", v) else 1
         yield Found("request_reference", v, m.start(), m.start() + len(v), rank - _bracketed(text, m.start()))
 
 
