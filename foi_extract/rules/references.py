@@ -120,6 +120,8 @@ _REF_LABEL = re.compile(
     .join(["(?:", ")"]) + r"[ \t]*(?:is[ \t]+)?[:.#]?[ \t]*" + _REF_VALUE,
     re.I,
 )
+# "Reference" alone on a line, the value on the next (disclosure-log pages, forms)
+_REF_LINE = re.compile(r"(?im)^[ \t]*(?:(?:FOI|FOIA|EIR|Request|Our)\s+)?(?:Reference|Ref)(?:\s+(?:number|no\.?))?[ \t]*:?[ \t]*\n[ \t]*" + _REF_VALUE + r"[ \t]*$")
 _REF_TOKEN = re.compile(
     r"(?<![\w/])(?P<v>(?:[A-Z]{2,6}[.\-/ ])?(?:FOI|FOIA|RFI|EIR|FOISA)(?:\s?[/\-_.#]\s?|\s)?(?:[A-Z]{1,6}[ \-/.]?)?\d[\w\-/.]*[A-Za-z0-9]"
     r"|(?:FOI|RFI)\d+|[A-Z]{2,6}-\d{4}-\d{3,}(?:-[A-Z]{1,3})?)(?![\w])"
@@ -137,6 +139,11 @@ def find_request_refs(text: str) -> Iterator[Found]:
         s = m.start("v")
         taken.append((s, s + len(v)))
         yield Found("request_reference", v, s, s + len(v), rank - _bracketed(text, s))
+    for m in _REF_LINE.finditer(text):
+        v = m.group("v").rstrip(".-/, ")
+        if re.search(r"\d", v) and not _is_date(v):
+            taken.append((m.start("v"), m.start("v") + len(v)))
+            yield Found("request_reference", v, m.start("v"), m.start("v") + len(v), 3)
     for m in _REF_TOKEN.finditer(text):
         if any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
             continue
