@@ -209,11 +209,19 @@ def _named(text: str) -> list[str]:
     return _expand_ids(m.group("a") + (m.group("rest") or ""))
 
 
+def _legal_list(text: str, run: list[Marker]) -> bool:
+    """'(a) a person has made a complaint …; or (b) …': the conditions of a quoted provision, not questions."""
+    if run[0].family == "num" or len(run) < 2:
+        return False
+    ends = [text[m.end : n.start].rstrip() for m, n in zip(run, run[1:])]
+    return all(re.search(r"(?:;|,|:)\s*(?:or|and)?$", e) for e in ends)
+
+
 def align(text: str, response: tuple[int, int], request: tuple[int, int] | None) -> list[QA]:
     """Questions with their question and answer ranges (view offsets)."""
     rs, re_ = response
-    runs = find_runs(find_markers(text, rs, re_))
-    req_runs = find_runs(find_markers(text, *request)) if request else []
+    runs = [r for r in find_runs(find_markers(text, rs, re_)) if not _legal_list(text, r)]
+    req_runs = [r for r in find_runs(find_markers(text, *request)) if not _legal_list(text, r)] if request else []
     if request and req_runs:
         canon = max(req_runs, key=len)
         qas = {m.id: QA(m.id) for m in canon}
