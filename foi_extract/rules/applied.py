@@ -116,6 +116,10 @@ def is_applied(c: Citation, text: str, *, annex_at: int | None = None) -> bool:
         return False
     s, e = sentence_around(text, c.start, c.end)
     sentence = text[s:e]
+    if len(re.sub(r"\d+\s*U\.?\s?S\.?\s?C\.?|§|\(\w{1,4}\)|[\d.;,:\s]|\b(?:and|or|USC|CFR|C\.F\.R)\b", "", sentence)) < 12:
+        # a sentence of bare citations ("31 USC 5319; 5 USC 552(b)(3).") backs the claim just before it
+        ps, _ = sentence_around(text, max(0, s - 2), max(0, s - 1))
+        sentence = text[ps:e]
     if _NEGATED.search(sentence):
         return False
     if _RIGHTS.search(sentence) and not re.search(r"exempt|withh|redact|refus", sentence, re.I):

@@ -131,7 +131,7 @@ def parse_regulations(text: str, default_law: str) -> Iterator[Citation]:
 # ---------------------------------------------------------------- US federal
 _US_B = re.compile(r"\(\s?b\s?\)\s?\(\s?(?P<n>[1-9])\s?\)(?P<subs>(?:\s?\(\s?[A-F]\s?\))?)")
 _US_EXEMPTION = re.compile(
-    r"\b[Ee]xemptions?\s+(?P<n>[1-9])(?P<subs>(?:\s?\([A-F]\))?)"
+    r"\b[Ee]xemptions?\s+(?:\(?[Bb]\)?\s?\(?)?(?P<n>[1-9])\)?(?P<subs>(?:\s?\([A-F]\))?)"
     r"(?P<rest>(?:\s*(?:,|and|&)\s*(?:\(b\))?\(?[1-9]\)?(?:\s?\([A-F]\))?(?!\d|\.\d|\s*U\.?\s?S\.?\s?C))*)"
 )
 

@@ -424,7 +424,8 @@ def single_question(text: str, response: tuple[int, int], request: tuple[int, in
     if request:
         qa.question = (request[0], closing_start(text, request[0] + 1, request[1]))
     lab = _ANSWER_LABEL.search(text, rs, re_)
-    body_start = lab.end() if lab else rs
+    dear = re.compile(r"^[ \t]*Dear\b[^\n]{0,80}$", re.M).search(text, rs, rs + max(600, (re_ - rs) // 3))
+    body_start = lab.end() if lab else (dear.end() if dear else rs)  # the letterhead above "Dear …" answers nothing
     if intro and not request and (not lab or intro.start() < lab.start()):
         paras = _blank_split(text, intro.end(), lab.start() if lab else re_)
         if paras:
