@@ -6,9 +6,9 @@ import re
 from dataclasses import replace
 from typing import Iterable, Optional
 
-from .. import __version__
+from .. import __version__, review
 from ..document import Document
-from ..models import EngineInfo, Exemption, Extraction, Letter, Question, Reference, Source, Span
+from ..models import Cue, EngineInfo, Exemption, Extraction, Letter, Notice, Question, Reference, Source, Span
 from ..questionset import QuestionSet
 from ..rules import statutes
 from ..rules.applied import annex_start, is_applied
@@ -18,8 +18,11 @@ from ..rules.authority import authority
 from ..rules.letter import default_law, detect_legislation, letter_date, request_title
 from ..rules.references import Found, find_references
 from ..rules.regions import find_regions
-from ..rules.segments import QA, align, single_question
-from ..rules.status import classify
+from ..rules.segments import QA, align, quoted_requests, single_question
+from ..rules.unnumbered import unnumbered
+from ..rules.kind import document_kind
+from ..rules.status import StatusDecision, decide
+from .doc_review import NOT_ANSWERING, document_review, truncated, unanswered as _unanswered
 from ..textview import TextView
 from . import register_engine
 from .canonical import map_to_question_set
@@ -48,9 +51,14 @@ class RulesEngine:
             regions = replace(regions, response=(regions.response[0], annex_at))
         legislation = detect_legislation(text)
         law = default_law(legislation)
-        qas = align(text, regions.response, regions.request) or [single_question(text, regions.response, regions.request)]
+        qas = align(text, regions.response, regions.request)
+        ids_inferred = False
+        if not qas and not regions.request:
+            qas = unnumbered(text, regions.response)
+            ids_inferred = bool(qas)
+        qas = qas or [single_question(text, regions.response, regions.request)]
         outgoing = [m.body for m in regions.messages if m.direction == "outgoing"]
-        request_ranges = outgoing + [qa.question for qa in qas if qa.question]
+        request_ranges = outgoing + [qa.question for qa in qas if qa.question] + quoted_requests(text, *regions.response)
         if questions is not None:
             qas = _share_by_sentence(text, qas, questions)
         if regions.request:
@@ -65,8 +73,19 @@ class RulesEngine:
         full_refs = find_references(full.text)
 
         built = [self._question(view, qa, applied, found_refs) for qa in qas]
+        for q in built if ids_inferred else []:
+            q.review.append(review.IDS_INFERRED)
         self._inherit(qas, built)
         self._preamble_grounds(view, qas, built, applied, regions.response)
+        self._trailing_grounds(view, qas, built, applied, regions.response)
+        if len(built) > 1 and built[-1].answer is None and truncated(text):
+            built.pop()  # an excerpt that stops inside the last question: only visible answers count
+        outgoing_only = bool(regions.messages) and all(m.direction == "outgoing" for m in regions.messages)
+        kind, kind_cue = document_kind(text, built, outgoing_only=outgoing_only)
+        warnings = list(doc.warnings)
+        if kind in NOT_ANSWERING:
+            warnings.append(Notice(code=kind, message=f"{doc.path}: read as {kind.replace('_', ' ')} ({kind_cue}): no question is reported as answered"))
+            built = [] if kind in ("not_a_reply", "request_only") else [_unanswered(q) for q in built]
         extraction = Extraction(
             source=Source(path=doc.path, sha256=doc.sha256, media_type=doc.media_type, pages=len(doc.pages),
                           sections=doc.sections),
@@ -75,8 +94,13 @@ class RulesEngine:
             exemptions=_exemptions(view, applied),
             references=_references(full, full_refs),
             engine=EngineInfo(name=self.name, version=__version__),
-            warnings=list(doc.warnings),
+            warnings=warnings,
         )
+        extraction.letter.kind = kind  # type: ignore[assignment]
+        if kind == "request_only":  # no reply yet: the request's own date is no response date
+            extraction.letter.date = None
+            extraction.letter.evidence.pop("date", None)
+        extraction.review = document_review(extraction, view.text, single=len(qas) == 1 and not qas[0].question)
         if questions is not None:
             extraction = map_to_question_set(extraction, questions)
         return extraction
@@ -98,10 +122,11 @@ class RulesEngine:
                 evidence += view.spans(*r)
             grounds = [c for c in applied if _inside(c.start, ranges)]
             found = [f for f in refs if _inside(f.start, ranges)]
-        status = classify(answer or "", [c.key for c in grounds])
+        decision = decide(text, ranges, [(c.law, c.section, c.subsection) for c in grounds])
         return Question(
-            id=qa.id, text=qtext or None, answer=answer or None, status=status,
+            id=qa.id, text=qtext or None, answer=answer or None, status=decision.status,
             exemptions=_exemptions(view, grounds), references=_references(view, found), evidence=evidence,
+            review=list(decision.review), cues=_cues(view, decision),
         )
 
     @staticmethod
@@ -113,6 +138,8 @@ class RulesEngine:
             if target is None or target is q:
                 continue
             q.status = target.status
+            q.review = list(target.review)
+            q.cues = [c.model_copy(deep=True) for c in target.cues]
             q.exemptions = [e.model_copy(deep=True) for e in target.exemptions] or q.exemptions
             known = {(r.kind, r.value) for r in q.references}
             q.references += [r for r in target.references if (r.kind, r.value) not in known]
@@ -130,8 +157,32 @@ class RulesEngine:
             return
         for qa, q in zip(qas, built):
             if q.answer:
+                ranges = ([qa.answer] if qa.answer else []) + qa.extra_answers
+                decision = decide(view.text, ranges, [(c.law, c.section, c.subsection) for c in pre])
                 q.exemptions = _exemptions(view, pre)
-                q.status = classify(q.answer, [c.key for c in pre])
+                q.status, q.review, q.cues = decision.status, list(decision.review), _cues(view, decision)
+
+    @staticmethod
+    def _trailing_grounds(view: TextView, qas: list[QA], built: list[Question], applied: list[Citation],
+                          response: Range) -> None:
+        """A reasons paragraph after the answers ('withheld pursuant to Exemptions 6 and 7(C)') grounds the
+        answers that withhold or redact 'as described below' without naming a ground themselves."""
+        ends = [r[1] for qa in qas for r in ([qa.answer] if qa.answer else []) + qa.extra_answers]
+        if not ends:
+            return
+        last = max(ends)
+        after = [c for c in applied if last <= c.start < response[1]]
+        if not after:
+            return
+        for qa, q in zip(qas, built):
+            if q.exemptions or q.status not in ("withheld", "partially_answered") or not qa.answer:
+                continue
+            ranges = [qa.answer] + qa.extra_answers
+            decision = decide(view.text, ranges, [(c.law, c.section, c.subsection) for c in after])
+            q.exemptions = _exemptions(view, after)
+            q.status, q.cues = decision.status, _cues(view, decision)
+            q.review = list(decision.review)
+            review.add(q.review, review.EXEMPTION_FROM_LIST_CONTEXT)
 
     # ------------------------------------------------------------ letter
     def _letter(self, view: TextView, regions, legislation: list[str], refs: list[Found]) -> Letter:
@@ -191,6 +242,20 @@ def _share_by_sentence(text: str, qas: list[QA], qset: QuestionSet) -> list[QA]:
     for q in qset.questions:
         ranges = parts.get(q.id) or [(start, end)]
         out.append(QA(q.id, question=question, answer=ranges[0], joint=True, extra_answers=ranges[1:]))
+    return out
+
+
+def _cues(view: TextView, decision: StatusDecision) -> list[Cue]:
+    """The decision's cues with their evidence; figures beyond the first three add nothing to read."""
+    out: list[Cue] = []
+    figures = 0
+    for h in decision.hits:
+        if h.name == "answered.figure_given":
+            figures += 1
+            if figures > 3:
+                continue
+        spans = view.spans(h.start, h.end) if h.start >= 0 else []
+        out.append(Cue(name=h.name, weight=h.weight, evidence=spans))
     return out
 
 

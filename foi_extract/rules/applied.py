@@ -33,7 +33,8 @@ _RIGHTS = re.compile(
 _APPLIED_CUE = re.compile(
     r"exempt|withh[eo]ld|redact|appl(?:y|ies|ied)|engag|rel(?:y|ied|ying)\s+(?:up)?on|by\s+virtue|under\s+(?:section|s\.|regulation|reg\.|the)|"
     r"in\s+accordance\s+with|refus|not\s+(?:be\s+)?disclos|reasonably\s+accessible|available|published|cost|limit|vexatious|"
-    r"personal|commercial|prejudice|confidential|privacy|public\s+interest|suppress|<\s?5|neither\s+confirm",
+    r"personal|commercial|prejudice|confidential|privacy|public\s+interest|suppress|<\s?5|neither\s+confirm|"
+    r"pursuant\s+to|burdensome|deni(?:ed|al)|protected\s+from",
     re.I,
 )
 _DISCLAIMER = re.compile(
@@ -44,7 +45,17 @@ _DISCLAIMER = re.compile(
     re.I,
 )
 _STATUTE_WORDS = re.compile(r"legislation|statut|sections?\b|extracts?\b|\bAct\b|regulations|exemptions?\b", re.I)
-_ANNEX = re.compile(r"^[ \t]*(?:Annex|Appendix|Schedule|Extracts?\s+from|Legislation|Relevant\s+(?:legislation|sections?))\b.{0,80}$", re.M | re.I)
+_ANNEX = re.compile(
+    r"^[ \t]*(?:Annex|Appendix|Schedule|Extracts?\s+from|Legislation|Relevant\s+(?:legislation|sections?)|"
+    r"(?:Explanation|Description|Definitions?|Summary|List)\s+of\s+(?:the\s+)?(?:FOIA\s+)?Exemptions|(?:FOIA\s+)?Exemptions\s+(?:explained|defined)|"
+    r"Subsections\s+of\s+5\s+U\.?S\.?C)\b.{0,80}$",
+    re.M | re.I,
+)
+# A line that starts with a citation and defines it: "(b)(6) Information that …", "Section 40 - Personal information".
+_LIST_LINE = re.compile(
+    r"^[ \t]*(?:\(b\)\s*\(\d\)|Exemption\s+\d|(?:Section|s\.?|Regulation|Reg\.?)\s*\d{1,2}[A-Z]?(?:\(\w+\))*)[^\n]{0,12}[\s:\-–]+[A-Z]",
+    re.M,
+)
 
 
 _BOUNDARY = re.compile(
@@ -82,6 +93,15 @@ def annex_start(text: str) -> int:
     return len(text)
 
 
+def in_definition_list(text: str, pos: int) -> bool:
+    """The citation heads a line of a list of such lines nearby: definitions, not grounds."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not _LIST_LINE.match(text, line_start) or text[line_start:pos].strip(" \t(") and pos - line_start > 6:
+        return False
+    window = text[max(0, line_start - 700) : line_start + 900]
+    return len(_LIST_LINE.findall(window)) >= 4
+
+
 def is_applied(c: Citation, text: str, *, annex_at: int | None = None) -> bool:
     """True when citation `c` (offsets into `text`) is a ground the body relies on."""
     if c.law in ("other", "DPA") or not statutes.is_ground(c.law, c.section, c.subsection):
@@ -92,10 +112,14 @@ def is_applied(c: Citation, text: str, *, annex_at: int | None = None) -> bool:
         return False
     if c.law == "FOIA" and c.section == "39" and re.search(r"Environmental\s+Information\s+Regulations|\bEIR", text, re.I):
         return False  # s.39 only routes environmental information to the EIR
-    if _inside_quotation(text, c.start):
+    if _inside_quotation(text, c.start) or in_definition_list(text, c.start):
         return False
     s, e = sentence_around(text, c.start, c.end)
     sentence = text[s:e]
+    if len(re.sub(r"\d+\s*U\.?\s?S\.?\s?C\.?|§|\(\w{1,4}\)|[\d.;,:\s]|\b(?:and|or|USC|CFR|C\.F\.R)\b", "", sentence)) < 12:
+        # a sentence of bare citations ("31 USC 5319; 5 USC 552(b)(3).") backs the claim just before it
+        ps, _ = sentence_around(text, max(0, s - 2), max(0, s - 1))
+        sentence = text[ps:e]
     if _NEGATED.search(sentence):
         return False
     if _RIGHTS.search(sentence) and not re.search(r"exempt|withh|redact|refus", sentence, re.I):

@@ -131,7 +131,7 @@ def parse_regulations(text: str, default_law: str) -> Iterator[Citation]:
 # ---------------------------------------------------------------- US federal
 _US_B = re.compile(r"\(\s?b\s?\)\s?\(\s?(?P<n>[1-9])\s?\)(?P<subs>(?:\s?\(\s?[A-F]\s?\))?)")
 _US_EXEMPTION = re.compile(
-    r"\b[Ee]xemptions?\s+(?P<n>[1-9])(?P<subs>(?:\s?\([A-F]\))?)"
+    r"\b[Ee]xemptions?\s+(?:\(?[Bb]\)?\s?\(?)?(?P<n>[1-9])\)?(?P<subs>(?:\s?\([A-F]\))?)"
     r"(?P<rest>(?:\s*(?:,|and|&)\s*(?:\(b\))?\(?[1-9]\)?(?:\s?\([A-F]\))?(?!\d|\.\d|\s*U\.?\s?S\.?\s?C))*)"
 )
 
@@ -181,6 +181,16 @@ def parse_ilcs(text: str, default_law: str) -> Iterator[Citation]:
         yield Citation("IL-FOIA", m.group("num"), _subs(m.group("subs")), m.start(), m.end(), m.group(0))
 
 
+_MCL = re.compile(rf"MCL\s?15\.2(?P<num>[3-4]\d)(?P<subs>{_SUB}*)")
+
+
+def parse_mcl(text: str, default_law: str) -> Iterator[Citation]:
+    """'MCL 15.243(1)(a)': section 13 of the Michigan FOIA (15.231 is section 1, 15.243 section 13)."""
+    for m in _MCL.finditer(text):
+        section = str(int(m.group("num")) - 30)
+        yield Citation("MI-FOIA", section, _subs(m.group("subs")), m.start(), m.end(), m.group(0))
+
+
 def parse_dc_code(text: str, default_law: str) -> Iterator[Citation]:
     """'D.C. Official Code § 2-534(a)(2)'."""
     for m in _DC.finditer(text):
@@ -189,6 +199,7 @@ def parse_dc_code(text: str, default_law: str) -> Iterator[Citation]:
 
 PARSERS: list[Callable[[str, str], Iterator[Citation]]] = [
     parse_ilcs,
+    parse_mcl,
     parse_dc_code,
     parse_us_b,
     parse_us_numbered,
@@ -207,7 +218,7 @@ def find_citations(text: str, default_law: str = "FOIA") -> list[Citation]:
                 continue
             found.append(c)
         taken = [(c.start, c.end) for c in found]
-    if default_law in ("IL-FOIA", "DC-FOIA", "AU-FOI"):
+    if default_law in ("IL-FOIA", "MI-FOIA", "DC-FOIA", "AU-FOI"):
         found = [_retag(c, default_law) for c in found]
     return sorted(found, key=lambda c: c.start)
 

@@ -93,7 +93,10 @@ _DATE_CONTEXT_BAD = re.compile(
 def letter_date(text: str) -> Optional[FoundDate]:
     """The date of the reply: a 'Date:'/'Sent:' label, else a date standing apart on its line near the top."""
     head = text[: max(1500, len(text) // 3)]
-    m = re.search(r"(?im)(?:^[ \t]*|[\-–|][ \t]*)(?:Date(?:\s+of\s+(?:response|reply))?|Response\s+date|Sent)\s*[:\-][ \t]*([^\n]+)", head)
+    # a label line with the date below it, as disclosure-log pages print them ("Date of response\n24 September 2024")
+    m = re.search(r"(?im)^[ \t]*(?:Date\s+of\s+(?:response|reply|disclosure|publication)|(?:Response|Reply|Disclosure)\s+date|Date\s+(?:responded|published|sent))[ \t]*:?[ \t]*\n[ \t]*([^\n]+)", head)
+    if m is None:
+        m = re.search(r"(?im)(?:^[ \t]*|[\-–|][ \t]*)(?:Date(?:\s+of\s+(?:response|reply))?|Response\s+date|Sent)\s*[:\-][ \t]*([^\n]+)", head)
     if m:
         ds = [d for d in find_dates(m.group(1)) if d.start < 40]
         if ds:

@@ -14,7 +14,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
 
 _MARKER = re.compile(
     r"^[ \t>*•\-]*(?:\*\*)?(?:"
-    r"(?P<qword>(?:(?:Response|Answer|Reply)\s+(?:to\s+)?(?:item|question|request|part|point|Q)\.?|Q(?:uestion)?|Request|Item|Part|Point))\s?\.?\s?(?P<qn>\d{1,2})(?P<qs>[a-z])?(?![\d/])\s*(?:[:.)\-–]|\s(?=[A-Z])|$)"
+    r"(?P<qword>(?:(?:Response|Answer|Reply)\s+(?:to\s+)?(?:item|question|request|part|point|Q)s?\.?|Q(?:uestion)?|Request|Item|Part|Point|Portion|Paragraph))\s?\.?\s?(?P<qn>\d{1,2})(?P<qs>[a-z])?(?![\d/])\s*(?:[:.)\-–]|\s(?=[A-Z])|\s(?=of\s+(?:your|the|this)\s+request)|\s?(?=(?:and|&|to|,)\s*\d)|\s(?=(?:is|was|has\s+been)\s+(?:granted|denied|refused|answered|released|withheld|not)\b)|$)"
     r"|\((?P<pn>\d{1,2})\)\s*"
     r"|(?P<n>\d{1,2})(?P<ns>[a-z])?\s?[.)](?!\d)\s*(?=\S)"
     r"|(?P<n2>\d{1,2})\s?[:\-–]\s"

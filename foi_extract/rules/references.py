@@ -50,7 +50,11 @@ def _wrapped_tail(text: str, end: int, url: str) -> int:
         or re.search(r"\.(html?|aspx?|php|pdf|docx?|xlsx?|csv)\b", nxt, re.I)
         or (nxt[0].islower() and re.search(r"[-_=?&%#]|\.\w", nxt.rstrip(".,;:)")))
     ) and not nxt[0].isupper()
-    if cut_mid_path or looks_like_path:
+    if url.endswith("/") and nxt[0].isupper() and not re.search(r"[/.]\w", nxt):
+        return end  # a complete path, then the next line's first word ("…/make-a-complaint/\nYours sincerely")
+    # a long URL cut mid-word at the column edge: "…/Ambulance-Se\nrvices."
+    mid_word = nxt[0].islower() and len(url) >= 50 and bool(re.match(r"\S+?[.,;:)]?[ \t]*(?:\n|$)", text[end + 1 : end + 200]))
+    if cut_mid_path or looks_like_path or mid_word:
         return end + 1 + m.end(1)
     return end
 
@@ -129,6 +133,8 @@ _REF_LABEL = re.compile(
     .join(["(?:", ")"]) + r"[ \t]*(?:is[ \t]+)?[:.#]?[ \t]*" + _REF_VALUE,
     re.I,
 )
+# "Reference" alone on a line, the value on the next (disclosure-log pages, forms)
+_REF_LINE = re.compile(r"(?im)^[ \t]*(?:(?:FOI|FOIA|EIR|Request|Our)\s+)?(?:Reference|Ref)(?:\s+(?:number|no\.?))?[ \t]*:?[ \t]*\n[ \t]*" + _REF_VALUE + r"[ \t]*$")
 _REF_TOKEN = re.compile(
     r"(?<![\w/])(?P<v>(?:[A-Z]{2,6}[.\-/ ])?(?:FOI|FOIA|RFI|EIR|FOISA)(?:\s?[/\-_.#]\s?|\s)?(?:[A-Z]{1,6}[ \-/.]?)?\d[\w\-/.]*[A-Za-z0-9]"
     r"|(?:FOI|RFI)\d+|[A-Z]{2,6}-\d{4}-\d{3,}(?:-[A-Z]{1,3})?)(?![\w])"
@@ -146,11 +152,16 @@ def find_request_refs(text: str) -> Iterator[Found]:
         s = m.start("v")
         taken.append((s, s + len(v)))
         yield Found("request_reference", v, s, s + len(v), rank - _bracketed(text, s))
+    for m in _REF_LINE.finditer(text):
+        v = m.group("v").rstrip(".-/, ")
+        if re.search(r"\d", v) and not _is_date(v):
+            taken.append((m.start("v"), m.start("v") + len(v)))
+            yield Found("request_reference", v, m.start("v"), m.start("v") + len(v), 3)
     for m in _REF_TOKEN.finditer(text):
         if _inside_sorted(taken, m.start()) or _starts_within(taken, m.start(), m.end()):
             continue
         v = m.group("v").rstrip(".-/")
-        rank = 0 if "#" in v else 1
+        rank = 0 if "#" in v and not re.match(r"(?:FOI|FOIA|RFI|EIR|FOISA)\s?#", v) else 1
         yield Found("request_reference", v, m.start(), m.start() + len(v), rank - _bracketed(text, m.start()))
 
 

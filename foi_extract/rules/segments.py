@@ -19,6 +19,7 @@ _ANSWER_LABEL = re.compile(
     r"(?:\*\*)?[ \t]*(?:[:\-–][ \t]*|$)",
     re.M | re.I,
 )
+_INLINE_LABEL = re.compile(r"(?<=[?.:)])[ \t]*\n?[ \t]*(?:Our\s+)?(?:Response|Answer|Reply)\s*[:\-–][ \t]*", re.I)
 _REQUEST_INTRO = re.compile(
     r"(?:you\s+(?:have\s+)?(?:requested|asked(?:\s+for)?)|your\s+(?:original\s+)?request(?:\s+(?:was|read|stated))?\s*[:\-]|"
     r"^\s*(?:original\s+)?request(?:ed)?\s*[:\-]?\s*$|requested\s+the\s+following|you\s+wrote|"
@@ -114,10 +115,18 @@ def _request_like(text: str, para: tuple[int, int], templates: set[str]) -> bool
 def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozenset[str] | set[str] = frozenset()
                  ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, bool]:
     """Split one numbered block into (question, answer, answer_was_labelled)."""
+    quoted = _quoted_question(text, marker_end, e)
+    if quoted:
+        return quoted[0], quoted[1], False
     lab = _ANSWER_LABEL.search(text, marker_end, e)
     if lab and lab.start() > s:
         q = (marker_end, lab.start())
         a = (lab.end(), e)
+        return (q if text[q[0] : q[1]].strip() else None), (a if text[a[0] : a[1]].strip() else None), True
+    inline = _INLINE_LABEL.search(text, marker_end, e)
+    if inline:  # "1. How many …? Response: The Service attended …" in one paragraph
+        q = (marker_end, inline.start())
+        a = (inline.end(), e)
         return (q if text[q[0] : q[1]].strip() else None), (a if text[a[0] : a[1]].strip() else None), True
     first_nl = text.find("\n", marker_end, e)
     cue = _ANSWER_CUE.search(text, first_nl, e) if first_nl >= 0 else None
@@ -127,6 +136,8 @@ def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozense
     if not paras:
         return None, None, False
     first = paras[0]
+    if _bare_heading(text, marker_end) and not _asks(text[first[0] : first[1]]):
+        return None, (first[0], e), False  # "Question 1a" alone on its line, then the answer
     if len(paras) == 1:
         lines = [m for m in re.finditer(r"[^\n]+", text[first[0] : first[1]])]
         cut = None
@@ -150,6 +161,33 @@ def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozense
     return (first[0], answer_paras[0][0]), (answer_paras[0][0], e), False
 
 
+_QUOTED_LEAD = re.compile(r"[^\"“\n]{0,80}?(?:seeks?|asked|requested|request(?:ed)?\s+(?:was|reads?)|states?)[^\"“\n]{0,30}?[\"“]", re.I)
+
+
+def _quoted_question(text: str, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """'Portion 2 of your request seeks, "…". In response …': the quotation asks, the rest answers."""
+    m = _QUOTED_LEAD.match(text, start, end)
+    if not m:
+        return None
+    close = re.compile(r"[\"”]").search(text, m.end(), end)
+    if close is None or len(text[close.end() : end].strip(" .\n\t")) < 20:
+        return None
+    return (m.end(), close.start()), (close.end(), end)
+
+
+_ASKING = re.compile(r"\?|^\s*(?:please|provide|how|what|which|when|where|who|whether|why|is|are|does|do|did|has|have|can|could|would|will|list|details?\s+of|copies?\s+of|a\s+copy|the\s+number|any\s+(?:and\s+all\s+)?)\b", re.I)
+
+
+def _asks(paragraph: str) -> bool:
+    return bool(_ASKING.search(paragraph)) or bool(_REQUEST_LIKE.match(paragraph))
+
+
+def _bare_heading(text: str, marker_end: int) -> bool:
+    """The marker is a heading on a line of its own ("Question 1a", "Response to item 3")."""
+    line_end = text.find("\n", marker_end)
+    return not text[marker_end : line_end if line_end >= 0 else len(text)].strip(" \t:.-–")
+
+
 def _run_end(text: str, run: list[Marker], limit: int) -> int:
     last = run[-1]
     first_line_end = text.find("\n", last.end)
@@ -171,11 +209,19 @@ def _named(text: str) -> list[str]:
     return _expand_ids(m.group("a") + (m.group("rest") or ""))
 
 
+def _legal_list(text: str, run: list[Marker]) -> bool:
+    """'(a) a person has made a complaint …; or (b) …': the conditions of a quoted provision, not questions."""
+    if run[0].family == "num" or len(run) < 2:
+        return False
+    ends = [text[m.end : n.start].rstrip() for m, n in zip(run, run[1:])]
+    return all(re.search(r"(?:;|,|:)\s*(?:or|and)?$", e) for e in ends)
+
+
 def align(text: str, response: tuple[int, int], request: tuple[int, int] | None) -> list[QA]:
     """Questions with their question and answer ranges (view offsets)."""
     rs, re_ = response
-    runs = find_runs(find_markers(text, rs, re_))
-    req_runs = find_runs(find_markers(text, *request)) if request else []
+    runs = [r for r in find_runs(find_markers(text, rs, re_)) if not _legal_list(text, r)]
+    req_runs = [r for r in find_runs(find_markers(text, *request)) if not _legal_list(text, r)] if request else []
     if request and req_runs:
         canon = max(req_runs, key=len)
         qas = {m.id: QA(m.id) for m in canon}
@@ -196,8 +242,39 @@ def align(text: str, response: tuple[int, int], request: tuple[int, int] | None)
             qas[m.id].question = _split_block(text, s, e, m.end)[0]
         _fill_answers(text, [last], qas, (last[0].start, re_))
         return list(qas.values())
+    joint_at = _joint_answer_start(text, canon, re_)
+    if joint_at is not None:
+        # the request restated as one list, then one reply for all of it ("DWP Response: …")
+        for m, s, e in _blocks(text, canon, joint_at[0]):
+            qas[m.id].question = (m.end, e) if text[m.end:e].strip() else None
+        _joint_answer(text, qas, joint_at[1], re_)
+        return list(qas.values())
     _fill_answers(text, [canon], qas, response, set_questions=True)
     return list(qas.values())
+
+
+_QUOTE_CLOSE = re.compile(r"[”\"][ \t]*$", re.M)
+
+
+def _joint_answer_start(text: str, run: list[Marker], limit: int) -> tuple[int, int] | None:
+    """(end of the request, start of the reply) when a numbered list is the request and one reply follows.
+
+    Two forms: a reply label after the last item only ("Response:" under item 7 but under no
+    other item), or the list quoted in full (“ before item 1, ” after the last item).
+    """
+    blocks = _blocks(text, run, limit)
+    labelled = [(m, _ANSWER_LABEL.search(text, m.end, e)) for m, s, e in blocks]
+    if len(run) >= 2 and all(lab is None for _, lab in labelled[:-1]) and labelled[-1][1] is not None:
+        lab = labelled[-1][1]
+        line_start = text.rfind("\n", 0, lab.start()) + 1
+        if not text[line_start : lab.start()].strip(" \t>*") or re.match(r"[ \t]*[A-Z][\w&'’ ]{1,40}$", text[line_start : lab.start()]):
+            return line_start, lab.end()
+    opener = text.rfind("“", max(0, run[0].start - 400), run[0].start)
+    if opener >= 0 and "”" not in text[opener : run[0].start]:
+        close = text.find("”", run[-1].end, limit)
+        if close >= 0 and text[close + 1 : limit].strip():
+            return close + 1, close + 1
+    return None
 
 
 def _fill_answers(text: str, runs: list[list[Marker]], qas: dict[str, QA], response: tuple[int, int],
@@ -221,9 +298,30 @@ def _fill_answers(text: str, runs: list[list[Marker]], qas: dict[str, QA], respo
             qa.answer = (q[0], (a or q)[1])  # the block restates nothing: it is all answer
         else:
             qa.answer = a
+    _trim_last(text, [qas[m.id] for m, _, _ in blocks if m.id in qas])
+    for m, s, e in blocks:  # "Response to questions 2 and 3": the block answers every id it names
+        if m.id in qas and qas[m.id].answer:
+            for other in _named(text[s : min(e, s + 200)]):
+                if other in qas and qas[other].answer is None:
+                    qas[other].answer, qas[other].joint = qas[m.id].answer, True
     _share_joint(text, qas, answer_run)
     if all(qa.answer is None for qa in qas.values()):
         _joint_answer(text, qas, answer_run[-1].end, re_)
+
+
+def _trim_last(text: str, ordered: list[QA]) -> None:
+    """Short one-line answers ("Item 3: released in full.") then general text: the last answer is its first line.
+
+    What follows the last short answer ("The withheld information consists of … Exemptions 6 and 7(C)")
+    speaks for all items, not for the last one.
+    """
+    answers = [qa.answer for qa in ordered if qa.answer]
+    if len(answers) < 3 or any(b - a > 300 or "\n\n" in text[a:b].strip() for a, b in answers[:-1]):
+        return
+    a, b = answers[-1]
+    cut = re.compile(r"[.!?][ \t]*\n").search(text, a, b)
+    if cut and text[cut.end() : b].strip():
+        ordered[-1].answer = (a, cut.start() + 1)
 
 
 def _same_start(text: str, a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
@@ -326,7 +424,8 @@ def single_question(text: str, response: tuple[int, int], request: tuple[int, in
     if request:
         qa.question = (request[0], closing_start(text, request[0] + 1, request[1]))
     lab = _ANSWER_LABEL.search(text, rs, re_)
-    body_start = lab.end() if lab else rs
+    dear = re.compile(r"^[ \t]*Dear\b[^\n]{0,80}$", re.M).search(text, rs, rs + max(600, (re_ - rs) // 3))
+    body_start = lab.end() if lab else (dear.end() if dear else rs)  # the letterhead above "Dear …" answers nothing
     if intro and not request and (not lab or intro.start() < lab.start()):
         paras = _blank_split(text, intro.end(), lab.start() if lab else re_)
         if paras:
@@ -358,3 +457,27 @@ def _first_request(text: str, para: tuple[int, int]) -> tuple[int, int]:
             return s, s + lead + close.end()
     m = _SENTENCE_END.search(chunk[40:])
     return (s, s + 40 + m.end()) if m else para
+
+
+_QUOTE_OPEN = re.compile(r"(?:^|(?<=:)|(?<=:\s))[ \t]*[“\"]", re.M)
+_QUOTE_INTRO = re.compile(r"request|asked|wrote|reproduced|as\s+follows|stated|below|read", re.I)
+
+
+def quoted_requests(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The requester's words quoted in the reply (“…” after 'your request is reproduced below:').
+
+    What sits inside is the request, whoever's letter it is printed in: a section named there
+    ("I suspect you will say section 43 applies") is no ground the body applied.
+    """
+    out: list[tuple[int, int]] = []
+    for m in _QUOTE_OPEN.finditer(text, start, end):
+        if out and m.start() < out[-1][1]:
+            continue
+        if not _QUOTE_INTRO.search(text[max(start, m.start() - 300) : m.start()]):
+            continue
+        opener = text[m.end() - 1]
+        closer = "”" if opener == "“" else '"'
+        close = re.compile(re.escape(closer) + r"[ \t.]*(?:\n|$)").search(text, m.end(), min(end, m.end() + 8000))
+        if close and close.start() - m.end() >= 80:
+            out.append((m.end() - 1, close.start() + 1))
+    return out

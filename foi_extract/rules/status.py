@@ -1,130 +1,158 @@
-"""Classify an answer's FOI status from its wording and the grounds applied in it."""
+"""Decide an answer's FOI status by weighing every cue in it (the table is status_cues.py).
+
+Each sentence of the answer is matched against the cue table; grounds applied in the answer and
+figures handed over add their own weight. The negative status with the most weight (not held,
+withheld, refused, …) is then combined with what was given: a refusal beside figures is partial.
+The decision keeps its cues (name, weight, offsets) as evidence and says when a person should
+look: the winner rests on a weak cue, or a rival status came close.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
 
-_NCND = re.compile(r"neither\s+confirm(?:s|ing)?\s+n?or\s+den(?:y|ies|ying)|\bNCND\b", re.I)
-_CLARIFY = re.compile(
-    r"(?:please|could\s+you|can\s+you|would\s+you)\s+(?:\w+\s+){0,4}clarif|require[sd]?\s+(?:further\s+)?clarification|"
-    r"need\s+(?:further\s+)?clarification|before\s+we\s+can\s+(?:process|respond)",
-    re.I,
-)
-_REFUSED = re.compile(
-    r"exceed(?:s|ed)?\s+(?:the\s+)?(?:appropriate|cost|fees?)\s+limit|appropriate\s+limit|\bcost\s+limit|"
-    r"(?:more|longer)\s+than\s+(?:the\s+)?18\s+hours|vexatious|manifestly\s+unreasonable|"
-    r"(?:we\s+are|is)\s+(?:therefore\s+)?(?:refusing|unable\s+to\s+comply)|request\s+is\s+(?:therefore\s+)?refused|"
-    r"refuse\s+(?:this|your)\s+request",
-    re.I,
-)
-_PUBLISHED = re.compile(
-    r"reasonably\s+accessible|(?:is|are|has\s+been|have\s+been)\s+(?:already\s+)?(?:published|publicly\s+available|"
-    r"available\s+(?:on|at|via|from|online|to\s+view))|can\s+be\s+(?:found|accessed|viewed|located)\s+(?:on|at|via|here|by)|"
-    r"(?:available|published)\s+(?:on|at|via)\s+(?:our|the)\s+(?:website|web\s+site|contracts?\s+register)|following\s+link|"
-    r"publication\s+scheme|disclosure\s+log|intended\s+for\s+future\s+publication",
-    re.I,
-)
-_NOT_HELD = re.compile(
-    r"(?:do(?:es)?|did)\s*(?:not|n['’]t)\s+(?:currently\s+|centrally\s+|routinely\s+)?(?:hold|record|collect|keep|capture|have\s+(?:this|the|any|that|such))|"
-    r"(?:is|are|was|were)\s+not\s+(?:held|recorded|collected|captured|available)|not\s+held|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|"
-    r"holds?\s+no\s+(?:recorded\s+)?information|no\s+(?:such\s+)?records?\s+(?:were|was|are|is)?\s*(?:found|located|held|exist)|"
-    r"(?:unable|not\s+able)\s+to\s+(?:locate|find|identify)\s+(?:any\s+)?(?:records|information|documents)|no\s+responsive\s+records|"
-    r"(?:do(?:es)?|did)\s*(?:not|n['’]t)\s+(?:currently\s+)?possess|(?:has|have|holds?|had)\s+no\s+(?:\w+\s+){0,2}(?:records|information|documents|data)\b|"
-    r"not\s+(?:able|possible)\s+to\s+provide\s+(?:this|the)\s+(?:information|data)\s+as\s+(?:it|this)\s+is\s+not",
-    re.I,
-)
-_WITHHELD = re.compile(
-    r"(?<!not\s)(?<!not\sbeing\s)(?<!not\sbeen\s)\bwithheld\b|(?<!not\s)\bwithhold(?:ing)?\b|exempt\s+from\s+disclosure|(?:is|are)\s+exempt\b|not\s+(?:be\s+)?disclos|"
-    r"decline\s+to\s+(?:release|disclose|provide)|(?:unable|not\s+able)\s+to\s+(?:release|disclose)",
-    re.I,
-)
-_PARTIAL = re.compile(
-    r"\bredact(?:ed|ions?)\b|partial(?:ly)?\b|in\s+part\b|suppress|<\s?5|less\s+than\s+(?:5|five)|"
-    r"(?:small|low)\s+numbers?|some\s+(?:of\s+the\s+)?(?:responsive\s+)?(?:information|records|documents|data)|portions?\s+of",
-    re.I,
-)
-_CONSIDERED = re.compile(
-    r"\bwhether\b[^.]{0,80}\b(?:exempt|exception|appl(?:y|ies))|(?:concluded|decided)\s+that\s+(?:it|they|this|the\s+\w+)\s+(?:is|are|does|do)\s+not|"
-    r"\bnot\s+engaged\b|\bdoes\s+not\s+apply\b",
-    re.I,
-)
-_IN_FULL = re.compile(
-    r"withh[eo]ld\s+(?:[\w'’]+\s+){0,3}in\s+(?:full|(?:its|their)\s+entirety)|denied\s+in\s+full|"
-    r"(?:deny|denying)\s+(?:your\s+request|it)\s+in\s+full|full\s+denial|exempt\s+in\s+(?:full|(?:its|their)\s+entirety)",
-    re.I,
-)
-_ROUTING = re.compile(r"(?:section|s\.?)\s*39\b|dealt\s+with\s+under\s+the\s+(?:EIR|Environmental)", re.I)
+from .. import review as R
+from . import status_cues as C
+
+Range = tuple[int, int]
+# Tie-break between negative statuses of equal weight: the more specific statement first.
+_PRECEDENCE = ("ncnd", "refused", "published_elsewhere", "not_held", "withheld", "clarification_requested")
+_NEGATIVE = frozenset(_PRECEDENCE)
+_UK = frozenset({"FOIA", "FOISA", "EIR", "EISR"})
 
 
-def classify(answer: str, grounds: Iterable[tuple[str, str]]) -> str:
-    """Status for one answer; `grounds` are the (law, section) keys applied in it."""
-    # "exempt under section 39" only explains why the EIR apply: no cue for withholding.
-    # "We considered whether … is exempt and concluded it is not" is no withholding cue either.
-    text = " ".join(
-        s for s in re.split(r"(?<=[.!?])\s+", answer.strip()) if not _ROUTING.search(s) and not _CONSIDERED.search(s)
-    )
-    if not text:
-        return "not_answered"
-    keys = {section for _, section in grounds}
-    if _NCND.search(text):
-        return "ncnd"
-    if keys & {"12", "14"} or _REFUSED.search(text):
-        return "refused"
-    if keys & {"21", "22", "25", "27"}:
-        return "published_elsewhere"
-    other_grounds = keys - {"21", "22", "12", "14", "25", "27"}
-    if not other_grounds and _NOT_HELD.search(text) and not _mostly_given(text):
-        return "partially_answered" if _data_beside(text) else "not_held"
-    if other_grounds or _WITHHELD.search(text):
-        if _IN_FULL.search(text):
-            return "withheld"
-        if _PARTIAL.search(text) or _mostly_given(text) or _figures_outside_withholding(text):
-            return "partially_answered"
-        return "withheld"
-    if _CLARIFY.search(text) and len(text) < 1200:
-        return "clarification_requested"
-    if _PUBLISHED.search(text) and not re.search(r"attached|enclosed|below", text, re.I):
-        return "published_elsewhere"
-    if _NOT_HELD.search(text):
-        return "partially_answered" if _mostly_given(text) or _data_beside(text) else "not_held"
-    if _SUPPRESSED.search(text):
-        return "partially_answered"
-    return "answered"
+@dataclass(frozen=True)
+class Hit:
+    name: str
+    status: str
+    weight: float
+    start: int
+    end: int
 
 
-_SMALL = r"(?:<\s?\d|less\s+than\s+(?:\d|five|ten)|fewer\s+than\s+(?:\d|five|ten)|small\s+numbers?|low\s+numbers?|numbers?\s+(?:are|is)\s+(?:low|small))"
-_HIDE = r"(?:suppress|redact|mask|anonymi[sz]|withh[eo]ld|replac|indicated|shown\s+as|represented|not\s+(?:be\s+)?(?:disclosed|shown|provided|released)|identif)"
-_SUPPRESSED = re.compile(rf"{_HIDE}\w*[^.]{{0,150}}?{_SMALL}|{_SMALL}[\s\S]{{0,200}}?{_HIDE}", re.I)
+@dataclass
+class StatusDecision:
+    status: str
+    hits: list[Hit] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
 
 
-def _figures_outside_withholding(text: str) -> bool:
-    """'The total spend was £12,400. Individual invoice values are exempt …': a figure is given."""
-    sentences = re.split(r"(?<=[.!?])\s+", text)
-    return any(not _WITHHELD.search(s) and not re.search(r"(?:section|regulation|s\.)\s*\d", s, re.I) and _FIGURE.search(s)
-               for s in sentences) and any(_WITHHELD.search(s) for s in sentences)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|\n[ \t\u00a0]*\n")
 
 
-def _data_beside(text: str) -> bool:
-    """Figures given in one sentence while another says part is not held: '9 cameras …; duration not recorded.'"""
-    sentences = re.split(r"(?<=[.!?])\s+", text)
-    return any(_NOT_HELD.search(s) for s in sentences) and any(
-        not _NOT_HELD.search(s) and _FIGURE.search(s) for s in sentences
-    )
+def _sentences(text: str, r: Range) -> list[Range]:
+    out: list[Range] = []
+    pos = r[0]
+    for m in _SENTENCE.finditer(text, r[0], r[1]):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, r[1]))
+    return [(s, e) for s, e in out if text[s:e].strip()]
 
 
-# A count or an amount: "9 cameras", "£1,182.58", "1,400 records" (not a section number, date or year).
-_FIGURE = re.compile(
-    r"(?<![\w/.\-\[])(?<!section\s)(?<!s\.\s)(?<!regulation\s)(?:[£$€]\s?)?(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
-    r"(?!\d)(?![/.\-]\d)(?!\s*(?:January|February|March|April|May|June|July|August|September|October|November|December|st\b|nd\b|rd\b|th\b|\]))",
-    re.I,
-)
+def _negative_sentence(sentence: str) -> bool:
+    return bool(C.NOT_HELD.search(sentence) or C.WITHHELD.search(sentence) or C.REFUSED.search(sentence))
 
 
-def _mostly_given(text: str) -> bool:
-    """Information is handed over as well (numbers, attachments, lists), not only a refusal."""
-    return bool(re.search(r"please\s+(?:find|see)\s+(?:the\s+)?(?:attached|enclosed|below)|attached\s+(?:spreadsheet|document|file)|"
-                          r"(?:data|information|figures)\s+(?:has|have|is|are)\s+(?:been\s+)?(?:provided|released|disclosed|supplied)|"
-                          r"included\s+with\s+this\s+letter|(?:is|are)\s+attached|attached\s+(?:is|are)|"
-                          r"(?:are|is)\s+(?:being\s+)?released|responsive\s+records\s+(?:are|is)\s+(?:attached|enclosed|included)|"
-                          r"see\s+(?:the\s+)?attached|enclosed|spreadsheet|\btable\s+below", text, re.I))
+def decide(text: str, ranges: Sequence[Range], grounds: Iterable[tuple[Optional[str], ...]]) -> StatusDecision:
+    """Status of the answer text[r] for r in `ranges`; `grounds` are (law, section[, subsection]) applied in it."""
+    sentences = [s for r in ranges for s in _sentences(text, r)]
+    kept = [(s, e) for s, e in sentences if not any(p.search(text[s:e]) for p in C.IGNORED)]
+    if not kept:
+        return StatusDecision("not_answered", review=[R.NO_ANSWER_FOUND] if not sentences else [])
+    body = " ".join(text[s:e] for s, e in kept)
+    hits: list[Hit] = []
+    for s, e in kept:
+        sentence = text[s:e]
+        argument = bool(C.ARGUMENT.search(sentence))
+        for cue in C.STATUS_CUES:
+            if argument and cue.name in C.GIVEN_CUES:
+                continue
+            m = cue.pattern.search(sentence)
+            if m:
+                hits.append(Hit(cue.name, cue.status, cue.weight, s + m.start(), s + m.end()))
+        if not argument and not _negative_sentence(sentence) and not re.search(r"(?:section|regulation|s\.)\s*\d", sentence, re.I):
+            for m in C.FIGURE.finditer(sentence):
+                hits.append(Hit("answered.figure_given", "given", C.FIGURE_WEIGHT, s + m.start(), s + m.end()))
+    for ground in set(grounds):
+        law, section, sub = (tuple(ground) + (None,))[:3]
+        status = C.ground_status(law, section, sub)
+        weight = C.OTHER_GROUND[1] if status == "withheld" else C.GROUND_WEIGHT
+        hits.append(Hit(f"{status}.ground_applied.{law}", status, weight, -1, -1))
+    if re.search(r"attached|enclosed|below", body, re.I):  # a pointer to the web beside a copy: given
+        hits = [h for h in hits if h.name != "published_elsewhere.wording"]
+    if len(body) >= 1200:  # a long answer that asks one thing in passing still answers
+        hits = [h for h in hits if h.status != "clarification_requested"]
+    scores = _score(hits)
+    status, review = _combine(scores, hits)
+    return StatusDecision(status, hits, review, scores)
+
+
+def _score(hits: list[Hit]) -> dict[str, float]:
+    """A cue counts fully once; repeats of the same cue add half its weight, at most one more weight."""
+    by_cue: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_cue.setdefault(h.name, []).append(h)
+    scores: dict[str, float] = {}
+    for name, group in by_cue.items():
+        w = group[0].weight
+        if name == "answered.figure_given":
+            total = min(len(group), C.FIGURE_CAP) * w
+        else:
+            total = w + min(w, 0.5 * w * (len(group) - 1))
+        scores[group[0].status] = scores.get(group[0].status, 0.0) + total
+    return scores
+
+
+def _combine(scores: dict[str, float], hits: list[Hit]) -> tuple[str, list[str]]:
+    given, partial = scores.get("given", 0.0), scores.get("partial", 0.0)
+    ranked = sorted((st for st in _NEGATIVE if scores.get(st, 0.0) > 0),
+                    key=lambda st: (-scores[st], _PRECEDENCE.index(st)))
+    review: list[str] = []
+    if scores.get("ncnd", 0.0) >= 6.0:
+        return "ncnd", review
+    if not ranked:
+        suppressed = any(h.name == "partially_answered.small_numbers_suppressed" for h in hits)
+        if suppressed:
+            return "partially_answered", review
+        if any(h.name == "partially_answered.released_in_part" for h in hits):
+            return "partially_answered", review
+        if any(h.name == "partially_answered.coverage" for h in hits):  # "we hold information for 2019 onwards only"
+            return "partially_answered", [R.WEAK_CUE]
+        return "answered", review
+    top = ranked[0]
+    if scores[top] < C.WEAK_BELOW:
+        review.append(R.WEAK_CUE)
+    rivals = [st for st in ranked[1:] if scores[st] >= max(2.5, C.CONFLICT_RATIO * scores[top])]
+    if rivals and not ({top, *rivals} <= {"withheld", "refused"} and top == "refused"):
+        review.append(R.CONFLICTING_CUES)
+    if top == "refused":
+        if given >= 2.5:
+            R.add(review, R.CONFLICTING_CUES)
+        handed_over = any(h.name == "answered.information_given" for h in hits)
+        # a UK cost or vexatious refusal refuses the question; elsewhere records can be released beside it
+        cost_ground = any(h.name.startswith("refused.ground_applied.") and h.name.rsplit(".", 1)[1] in _UK for h in hits)
+        if handed_over and not cost_ground:
+            return "partially_answered", review
+        return "refused", review
+    if top == "published_elsewhere":
+        if scores[top] < 5.0 and given >= 2.5:  # "see our publication scheme" beside the figures themselves
+            R.add(review, R.WEAK_CUE)
+            return "answered", review
+        return "published_elsewhere", review
+    if top == "not_held":
+        return ("partially_answered" if given > 0 else "not_held"), review
+    if top == "withheld":
+        if any(h.name == "withheld.in_full" for h in hits):
+            return "withheld", review
+        pointed = scores.get("published_elsewhere", 0.0) > 0  # "…is already published; the rest is withheld"
+        return ("partially_answered" if partial > 0 or given > 0 or pointed else "withheld"), review
+    return top, review
+
+
+def classify(answer: str, grounds: Iterable[tuple[Optional[str], ...]]) -> str:
+    """Status for one answer string; `grounds` are the (law, section) keys applied in it."""
+    return decide(answer, [(0, len(answer))], grounds).status

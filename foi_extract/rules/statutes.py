@@ -95,6 +95,9 @@ IL_GROUNDS: dict[str, str] = {
     "7.5": "Statutory exemptions (5 ILCS 140/7.5)",
 }
 
+# Michigan FOIA (MCL 15.231 et seq.): MCL 15.243 compiles section 13, the exemptions.
+MI_GROUNDS: dict[str, str] = {"13": "Exemptions from disclosure (MCL 15.243)"}
+
 DC_GROUNDS: dict[str, str] = {"2-534": "Exemptions from disclosure (D.C. Official Code § 2-534)"}
 
 AU_GROUNDS: dict[str, str] = {
@@ -124,6 +127,7 @@ _TABLES: dict[str, dict[str, str]] = {
     "FOISA": FOISA_GROUNDS,
     "US-FOIA": US_GROUNDS,
     "IL-FOIA": IL_GROUNDS,
+    "MI-FOIA": MI_GROUNDS,
     "DC-FOIA": DC_GROUNDS,
     "AU-FOI": AU_GROUNDS,
     "EISR": {"10(4)(a)": "Information not held", "10(4)(b)": "Manifestly unreasonable",
