@@ -145,12 +145,21 @@ def test_yaml_alias_bomb_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_formula_answers_are_neutralised_in_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p = tmp_path / "reply.txt"
-    p.write_text("1. What is the budget?\n=cmd|' /C calc'!A0\n\n2. Where is it published?\n=HYPERLINK(\"http://x\")\n")
+    p.write_text("Our ref: FOI-9\n\nDear Requester\n\nFreedom of Information Act 2000\n\n1. What is the budget?\n"
+                 "=cmd|' /C calc'!A0\n\n2. Where is it published?\n=HYPERLINK(\"http://x\")\n\nYours sincerely\nInformation Governance\n")
     assert main([str(p), "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     answers = [r["answer"] for r in rows]
     assert answers and all(not a.startswith(("=", "+", "-", "@")) for a in answers)
-    assert any(a.startswith("'=cmd|") for a in answers)
+    assert answers == ["'=cmd|' /C calc'!A0", "'=HYPERLINK(\"http://x\")"]
+
+
+@pytest.mark.parametrize("cell,expected", [("=1+2", "'=1+2"), ("@SUM(A1)", "'@SUM(A1)"), ("-5", "-5"), ("+44 20 7946", "'+44 20 7946"),
+                                           ("\t=x", "'\t=x"), ("12", "12"), ("-2.5%", "-2.5%"), ("a=b", "a=b")])
+def test_neutralise(cell: str, expected: str) -> None:
+    from foi_extract.write.csv_writer import neutralise
+
+    assert neutralise(cell) == expected
 
 
 def test_error_classes_have_documented_codes() -> None:
