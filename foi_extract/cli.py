@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from . import __version__
+from . import __version__, limits
 from .errors import ConfigError, FoiExtractError, printable
 from .write import FORMATS
 
@@ -184,7 +184,8 @@ def cmd_text(argv: Sequence[str]) -> int:
 
     args = _text_parser().parse_args(argv)
     try:
-        doc = load(args.file)
+        with limits.budget(args.file):
+            doc = load(args.file)
     except (FoiExtractError, ConfigError):
         raise
     except Exception as exc:  # a loader bug: one line here, the traceback in the log

@@ -112,3 +112,44 @@ def test_tables_in_csv_output_and_schema(tmp_path: Path, capsys: pytest.CaptureF
     assert "2" in rows[0]["evidence_pages"].split()
     assert main(["schema"]) == 0
     assert "tables" in json.loads(capsys.readouterr().out)["properties"]
+
+
+def test_xls_is_told_from_word_by_its_streams(tmp_path: Path) -> None:
+    """Word, Excel and Outlook files are all OLE2: the streams inside say which (a damaged .xls is exit 12)."""
+    import struct
+
+    from fixtures.msgfile import compound_file
+    from foi_extract.errors import CorruptDocument, TooLarge
+
+    def biff(*cells: tuple[int, int]) -> bytes:
+        out = struct.pack("<HH", 0x0809, 16) + bytes(16)  # BOF
+        for row, col in cells:
+            out += struct.pack("<HHHHHd", 0x0203, 14, row, col, 0, 1.0)  # NUMBER
+        return out
+
+    far = tmp_path / "far.xls"
+    far.write_bytes(compound_file({"Workbook": biff((0, 0), (65535, 255)) + bytes(4096)}))
+    with pytest.raises(TooLarge, match="16,777,216 cells"):
+        load(far)
+    from foi_extract.load import XLS, sniff
+
+    misnamed = compound_file({"Workbook": biff((0, 0)) + bytes(4096)})
+    assert sniff(misnamed, "report.doc") == XLS  # the Workbook stream makes it a spreadsheet, whatever its name
+    with pytest.raises(CorruptDocument, match="OLE compound file"):
+        sniff(misnamed[:600], "report.xls")
+
+
+def test_xls_workbook(tmp_path: Path) -> None:
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Beds")
+    for r, row in enumerate(BEDS["Q1"]):
+        for c, value in enumerate(row):
+            ws.write(r, c, value)
+    p = tmp_path / "reply.xls"
+    wb.save(str(p))
+    doc = load(p)
+    assert doc.media_type == "application/vnd.ms-excel"
+    assert doc.pages[0] == "Year\tBeds\n2021/22\t48\n2022/23\t52\n2023/24\t57"
+    assert doc.tables[0].rows[2][1].ref == "B4"

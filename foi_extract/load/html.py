@@ -41,7 +41,7 @@ class _List:
     fmt: str
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     tag: str
     attrs: dict[str, str] = field(default_factory=dict)
