@@ -12,7 +12,7 @@ import math
 import re
 from typing import Iterable, Optional, Sequence
 
-from ..models import Span, Table, TableCell
+from ..models import Table
 
 _BREAKS = re.compile(r"[\t\r\n\f\v\u2028\u2029]+")
 
@@ -49,8 +49,7 @@ def render(name: str, rows: Iterable[tuple[int, Sequence[object]]], page: int, f
     """`rows` are (0-based row index, values from column `first_col` on); returns the page and its table."""
     lines: list[str] = []
     pos = 0
-    grid: list[list[TableCell]] = []
-    texts: list[list[str]] = []
+    grid: list[list[dict[str, object]]] = []
     blank = False
     for r, values in rows:
         cells = [cell_text(v) for v in values]
@@ -63,25 +62,25 @@ def render(name: str, rows: Iterable[tuple[int, Sequence[object]]], page: int, f
                 blank = True
             continue
         blank = False
-        row: list[TableCell] = []
+        row: list[dict[str, object]] = []
         col_pos = pos
         for c, text in enumerate(cells):
             if text:
-                ref = f"{column_letters(first_col + c)}{r + 1}"
-                row.append(TableCell.model_construct(ref=ref, text=text, evidence=Span.model_construct(
-                    page=page, start=col_pos, end=col_pos + len(text), text=text)))
+                row.append({"ref": f"{column_letters(first_col + c)}{r + 1}", "text": text,
+                            "evidence": {"page": page, "start": col_pos, "end": col_pos + len(text), "text": text}})
             col_pos += len(text) + 1
         line = "\t".join(cells)
         lines.append(line)
         pos += len(line) + 1
         grid.append(row)
-        texts.append(cells)
-    header: list[TableCell] = []
-    if len(grid) > 1 and len(grid[0]) > 1 and all(not _numeric(c.text) for c in grid[0]):
+    header: list[dict[str, object]] = []
+    if len(grid) > 1 and len(grid[0]) > 1 and all(not _numeric(str(c["text"])) for c in grid[0]):
         header = grid.pop(0)
     while lines and not lines[-1]:
         lines.pop()
-    return "\n".join(lines), Table.model_construct(name=name, source=source, page=page, header=header, rows=grid)
+    # one validation of plain data in pydantic's core: far faster than a model per cell
+    table = Table.model_validate({"name": name, "source": source, "page": page, "header": header, "rows": grid})
+    return "\n".join(lines), table
 
 
 def _numeric(text: str) -> bool:
@@ -90,10 +89,9 @@ def _numeric(text: str) -> bool:
 
 def shift(table: Table, pages: int, source: str) -> Table:
     """The same table `pages` pages later (an attachment placed after the email's own pages)."""
-    def move(cell: TableCell) -> TableCell:
-        ev = cell.evidence
-        return TableCell.model_construct(ref=cell.ref, text=cell.text, evidence=Span.model_construct(
-            page=ev.page + pages, start=ev.start, end=ev.end, text=ev.text))
-
-    return Table.model_construct(name=table.name, source=table.source or source, page=table.page + pages,
-                                 header=[move(c) for c in table.header], rows=[[move(c) for c in row] for row in table.rows])
+    data = table.model_dump()
+    for cell in [*data["header"], *(c for row in data["rows"] for c in row)]:
+        cell["evidence"]["page"] += pages
+    data["page"] += pages
+    data["source"] = table.source or source
+    return Table.model_validate(data)
