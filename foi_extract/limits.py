@@ -77,7 +77,7 @@ def budget(path: str, seconds: Optional[float] = None) -> Iterator[None]:
     """Run one document's stages under a deadline (nested calls keep the outer, earlier one)."""
     outer = _BUDGET.get()
     secs = current().seconds if seconds is None else seconds
-    if outer is not None:
+    if outer is not None or secs <= 0:  # nested, or FOI_EXTRACT_TIME_BUDGET=0: no budget
         yield
         return
     token = _BUDGET.set(_Budget(path, time.monotonic() + secs))

@@ -8,7 +8,8 @@ so a batch never loses its other documents to one bad file.
 from __future__ import annotations
 
 import os
-from typing import Any, Optional, Union
+import time
+from typing import Any, Callable, Optional, Sequence, Union
 
 from . import limits
 from .attached import link_tables
@@ -35,26 +36,49 @@ def extract(
     Anything else that goes wrong for this document is raised as InternalError (exit code 1).
     """
     qset = load_question_set(questions) if isinstance(questions, (str, os.PathLike)) else questions
+    return _isolated(str(path), lambda: _extract(path, engine, qset, engine_options))
+
+
+def extract_bundle(
+    paths: Sequence[Union[str, "os.PathLike[str]"]],
+    *,
+    engine: Union[str, Engine] = "rules",
+    questions: Optional[Union[str, "os.PathLike[str]", QuestionSet]] = None,
+    **engine_options: Any,
+) -> Extraction:
+    """Extract one reply saved as several files (the letter first, then what it attaches) as one
+    document, as if they were one email: evidence for "see the attached spreadsheet" is in its cells."""
+    from .load.bundle import load_bundle
+
+    qset = load_question_set(questions) if isinstance(questions, (str, os.PathLike)) else questions
+    first = str(paths[0]) if paths else "bundle"
+    return _isolated(first, lambda: _extract(first, engine, qset, engine_options, loader=lambda _: load_bundle(paths)))
+
+
+def _isolated(path: str, run: Callable[[], Extraction]) -> Extraction:
+    """Documented errors pass through; anything else is this document's InternalError (exit 1)."""
     try:
-        return _extract(path, engine, qset, engine_options)
+        return run()
     except (FoiExtractError, ConfigError):
         raise
     except Exception as exc:  # a bug or a library failure on this file: it costs this document only
         from .errorlog import log_internal_error
 
-        raise InternalError(path, f"internal error ({type(exc).__name__}); {log_internal_error(str(path), exc)}") from exc
+        raise InternalError(path, f"internal error ({type(exc).__name__}); {log_internal_error(path, exc)}") from exc
 
 
 def _extract(path: Union[str, "os.PathLike[str]"], engine: Union[str, Engine], qset: Optional[QuestionSet],
-             engine_options: dict[str, Any]) -> Extraction:
+             engine_options: dict[str, Any], loader: Callable[[Any], Document] = load) -> Extraction:
+    seconds, started = limits.current().seconds, time.monotonic()
+    with limits.budget(str(path), seconds):
+        doc = loader(path)
     made = get_engine(resolve_engine(engine, engine_options), **engine_options) if isinstance(engine, str) else engine
     try:
-        with limits.budget(str(path)):
-            doc = load(path)
-            if made.name == "rules":
-                return _finish(made.run(doc, qset), doc)
-        # the LLM engines have their own timeouts and retry caps; the budget covers loading
-        return _finish(made.run(doc, qset), doc)
+        if made.name != "rules":  # the LLM engines have their own timeouts and retry caps
+            return _finish(made.run(doc, qset), doc)
+        left = max(0.01, seconds - (time.monotonic() - started)) if seconds > 0 else 0
+        with limits.budget(str(path), left):  # what loading left of the budget
+            return _finish(made.run(doc, qset), doc)
     finally:
         if isinstance(engine, str):
             getattr(made, "close", lambda: None)()

@@ -153,3 +153,18 @@ def test_xls_workbook(tmp_path: Path) -> None:
     assert doc.media_type == "application/vnd.ms-excel"
     assert doc.pages[0] == "Year\tBeds\n2021/22\t48\n2022/23\t52\n2023/24\t57"
     assert doc.tables[0].rows[2][1].ref == "B4"
+
+
+def test_folder_bundle_letter_and_sheet_side_by_side(tmp_path: Path) -> None:
+    """A letter and its spreadsheet saved as two files give the same evidence as the email does."""
+    import foi_extract
+
+    letter = tmp_path / "letter.txt"
+    letter.write_text(LETTER)
+    sheet = tmp_path / "beds.xlsx"
+    sheet.write_bytes(xlsx_bytes(BEDS))
+    r = foi_extract.extract_bundle([letter, sheet])
+    assert [(s.name, s.first_page) for s in r.source.sections] == [("message", 1), ("beds.xlsx", 2)]
+    q1 = next(q for q in r.questions if q.id == "1")
+    assert [s.text for s in q1.evidence if s.page == 2][-1] == "57"
+    assert r.tables[0].source == "beds.xlsx" and r.tables[0].rows[0][0].evidence.page == 2
