@@ -172,3 +172,18 @@ def test_seed_letter_is_what_the_properties_are_about() -> None:
     summary = _summary(_run([SEED_LETTER])[1])
     assert [q[0] for q in summary[0]] == ["1", "2", "3"]
     assert ("FOIA", "40") in summary[1]
+
+
+_CELL = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=False),
+                  st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
+
+
+@FAST
+@given(st.lists(st.lists(_CELL, max_size=6), max_size=12), st.integers(0, 30))
+def test_sheet_cells_are_their_page_text(grid: list[list[object]], first_col: int) -> None:
+    from foi_extract.load.tables import render
+
+    page, table = render("S", enumerate(grid), 1, first_col=first_col)
+    for cell in [*table.header, *(c for row in table.rows for c in row)]:
+        assert page[cell.evidence.start : cell.evidence.end] == cell.text == cell.evidence.text
+        assert cell.text and cell.text == cell.text.strip()

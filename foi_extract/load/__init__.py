@@ -101,7 +101,7 @@ def _sniff_zip(data: bytes, path: str, ext: str) -> str:
 
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         if ext in (".docx", ".xlsx", ".ods"):
             raise CorruptDocument(path, f"unreadable {ext} (damaged ZIP: {exc})") from None
         raise UnsupportedType(path, f"a damaged ZIP archive ({exc})") from None

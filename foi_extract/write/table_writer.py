@@ -35,6 +35,10 @@ def write_table(results: Sequence[Extraction], out: TextIO) -> None:
             out.write("  references:\n")
             for line in refs:
                 out.write(textwrap.indent(_cut(line, 100), "    ") + "\n")
+        for t in r.tables:
+            where = f" in {t.source}" if t.source else ""
+            out.write(f"  table {_cut(t.name, 40)}{where}, p.{t.page}: {len(t.rows)} rows"
+                      f"{', columns: ' + _cut(', '.join(c.text for c in t.header), 60) if t.header else ''}\n")
         for w in r.warnings:
             out.write(f"  warning [{w.code}]{f' p.{w.page}' if w.page else ''}: {w.message}\n")
         out.write("\n")
