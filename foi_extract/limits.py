@@ -54,7 +54,7 @@ def current() -> Limits:
     return Limits(
         max_bytes=_env_int("FOI_EXTRACT_MAX_BYTES", 100 * 1024 * 1024),
         max_pages=_env_int("FOI_EXTRACT_MAX_PAGES", 5000),
-        max_text_chars=_env_int("FOI_EXTRACT_MAX_CHARS", 50_000_000),
+        max_text_chars=_env_int("FOI_EXTRACT_MAX_CHARS", 20_000_000),
         max_unpacked=_env_int("FOI_EXTRACT_MAX_UNPACKED", 256 * 1024 * 1024),
         max_part_bytes=_env_int("FOI_EXTRACT_MAX_PART_BYTES", 16 * 1024 * 1024),
         max_cells=_env_int("FOI_EXTRACT_MAX_CELLS", 200_000),
@@ -100,7 +100,7 @@ def _arm(path: str, secs: float):  # type: ignore[no-untyped-def]
         return None
 
     def expired(signum: int, frame: object) -> None:
-        raise OverBudget(path, f"over the {secs:g}-second time budget (FOI_EXTRACT_TIME_BUDGET)")
+        raise OverBudget(path, f"over the {current().seconds:g}-second time budget (FOI_EXTRACT_TIME_BUDGET)")
 
     signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, secs, 0.5)  # fires again if some library swallowed it

@@ -171,3 +171,30 @@ def test_error_classes_have_documented_codes() -> None:
     readme = (ROOT / "README.md").read_text()
     for exit_code in set(EXIT.values()):
         assert f"| {exit_code} |" in readme
+
+
+def test_reference_finding_is_linear() -> None:
+    """60k URLs and emails in 1.5 MB once hung: each reference was compared with every earlier one."""
+    import time
+
+    from foi_extract.rules.references import find_references
+
+    def cost(n: int) -> float:
+        text = "".join(f"See https://example.org/p/{i} or <https://x.org/a{i}> or foi{i}@example.org.\n" for i in range(n))
+        t = time.perf_counter()
+        assert len(find_references(text)) == 3 * n
+        return time.perf_counter() - t
+
+    small, large = cost(5000), cost(20000)
+    assert large < 8 * small + 0.5  # 4x the input: linear is ~4x, the old pairwise check was ~16x
+
+
+def test_huge_html_is_read_without_a_tree(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from foi_extract.load import load
+
+    monkeypatch.setenv("FOI_EXTRACT_MAX_PART_BYTES", "2000")
+    p = tmp_path / "page.html"
+    p.write_text("<html><body>" + "<p>The council holds 9 records &amp; more.</p>" * 100 + "</body></html>")
+    doc = load(p)
+    assert doc.pages[0].splitlines()[0] == "The council holds 9 records & more."
+    assert [w.code for w in doc.warnings] == ["html_tags_stripped"]

@@ -32,7 +32,7 @@ from .. import limits
 from ..errors import CorruptDocument, FoiExtractError, TooLarge
 from ..models import Notice, Section, Table
 from . import CSV, DOC, DOCX, EML, HTML, MARKDOWN, MSG, ODS, PDF, TEXT, XLS, XLSX, Loaded, load_bytes, register, sniff
-from .html import html_to_text
+from .html import html_to_text_bounded
 from .tables import shift
 from .text import decode, normalise_newlines
 
@@ -176,7 +176,10 @@ class _Collector:
     def body(self, part: Message, ctype: str) -> None:
         text = _part_text(part)
         if ctype == "text/html":
-            text = html_to_text(text)
+            text, stripped = html_to_text_bounded(text)
+            if stripped:
+                self.notices.append(Notice(code="html_tags_stripped", message="HTML body over the part limit: "
+                                           "tags stripped (FOI_EXTRACT_MAX_PART_BYTES)"))
         text, uu_files = extract_uuencoded(normalise_newlines(text))
         self.attachments.extend((name, "application/octet-stream", data) for name, data in uu_files)
         self.bodies.append(_tidy(text))

@@ -10,10 +10,12 @@ link targets stay visible as "text <https://...>" because URLs are evidence.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ..models import Notice
 from . import HTML, Loaded, register
 from .docx import format_number
 from .text import bom_encoding, decode
@@ -261,6 +263,22 @@ def decode_html(data: bytes) -> str:
     return decode(data)
 
 
+def html_to_text_bounded(markup: str) -> tuple[str, bool]:
+    """html_to_text, except that markup over the part limit (FOI_EXTRACT_MAX_PART_BYTES) has its tags
+    stripped by one linear pass instead of a tree (a tree costs ~15x the markup in memory)."""
+    from .. import limits
+
+    if len(markup) <= limits.current().max_part_bytes:
+        return html_to_text(markup), False
+    text = re.sub(r"(?i)<(?:br|/p|/div|/li|/tr|/h[1-6])\b[^>]*>", "\n", markup)
+    text = html_lib.unescape(re.sub(r"<[^>]*>", " ", text))
+    lines = [re.sub(r"[ \t\xa0]+", " ", line).strip() for line in text.replace("\r", "").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n"), True
+
+
 @register(HTML, (".html", ".htm"))
 def load_html(data: bytes, path: str) -> Loaded:
-    return Loaded(pages=[html_to_text(decode_html(data))])
+    text, stripped = html_to_text_bounded(decode_html(data))
+    warnings = [Notice(code="html_tags_stripped", message="HTML over the part limit: tags stripped, layout not read "
+                       "(FOI_EXTRACT_MAX_PART_BYTES)")] if stripped else []
+    return Loaded(pages=[text], warnings=warnings)

@@ -18,7 +18,7 @@ from ..errors import CorruptDocument, EncryptedDocument, FoiExtractError
 from ..models import Notice
 from . import MSG, Loaded, register
 from .eml import assemble, extract_uuencoded
-from .html import decode_html, html_to_text
+from .html import decode_html, html_to_text_bounded
 from .text import normalise_newlines
 
 logging.getLogger("extract_msg").setLevel(logging.CRITICAL)
@@ -93,7 +93,7 @@ def _body(msg: Any) -> str:
         return text.replace("\x00", "")
     html = _safe(lambda: msg.htmlBody)
     if html:
-        return html_to_text(decode_html(html) if isinstance(html, bytes) else str(html))
+        return html_to_text_bounded(decode_html(html) if isinstance(html, bytes) else str(html))[0]
     return ""
 
 
