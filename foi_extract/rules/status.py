@@ -144,7 +144,8 @@ def _combine(scores: dict[str, float], hits: list[Hit]) -> tuple[str, list[str]]
             return "answered", review
         return "published_elsewhere", review
     if top == "not_held":
-        return ("partially_answered" if given > 0 else "not_held"), review
+        # figures beside a "not held" make it partial, unless the not-held wording outweighs stray numbers
+        return ("partially_answered" if given >= (1.0 if scores[top] <= 3.0 else 2.5) else "not_held"), review
     if top == "withheld":
         if any(h.name == "withheld.in_full" for h in hits):
             return "withheld", review
