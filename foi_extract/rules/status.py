@@ -126,7 +126,7 @@ def _combine(scores: dict[str, float], hits: list[Hit]) -> tuple[str, list[str]]
     top = ranked[0]
     if scores[top] < C.WEAK_BELOW:
         review.append(R.WEAK_CUE)
-    rivals = [st for st in ranked[1:] if scores[st] >= max(2.5, C.CONFLICT_RATIO * scores[top])]
+    rivals = [st for st in ranked[1:] if scores[st] >= min(3.0, C.CONFLICT_RATIO * scores[top]) and scores[st] >= 2.5]
     if rivals and not ({top, *rivals} <= {"withheld", "refused"} and top == "refused"):
         review.append(R.CONFLICTING_CUES)
     if top == "refused":

@@ -31,7 +31,7 @@ def write_csv(results: Sequence[Extraction], out: TextIO) -> None:
         # every ground applied in the letter, tied to a question or not, is on every row of the document
         doc_cols = ["; ".join(exemption_label(e.law, e.section, e.subsection) for e in r.exemptions), " ".join(r.review)]
         if not r.questions:  # a document with no question rows still has its row (kind, grounds, review)
-            w.writerow(base + ["", "", "", "", "", "", "", "", "", ""] + doc_cols)
+            w.writerow(base + [""] * (len(COLUMNS) - len(base) - len(doc_cols)) + doc_cols)
         for q in r.questions:
             w.writerow(base + [
                 q.id,
