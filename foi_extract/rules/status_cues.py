@@ -36,7 +36,7 @@ REFUSED = _re(
     r"(?:more|longer)\s+than\s+(?:the\s+)?18\s+hours|\b(?:is|was|been|being|as|deemed|considered)\s+vexatious|manifestly\s+unreasonable|"
     r"(?:we\s+are|is)\s+(?:therefore\s+)?(?:refusing|unable\s+to\s+comply)|request\s+is\s+(?:therefore\s+)?(?:refused|declined)|"
     r"refuse\s+(?:this|your)\s+request|excessive\s+cost|unduly\s+burdensome|repeated\s+request|"
-    r"(?:this|your)\s+request\s+(?:\w+\s+){0,3}(?:has\s+been|is)\s+(?:therefore\s+)?(?:refused|denied)"
+    r"(?:this|your)\s+request\s+(?:\w+\s+){0,3}(?:has\s+been|is)\s+(?:therefore\s+)?refused"
 )
 PUBLISHED = _re(
     r"reasonably\s+accessible|otherwise\s+accessible|(?:is|are|has\s+been|have\s+been)\s+(?:already\s+)?(?:published|publicly\s+available|"
@@ -66,7 +66,8 @@ WITHHELD = _re(
 )
 IN_FULL = _re(
     r"withh[eo]ld\s+(?:[\w'’]+\s+){0,3}in\s+(?:full|(?:its|their)\s+entirety)|denied\s+in\s+full|"
-    r"(?:deny|denying)\s+(?:your\s+request|it)\s+in\s+full|full\s+denial|exempt\s+in\s+(?:full|(?:its|their)\s+entirety)"
+    r"(?:deny|denying)\s+(?:your\s+request|it)\s+in\s+full|full\s+denial|exempt\s+in\s+(?:full|(?:its|their)\s+entirety)|"
+    r"(?:your|this)\s+request\s+(?:\w+\s+){0,3}(?:is|has\s+been)\s+(?:therefore\s+)?denied(?!\s+in\s+part)"
 )
 PARTIAL = _re(
     r"\bredact(?:ed|ions?)\b|partial(?:ly)?\b|in\s+part\b|suppress|<\s?5|less\s+than\s+(?:5|five)|"
