@@ -83,7 +83,8 @@ COVERAGE = _re(
 )
 RELEASED_IN_PART = _re(
     r"(?:released|disclosed|provided|granted)\s+in\s+part|partially\s+(?:released|granted|disclosed)|"
-    r"portions?\s+(?:\w+\s+){0,4}(?:have|has)\s+been\s+(?:redacted|withheld)|releasable\s+in\s+part"
+    r"portions?\s+(?:\w+\s+){0,4}(?:have|has)\s+been\s+(?:redacted|withheld)|releasable\s+in\s+part|"
+    r"redacted\s+(?:in\s+part|partially)|partially\s+redacted"
 )
 _SMALL = r"(?:<\s?\d|less\s+than\s+(?:\d|five|ten)|fewer\s+than\s+(?:\d|five|ten)|small\s+numbers?|low\s+numbers?|numbers?\s+(?:are|is)\s+(?:low|small))"
 _HIDE = r"(?:suppress|redact|mask|anonymi[sz]|withh[eo]ld|replac|indicated|shown\s+as|represented|not\s+(?:be\s+)?(?:disclosed|shown|provided|released)|identif)"
