@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from .. import __version__
+from .. import __version__, review
 from ..document import Document
 from ..errors import FoiExtractError
 from ..ground import locate
@@ -137,6 +137,8 @@ class LLMEngine:
             if status != f["status"]:
                 warnings.append(Notice(code="llm_status_unsupported", message=f"question {qid}: the model said {f['status']} but quoted nothing that says so; kept {status}"))
             update: dict[str, Any] = {"status": status, "exemptions": exemptions, "evidence": evidence}
+            if status != f["status"]:  # the model read it otherwise and could not show it: a person should look
+                update["review"] = list(dict.fromkeys([*base.review, review.LLM_DISAGREES]))
             if vtype is not None:
                 update.update(_ground_value(doc, qid, f, page_hint, warnings))
             built.append(base.model_copy(update=update))
