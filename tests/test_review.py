@@ -181,3 +181,25 @@ def test_the_flag_means_something_on_the_labelled_sets() -> None:
     assert tp / (tp + fp) >= 0.98
     assert sum(r.trap_hit_count for r in reports) == 0
     assert all(r.grounding.rate == 1.0 for r in reports)
+
+
+def test_eisr_letter_grounds_by_regulation(tmp_path: Path) -> None:
+    letter = tmp_path / "eisr.txt"
+    letter.write_text(
+        "Dear Ms Reid\n\nEnvironmental Information (Scotland) Regulations 2004 (EISR) - our reference EIR/2024/118\n\n"
+        "1. Copies of air quality monitoring reports for Leith Walk for 2019.\n\nThe Council does not hold this "
+        "information: monitoring on Leith Walk began in 2021. Regulation 10(4)(a) of the EISR therefore applies.\n\n"
+        "2. The cost of the 2023 monitoring contract.\n\nThe cost of the contract was £48,200.\n\n"
+        "3. All correspondence with the contractor.\n\nThis part of your request is manifestly unreasonable under "
+        "regulation 10(4)(b) of the EISR because of the volume of material.\n\nIf you are dissatisfied you may ask for "
+        "a review under regulation 16 and then appeal to the Scottish Information Commissioner under section 47 of "
+        "FOISA.\n\nYours sincerely\n\nEnvironmental Information Team\n",
+        encoding="utf-8",
+    )
+    result = extract(letter)
+    assert [(q.id, q.status, [(e.law, e.section, e.subsection) for e in q.exemptions]) for q in result.questions] == [
+        ("1", "not_held", [("EISR", "10", "(4)(a)")]),
+        ("2", "answered", []),
+        ("3", "refused", [("EISR", "10", "(4)(b)")]),
+    ]
+    assert {(e.law, e.section) for e in result.exemptions} == {("EISR", "10")}  # review and appeal rights are not grounds
