@@ -255,3 +255,35 @@ def test_run_needs_an_output_and_a_known_format(tmp_path: Path) -> None:
     assert r.returncode == 2 and "-o OUT" in r.stderr
     r = _run(str(tmp_path), "-o", str(tmp_path / "x.unknown"))
     assert r.returncode == 2 and "extension" in r.stderr
+
+
+def test_plain_command_keeps_every_finished_document_when_killed(tmp_path: Path) -> None:
+    corpus = tmp_path / "replies"
+    write_letters(corpus, 60)
+    out = tmp_path / "o.jsonl"
+    proc = popen(str(corpus), "--engine", "rules", "-f", "jsonl", "-o", str(out))
+    try:
+        lines = lambda: len(out.read_text().splitlines()) if out.exists() else 0  # noqa: E731
+        assert wait_for(lambda: lines() >= 3 or proc.poll() is not None, 60) and proc.poll() is None
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = out.read_text()
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    assert 3 <= len(rows) < 60 and text.endswith("\n"), "each finished document is a whole line"
+    assert len({r["source"]["path"] for r in rows}) == len(rows)
+
+
+def test_report_command_writes_the_page_from_a_run(tmp_path: Path) -> None:
+    corpus = tmp_path / "replies"
+    write_letters(corpus, 2)
+    assert _run(str(corpus), "-o", str(tmp_path / "out.csv")).returncode == 0
+    r = cli("report", str(tmp_path / "out.csv"), "-o", str(tmp_path / "review.html"))
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "review.html").read_text()
+    assert "reply_000.txt" in html and "The council runs" in html
+    r = cli("report", str(tmp_path / "nothing.csv"), "-o", str(tmp_path / "x.html"))
+    assert r.returncode == 2 and "no run store" in r.stderr

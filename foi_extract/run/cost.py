@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Mapping, Optional
-
-import yaml
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from ..errors import ConfigError, FoiExtractError
-from ..questionset import QuestionSet
 from .discover import Item
+
+if TYPE_CHECKING:
+    from ..questionset import QuestionSet
 
 PRICES = Path(__file__).resolve().parents[1] / "data" / "prices.yaml"
 COMPLETION_PER_QUESTION = 60  # status, a quote and grounds; a typed value adds its own
@@ -27,6 +27,8 @@ COMPLETION_PER_VALUE = 80
 
 def load_prices(path: Optional[str] = None, env: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """The packaged table with an override file's models laid over it."""
+    import yaml
+
     table = yaml.safe_load(PRICES.read_text(encoding="utf-8"))
     override = path or env.get("FOI_EXTRACT_PRICES")
     if override:

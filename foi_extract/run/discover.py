@@ -125,6 +125,11 @@ def _loadable_extensions() -> set[str]:
     return {ext for ext, media in loadmod._EXTENSIONS.items() if media not in (loadmod.TEXT, loadmod.MARKDOWN)}
 
 
+def _max_bytes() -> int:
+    """foi_extract.load.MAX_BYTES, read without importing the loaders (the worker enforces the real one)."""
+    return int(os.environ.get("FOI_EXTRACT_MAX_BYTES", str(100 * 1024 * 1024)))
+
+
 def sha256_file(path: str) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -241,9 +246,7 @@ def _zip_items(display: str, source: str, chain: tuple[str, ...], data: bytes, l
         if reason:
             yield Item(path=shown, source=source, chain=sub, skip=reason)
             continue
-        from ..load import MAX_BYTES
-
-        if info.file_size > MAX_BYTES or info.flag_bits & 0x1:
+        if info.file_size > _max_bytes() or info.flag_bits & 0x1:
             yield Item(path=shown, source=source, chain=sub, size=info.file_size)  # the worker says why
             continue
         try:

@@ -37,9 +37,12 @@ class EngineSpec:
 
     @classmethod
     def resolve(cls, name: str, options: dict[str, Any]) -> "EngineSpec":
-        from ..pipeline import resolve_engine
+        resolved = name
+        if name == "auto":  # as pipeline.resolve_engine, without importing the pipeline
+            from ..llm.config import load_config
 
-        resolved = resolve_engine(name, options)
+            flags = {k: v for k, v in options.items() if k in ("model", "base_url", "api_key")}
+            resolved = "llm" if load_config(flags).configured else "rules"
         if resolved not in ("rules", "llm", "local") and resolved not in _available():
             raise ConfigError(f"unknown engine {name!r}; available: {', '.join(_available() + ['auto'])}")
         if resolved == "rules":
