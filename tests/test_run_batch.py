@@ -35,7 +35,7 @@ def _results_by_run(store: Path) -> dict[int, int]:
 def test_run_writes_every_format_from_the_store(tmp_path: Path) -> None:
     corpus = tmp_path / "replies"
     write_letters(corpus, 3)
-    bad = make_bad_inputs(corpus / "bad")
+    make_bad_inputs(corpus / "bad")
     (corpus / "MANIFEST.tsv").write_text("file\n")
     out = tmp_path / "out"
     r = _run(str(corpus), "-o", f"{out}.sqlite", "-o", f"{out}.csv", "-o", f"{out}.jsonl", "-o", f"{out}.json",
@@ -167,7 +167,7 @@ def _interrupt_after(args: list[str], store: Path, at_least: int, sig: int, time
 
 def test_sigkill_then_the_same_command_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     corpus = tmp_path / "replies"
-    write_letters(corpus, 40)
+    write_letters(corpus, 80)
     make_bad_inputs(corpus / "bad")
     ref = tmp_path / "ref"
     r = _run(str(corpus), "-o", f"{ref}.sqlite", "-o", f"{ref}.csv", "-o", f"{ref}.jsonl", "--jobs", "2")
@@ -179,7 +179,7 @@ def test_sigkill_then_the_same_command_equals_an_uninterrupted_run(tmp_path: Pat
     code, _, _ = _interrupt_after(args, store, 6, signal.SIGKILL)
     assert code == -signal.SIGKILL
     done = store_count(store)
-    assert 6 <= done < 46, done
+    assert 6 <= done < 86, done
     assert not Path(f"{out}.sqlite").exists(), "killed before any output: only the store has the work"
     again = _run(*args)
     assert again.returncode == r.returncode, again.stderr
@@ -195,17 +195,17 @@ def test_sigkill_then_the_same_command_equals_an_uninterrupted_run(tmp_path: Pat
 
 def test_ctrl_c_stops_cleanly_and_writes_what_is_finished(tmp_path: Path) -> None:
     corpus = tmp_path / "replies"
-    write_letters(corpus, 40)
+    write_letters(corpus, 80)
     out = tmp_path / "out.jsonl"
     store = tmp_path / "out.foi.sqlite"
     code, stdout, err = _interrupt_after([str(corpus), "-o", str(out), "--jobs", "1"], store, 3, signal.SIGINT)
     assert code == 130, err
     assert "interrupted" in err and "the same command goes on" in err
     lines = out.read_text().splitlines()
-    assert len(lines) == store_count(store) and 3 <= len(lines) < 40
+    assert len(lines) == store_count(store) and 3 <= len(lines) < 80
     again = _run(str(corpus), "-o", str(out))
     assert again.returncode == 0
-    assert len(out.read_text().splitlines()) == 40
+    assert len(out.read_text().splitlines()) == 80
 
 
 def test_a_worker_process_that_dies_fails_its_document_only(tmp_path: Path) -> None:

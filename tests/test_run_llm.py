@@ -15,7 +15,7 @@ from typing import Iterator
 
 import pytest
 
-from llm_fake_server import Reply, error
+from llm_fake_server import error
 from run_helpers import AutoLLM, cli, csv_rows, popen, sqlite_tables, store_count, write_letters
 
 MODEL = "gpt-4o-mini"
@@ -239,5 +239,3 @@ def test_replayed_responses_cost_nothing(tmp_path: Path) -> None:
     assert counter.prompt_tokens == 7 and counter.completion_tokens == 3
     store.close()
 
-
-_ = Reply

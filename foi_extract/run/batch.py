@@ -96,6 +96,9 @@ class Batch:
         self.store_path = opts.store or default_store_path(opts.outputs[0])
         self._qset: Any = None
         self.spec = EngineSpec.resolve(opts.engine, opts.engine_options)
+        if self.spec.name == "llm" and not self.spec.llm_config().configured:
+            raise ConfigError("the llm engine needs a model and an endpoint or key: --model and --base-url, "
+                              "OPENAI_API_KEY/OPENAI_BASE_URL/FOI_EXTRACT_MODEL, or the config file (see --help)")
         ident = self.spec.identity()
         ident["question_set_hash"] = qset_hash(opts.questions)
         self.identity = {**ident, "question_set": opts.questions}

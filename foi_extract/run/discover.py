@@ -25,13 +25,14 @@ import io
 import os
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Iterable, Iterator, Optional, Sequence
 
 from ..errors import CorruptDocument, EncryptedDocument, FileMissing, FoiExtractError, TooLarge
 
 IMAGES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".bmp", ".webp", ".heic", ".svg", ".ico"}
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".numbers"}
+PRESENTATIONS = {".pptx", ".ppt", ".odp", ".key"}
 DATA_FILES = {".json", ".jsonl", ".yaml", ".yml", ".toml", ".xml", ".ini", ".cfg", ".log", ".sqlite", ".db",
               ".parquet", ".py", ".js", ".css", ".sh"}
 MEDIA = {".mp3", ".mp4", ".wav", ".mov", ".avi", ".m4a", ".ogg", ".webm"}
@@ -112,6 +113,8 @@ def skip_reason(name: str, *, loadable: "Iterable[str] | _Lazy" = ()) -> Optiona
         return "data or program file, not a reply"
     if ext in MEDIA:
         return "audio or video file"
+    if ext in PRESENTATIONS:
+        return "presentation, not a letter"
     if ext in OTHER_ARCHIVES:
         return "archive type not read (only .zip archives are opened)"
     return None
@@ -196,7 +199,7 @@ def _add_file(path: str, add, loadable: _Lazy, excluded: set[str], *, explicit: 
         add(Item(path=path, source=path, explicit=explicit))
         return
     low = path.lower()
-    if low.endswith(".zip") or (not low.endswith((".docx", ".xlsx", ".odt", ".ods")) and _is_zip_not_docx(path)):
+    if low.endswith(".zip") or (not low.endswith((".docx", ".xlsx", ".odt", ".ods", ".epub")) and _is_zip_not_docx(path)):
         for item in _zip_items(path, path, (), _read_file(path), loadable, 1):
             add(item)
         return
@@ -218,7 +221,10 @@ def _is_zip_not_docx(path: str) -> bool:
         if head != b"PK\x03\x04":
             return False
         with zipfile.ZipFile(path) as zf:
-            return not any(n.startswith("word/") for n in zf.namelist())
+            names = zf.namelist()
+        # Office, OpenDocument, EPUB and Java files are zips too, but not archives of replies
+        markers = ("word/", "xl/", "ppt/", "META-INF/", "content.xml", "mimetype")
+        return not any(n.startswith(markers) for n in names)
     except (OSError, zipfile.BadZipFile):
         return False
 

@@ -165,5 +165,7 @@ def write_sqlite(records: Sequence[DocRecord], path: str, runs: Sequence[dict[st
                     db[name].insert_all(rows.t[name], batch_size=500)
             for table, cols in INDEXES:
                 db[table].create_index(cols, if_not_exists=True)
-        db.conn.execute("PRAGMA foreign_key_check")
+        broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
         db.close()
+        if broken:  # pragma: no cover - a bug in build_rows
+            raise RuntimeError(f"sqlite output: rows without their parent: {broken[:3]}")
