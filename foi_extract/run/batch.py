@@ -44,6 +44,7 @@ class RunOptions:
     questions: Optional[str] = None
     engine: str = "auto"
     engine_options: dict[str, Any] = field(default_factory=dict)
+    load_options: dict[str, Any] = field(default_factory=dict)  # passed to foi_extract.load.load (part of the key)
     jobs: int = 0  # 0: the number of cores
     llm_concurrency: int = 4
     dry_run: bool = False
@@ -101,6 +102,8 @@ class Batch:
                               "OPENAI_API_KEY/OPENAI_BASE_URL/FOI_EXTRACT_MODEL, or the config file (see --help)")
         ident = self.spec.identity()
         ident["question_set_hash"] = qset_hash(opts.questions)
+        if opts.load_options:
+            ident["load"] = dict(sorted(opts.load_options.items()))
         self.identity = {**ident, "question_set": opts.questions}
         self.cfg_key = config_key({k: v for k, v in ident.items()})  # the file's path is not part of the key
         self.prices = load_prices(opts.prices)
@@ -275,7 +278,7 @@ class Batch:
                             status = scheduler.run(
                                 [it for it, _ in todo], make_executor=scheduler.thread_pool(),
                                 workers=max(1, self.opts.llm_concurrency),
-                                task=lambda it: threads.process(it, qset), on_done=on_done, stop=stop,
+                                task=lambda it: threads.process(it, qset, self.opts.load_options), on_done=on_done, stop=stop,
                                 should_stop=over_budget, on_crash=on_crash)
                         finally:
                             if status != scheduler.ABANDONED:
@@ -284,7 +287,7 @@ class Batch:
                         from .worker import init_process, process_in_pool
 
                         status = scheduler.run(
-                            [it for it, _ in todo], make_executor=scheduler.process_pool(init_process, (self.spec, self.qset)),
+                            [it for it, _ in todo], make_executor=scheduler.process_pool(init_process, (self.spec, qset, self.opts.load_options)),
                             workers=max(1, min(self.jobs, len(todo))), task=process_in_pool, on_done=on_done, stop=stop,
                             on_crash=on_crash)
         return status

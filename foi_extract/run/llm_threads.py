@@ -110,13 +110,13 @@ class ThreadEngines:
             self._local.engine = engine
         return engine
 
-    def process(self, item: Any, qset: Any) -> dict[str, Any]:
+    def process(self, item: Any, qset: Any, load_options: Optional[dict[str, Any]] = None) -> dict[str, Any]:
         """One document; its usage is this thread's client's usage across the document, failures included."""
         from .worker import process
 
         engine = self.engine()
         before = engine.client.usage.as_dict()
-        out = process(item, engine, qset)
+        out = process(item, engine, qset, load_options)
         used = {k: v - before.get(k, 0) for k, v in engine.client.usage.as_dict().items()}
         if out.get("usage") is None:
             out["usage"] = used  # a failed document's attempts still cost tokens

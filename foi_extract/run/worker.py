@@ -176,6 +176,7 @@ def mentioned_grounds(doc: Document, result: Extraction) -> list[Exemption]:
 # ---------------------------------------------------------------------- process pool
 _ENGINE: Any = None
 _QSET: Optional[QuestionSet] = None
+_LOAD: dict[str, Any] = {}
 
 
 def _orphan_watch() -> None:
@@ -193,17 +194,18 @@ def _orphan_watch() -> None:
     threading.Thread(target=watch, name="foi-orphan-watch", daemon=True).start()
 
 
-def init_process(spec: EngineSpec, qset: Optional[QuestionSet]) -> None:
+def init_process(spec: EngineSpec, qset: Optional[QuestionSet], load_options: Optional[dict[str, Any]] = None) -> None:
     """Worker initializer: the parent handles Ctrl-C (and lets running documents finish)."""
-    global _ENGINE, _QSET
+    global _ENGINE, _QSET, _LOAD
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _orphan_watch()
     _ENGINE = spec.make()
     _QSET = qset
+    _LOAD = dict(load_options or {})
 
 
 def process_in_pool(item: Item) -> dict[str, Any]:
-    return process(item, _ENGINE, _QSET)
+    return process(item, _ENGINE, _QSET, _LOAD)
 
 
 def estimate_in_pool(item: Item) -> dict[str, Any]:
