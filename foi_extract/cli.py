@@ -82,10 +82,12 @@ def _llm_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--llm-mode", dest="mode", choices=("json_schema", "tools", "json"), help="structured-output mode")
     g.add_argument("--context-tokens", dest="context_tokens", type=int, help="model context window (default 8192)")
     g.add_argument("--model-path", dest="model_path", help="GGUF file for --engine local")
+    g.add_argument("--strict", action="store_true", default=None,
+                   help="an LLM failure fails the document (exit 20); default: keep the rules result, engine.fallback = rules")
 
 
 def _engine_options(args: argparse.Namespace) -> dict[str, object]:
-    keys = ("model", "base_url", "mode", "context_tokens", "model_path")
+    keys = ("model", "base_url", "mode", "context_tokens", "model_path", "strict")
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 

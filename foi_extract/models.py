@@ -149,6 +149,8 @@ class EngineInfo(_Model):
     prompt_version: Optional[str] = None
     usage: Optional[dict[str, int]] = Field(
         default=None, description="LLM tokens and requests for this document, failed attempts included")
+    fallback: Optional[str] = Field(
+        default=None, description='"rules" when the LLM failed for this document and the rules result was kept')
 
 
 class Notice(_Model):

@@ -168,6 +168,7 @@ def test_dry_run_estimates_without_calling_the_model(tmp_path: Path, llm: AutoLL
 
 
 def test_a_failed_llm_document_keeps_its_tokens_and_is_retried(tmp_path: Path, llm: AutoLLM) -> None:
+    """With --strict an LLM failure fails its document (exit 20); without it the rules result is kept."""
     corpus = tmp_path / "replies"
     write_letters(corpus, 2)
     calls = [0]
@@ -182,14 +183,14 @@ def test_a_failed_llm_document_keeps_its_tokens_and_is_retried(tmp_path: Path, l
 
     llm._next = failing_first  # type: ignore[method-assign]
     out = tmp_path / "out.csv"
-    r = cli(*_args(llm, str(corpus), "-o", str(out), "--llm-concurrency", "1"))
+    r = cli(*_args(llm, str(corpus), "-o", str(out), "--llm-concurrency", "1", "--strict"))
     assert r.returncode == 20, r.stderr
     errors = [row for row in csv_rows(out) if row["row"] == "error"]
     assert len(errors) == 1 and errors[0]["exit_code"] == "20"
     store = tmp_path / "out.foi.sqlite"
     usage = json.loads(sqlite3.connect(store).execute("SELECT usage FROM results WHERE outcome='failed'").fetchone()[0])
     assert usage["requests"] == 1, "the failed attempt is counted"
-    r = cli(*_args(llm, str(corpus), "-o", str(out), "--llm-concurrency", "1"))
+    r = cli(*_args(llm, str(corpus), "-o", str(out), "--llm-concurrency", "1", "--strict"))
     assert r.returncode == 0, "an LLM failure is retried on the next run"
     assert _results_by_run(store) == {1: 1, 2: 1}
     assert not [row for row in csv_rows(out) if row["row"] == "error"]
