@@ -26,6 +26,7 @@ class Loaded:
     pages: list[str]
     sections: list[Section] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
+    ocr_confidence: dict[int, float] = field(default_factory=dict)  # pages read by OCR -> confidence 0..1
 
 
 LoaderFn = Callable[[bytes, str], Loaded]
@@ -97,8 +98,13 @@ def _describe(head: bytes) -> str:
     return "looks like text"
 
 
-def load(path: str | os.PathLike[str]) -> Document:
-    """Read a file into pages; raises a FoiExtractError subclass with a one-line cause."""
+def load(path: str | os.PathLike[str], *, ocr: str = "auto") -> Document:
+    """Read a file into pages; raises a FoiExtractError subclass with a one-line cause.
+
+    `ocr`: "auto" reads pages with no text layer by OCR (when Tesseract is installed), "never"
+    leaves them empty, "always" OCRs every PDF page.
+    """
+    from .ocr import ocr_mode
     from . import doc, docx, eml, html, pdf, text  # noqa: F401  (registers loaders)
 
     p = str(path)
@@ -114,7 +120,8 @@ def load(path: str | os.PathLike[str]) -> Document:
     if not data.strip():
         raise EmptyDocument(p, "empty file")
     media_type = sniff(data, p)
-    loaded = load_bytes(data, p, media_type)
+    with ocr_mode(ocr):
+        loaded = load_bytes(data, p, media_type)
     return Document(
         path=p,
         media_type=media_type,
@@ -122,6 +129,7 @@ def load(path: str | os.PathLike[str]) -> Document:
         pages=loaded.pages,
         sections=loaded.sections,
         warnings=loaded.warnings,
+        ocr_confidence=loaded.ocr_confidence,
     )
 
 

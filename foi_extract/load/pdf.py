@@ -1,26 +1,108 @@
-"""PDF via pypdf: one page of text per PDF page, 1-based in every Span."""
+"""PDF: one page of text per PDF page, 1-based in every Span.
+
+PDFium (pypdfium2) reads the text by default: about twelve times faster than pypdf on the
+corpus, with the same words. pypdf stays as the fallback for a file PDFium cannot open. Both give
+the same page contract: one string per PDF page, lines ended by "\\n", and a word hyphenated at a
+line end kept as "-\\n" (PDFium reports that hyphen as U+FFFE and drops the line break; it is put
+back so both readers give the same lines).
+
+A page with no text layer is rendered by PDFium and read by Tesseract (`load.ocr`) unless OCR is
+off (`--ocr never`) or Tesseract is missing; `--ocr always` reads every page that way. OCR'd pages
+are listed with their confidence in `Loaded.ocr_confidence`. A document with no text on any page
+after that is exit 15 (OCR needed), with the reason.
+"""
 
 from __future__ import annotations
 
 import io
 import logging
+from typing import Any, Callable, Optional
 
 from ..errors import CorruptDocument, EncryptedDocument, NeedsOCR
 from ..models import Notice
-from . import PDF, Loaded, register
-
-logging.getLogger("pypdf").setLevel(logging.ERROR)
+from . import PDF, Loaded, ocr, register
 
 MIN_PAGE_CHARS = 3
+_PDFIUM_TEXT = str.maketrans({"\ufffe": "-\n", "\x02": "-\n", "\x00": None})
+
+
+class _PdfiumCannotOpen(Exception):
+    """PDFium refused the file: the pypdf fallback gets a try."""
 
 
 @register(PDF, (".pdf",))
 def load_pdf(data: bytes, path: str) -> Loaded:
+    if b"%%EOF" not in data[-8192:]:
+        raise CorruptDocument(path, "truncated PDF (no end-of-file marker)")
+    warnings: list[Notice] = []
+    try:
+        pages, render, close = pdfium_pages(data, path)
+    except _PdfiumCannotOpen as exc:
+        pages, render, close = pypdf_pages(data, path), None, lambda: None
+        warnings.append(Notice(code="pdf_fallback", message=f"read with pypdf: PDFium could not open it ({exc})"))
+    try:
+        if not pages:
+            raise CorruptDocument(path, "PDF has no pages")
+        confidence, unavailable = _ocr_pages(pages, render, warnings)
+    finally:
+        close()
+    if all(len(text.strip()) < MIN_PAGE_CHARS for text in pages):
+        raise NeedsOCR(path, _needs_ocr_cause(len(pages), unavailable))
+    return Loaded(pages=pages, warnings=warnings, ocr_confidence=confidence)
+
+
+# ---------------------------------------------------------------------------------- PDFium
+def pdfium_pages(data: bytes, path: str) -> tuple[list[str], Callable[[int], Any], Callable[[], None]]:
+    """Every page's text through PDFium, a function rendering page i (1-based) for OCR, and a closer."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
+            raise EncryptedDocument(path, "encrypted PDF: a password is needed to read it") from None
+        raise _PdfiumCannotOpen(_reason(exc)) from None
+    try:
+        pages = [_pdfium_page_text(pdf, i) for i in range(len(pdf))]
+    except pdfium.PdfiumError as exc:
+        pdf.close()
+        raise _PdfiumCannotOpen(_reason(exc)) from None
+
+    def render(number: int) -> Any:
+        page = pdf[number - 1]
+        try:
+            return page.render(scale=ocr.DPI / 72, grayscale=True).to_pil()
+        finally:
+            page.close()
+
+    return pages, render, pdf.close
+
+
+def _pdfium_page_text(pdf: Any, index: int) -> str:
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            # get_text_range, not get_text_bounded: text outside the crop box is still text of the page
+            text = textpage.get_text_range()
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_PDFIUM_TEXT)
+
+
+def _reason(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# ---------------------------------------------------------------------------------- pypdf
+def pypdf_pages(data: bytes, path: str) -> list[str]:
+    """Every page's text through pypdf (the fallback; also what PDFium's text is compared with)."""
     import pypdf
     from pypdf.errors import PdfReadError
 
-    if b"%%EOF" not in data[-8192:]:
-        raise CorruptDocument(path, "truncated PDF (no end-of-file marker)")
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -30,23 +112,65 @@ def load_pdf(data: bytes, path: str) -> Loaded:
                 raise EncryptedDocument(path, f"encrypted PDF that cannot be opened ({exc})") from None
             if not ok:
                 raise EncryptedDocument(path, "encrypted PDF: a password is needed to read it")
-        pages = [_page_text(page) for page in reader.pages]
+        return [_pypdf_page_text(page) for page in reader.pages]
     except (EncryptedDocument, CorruptDocument):
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise CorruptDocument(path, f"unreadable PDF ({type(exc).__name__}: {exc})") from None
-    if not pages:
-        raise CorruptDocument(path, "PDF has no pages")
-    warnings = [
-        Notice(code="image_only_page", message=f"page {i} has no text layer; OCR needed to read it", page=i)
-        for i, text in enumerate(pages, 1)
-        if len(text.strip()) < MIN_PAGE_CHARS
-    ]
-    if len(warnings) == len(pages):
-        raise NeedsOCR(path, f"no text layer on any of its {len(pages)} page(s): scanned images need OCR")
-    return Loaded(pages=pages, warnings=warnings)
 
 
-def _page_text(page: object) -> str:
+def _pypdf_page_text(page: object) -> str:
     text = page.extract_text() or ""  # type: ignore[attr-defined]
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---------------------------------------------------------------------------------- OCR
+def _ocr_pages(pages: list[str], render: Optional[Callable[[int], Any]],
+               warnings: list[Notice]) -> tuple[dict[int, float], Optional[str]]:
+    """OCR the pages the mode asks for, in place: {page: confidence} of the pages read so, and why
+    OCR could not run (None when it could or was not needed)."""
+    mode = ocr.current_mode()
+    wanted = [i for i, text in enumerate(pages, 1)
+              if mode == ocr.ALWAYS or (mode == ocr.AUTO and len(text.strip()) < MIN_PAGE_CHARS)]
+    unavailable = None
+    if wanted and render is None:
+        unavailable = "the page cannot be rendered for OCR (PDFium could not open the file)"
+    elif wanted and not ocr.available():
+        unavailable = f"Tesseract is not installed: {ocr.INSTALL_HINT}"
+    confidence: dict[int, float] = {}
+    for number in wanted:
+        if unavailable is not None:
+            break
+        try:
+            page = ocr.ocr_image(render(number))  # type: ignore[misc]
+        except ocr.OCRUnavailable as exc:
+            unavailable = str(exc)
+            break
+        if len(page.text.strip()) < MIN_PAGE_CHARS:
+            if mode == ocr.ALWAYS and len(pages[number - 1].strip()) >= MIN_PAGE_CHARS:
+                continue  # nothing read from the image: the text layer stands
+            warnings.append(Notice(code="image_only_page", page=number,
+                                   message=f"page {number} has no text layer and OCR read no text from it"))
+            continue
+        pages[number - 1] = page.text
+        confidence[number] = page.confidence
+        if page.confidence < ocr.LOW_CONFIDENCE:
+            warnings.append(Notice(code="ocr_low_confidence", page=number,
+                                   message=f"page {number} was read by OCR with low confidence ({page.confidence:.2f})"))
+    for number, text in enumerate(pages, 1):
+        if number in confidence or len(text.strip()) >= MIN_PAGE_CHARS:
+            continue
+        if any(w.code == "image_only_page" and w.page == number for w in warnings):
+            continue
+        why = "OCR is off (--ocr never)" if mode == ocr.NEVER else unavailable or "OCR needed to read it"
+        warnings.append(Notice(code="image_only_page", page=number, message=f"page {number} has no text layer; {why}"))
+    return confidence, unavailable
+
+
+def _needs_ocr_cause(n_pages: int, unavailable: Optional[str]) -> str:
+    base = f"no text layer on any of its {n_pages} page(s): scanned images need OCR"
+    if ocr.current_mode() == ocr.NEVER:
+        return f"{base} (OCR is off: --ocr never)"
+    if unavailable:
+        return f"{base}; {unavailable}"
+    return f"no text layer on any of its {n_pages} page(s), and OCR read no text from the page images"
