@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import re
 from typing import Any, Callable, Optional
 
 from ..errors import CorruptDocument, EncryptedDocument, NeedsOCR
@@ -23,6 +25,7 @@ from ..models import Notice
 from . import PDF, Loaded, ocr, register
 
 MIN_PAGE_CHARS = 3
+READER_ENV = "FOI_EXTRACT_PDF_READER"  # "pypdf" forces the fallback reader (comparisons, a PDFium bug)
 _PDFIUM_TEXT = str.maketrans({"\ufffe": "-\n", "\x02": "-\n", "\x00": None})
 
 
@@ -36,6 +39,8 @@ def load_pdf(data: bytes, path: str) -> Loaded:
         raise CorruptDocument(path, "truncated PDF (no end-of-file marker)")
     warnings: list[Notice] = []
     try:
+        if os.environ.get(READER_ENV, "").lower() == "pypdf":
+            raise _PdfiumCannotOpen(f"{READER_ENV}=pypdf")
         pages, render, close = pdfium_pages(data, path)
     except _PdfiumCannotOpen as exc:
         pages, render, close = pypdf_pages(data, path), None, lambda: None
@@ -84,12 +89,65 @@ def _pdfium_page_text(pdf: Any, index: int) -> str:
         textpage = page.get_textpage()
         try:
             # get_text_range, not get_text_bounded: text outside the crop box is still text of the page
-            text = textpage.get_text_range()
+            text = _line_breaks(textpage, textpage.get_text_range())
         finally:
             textpage.close()
     finally:
         page.close()
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_PDFIUM_TEXT)
+    return text.translate(_PDFIUM_TEXT)
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _line_breaks(textpage: Any, text: str) -> str:
+    """PDFium's line breaks as "\n", judged by where the characters on each side of a break sit.
+
+    PDFium ends a line wherever the baseline moves and drops empty lines. So a break between two
+    characters of one printed line (a superscript "1" "st") is undone, and a break over a vertical
+    gap of more than most of a line's height becomes a blank line, which is how paragraphs show in
+    other readers' text and how the rules see where a paragraph (or a URL) ends.
+    """
+    import pypdfium2.raw as raw
+
+    if len(text) != textpage.count_chars():  # text and character indices differ: no geometry
+        return _BREAK.sub("\n", text)
+    handle = textpage.raw
+    rect = raw.FS_RECTF()
+
+    def box(i: int) -> tuple[float, float, float, float]:
+        # the loose box spans the font's ascent to descent, whatever the glyph: lines compare evenly
+        raw.FPDFText_GetLooseCharBox(handle, i, rect)
+        return rect.left, rect.bottom, rect.right, rect.top
+
+    out: list[str] = []
+    last, n = 0, len(text)
+    for m in _BREAK.finditer(text):
+        start, end = m.span()
+        p = start - 1
+        while p >= 0 and text[p] in " \t":
+            p -= 1
+        q = end
+        while q < n and text[q] in " \t":
+            q += 1
+        sep = "\n"
+        if p >= 0 and q < n and text[p] not in "\r\n" and text[q] not in "\r\n":
+            pl, pb, pr, pt = box(p)
+            ql, qb, qr, qt = box(q)
+            ph, qh = pt - pb, qt - qb
+            height = max(ph, qh)
+            gap = ql - pr
+            if height > 0 and min(pt, qt) - max(pb, qb) > 0.5 * min(ph, qh) and -0.5 * height < gap < 0.5 * height:
+                # the same printed line: a superscript or subscript ("1st") joins, else a space
+                script = min(ph, qh) < 0.85 * height
+                sep = "" if gap < (0.3 if script else 0.15) * height else " "
+            elif height > 0 and pb - qt > 0.5 * height:
+                sep = "\n\n"  # a gap of most of a line or more: a paragraph ends
+        out.append(text[last:start])
+        out.append(sep)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _reason(exc: Exception) -> str:
