@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
@@ -20,7 +21,8 @@ exit codes:
   3   eval --check: a threshold was not met
   10  file not found               13  encrypted PDF needing a password
   11  unsupported file type        14  empty file / no text
-  12  corrupt or truncated file    15  image-only document: OCR needed
+  12  corrupt or truncated file    15  image-only document: OCR needed (OCR off, or
+                                       Tesseract not installed)
                                    16  file larger than FOI_EXTRACT_MAX_BYTES
   20  the LLM call failed for a document (endpoint down, refused key, invalid output)
   With several files, every good file is still extracted and written; the exit code is
@@ -67,9 +69,15 @@ def _extract_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
     p.add_argument("--engine", "-e", default="auto", help="auto (default: llm if configured, else rules), rules, llm or local")
     p.add_argument("--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request (with optional value types)")
+    _ocr_flag(p)
     _llm_flags(p)
     p.add_argument("--version", action="version", version=f"foi-extract {__version__}")
     return p
+
+
+def _ocr_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
+                   help="PDF pages read by Tesseract OCR: auto (default: pages with no text layer), never, always (every page)")
 
 
 def _llm_flags(p: argparse.ArgumentParser) -> None:
@@ -91,6 +99,7 @@ def _text_parser() -> argparse.ArgumentParser:
                                 epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", "-f", choices=("json", "plain"), default="plain")
+    _ocr_flag(p)
     return p
 
 
@@ -141,7 +150,7 @@ def cmd_extract(argv: Sequence[str]) -> int:
     try:
         for f in args.files:
             try:
-                results.append(extract(f, engine=engine, questions=qset))
+                results.append(extract(f, engine=engine, questions=qset, ocr=args.ocr))
             except FoiExtractError as exc:
                 _error(str(exc))
                 first_failure = first_failure or exc.exit_code
@@ -161,15 +170,17 @@ def cmd_text(argv: Sequence[str]) -> int:
     from .load import load
 
     args = _text_parser().parse_args(argv)
-    doc = load(args.file)
+    doc = load(args.file, ocr=args.ocr)
     if args.format == "json":
         json.dump({"path": doc.path, "media_type": doc.media_type, "sha256": doc.sha256, "pages": doc.pages,
+                   "ocr_confidence": {str(n): c for n, c in sorted(doc.ocr_confidence.items())},
                    "sections": [s.model_dump() for s in doc.sections],
                    "warnings": [w.model_dump() for w in doc.warnings]}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         for i, page in enumerate(doc.pages, 1):
-            sys.stdout.write(f"===== page {i} =====\n{page}\n")
+            how = f" (OCR, confidence {doc.ocr_confidence[i]:.2f})" if i in doc.ocr_confidence else ""
+            sys.stdout.write(f"===== page {i}{how} =====\n{page}\n")
     for w in doc.warnings:
         print(f"foi-extract: warning: {doc.path}: {w.message}", file=sys.stderr)
     return 0
@@ -256,6 +267,9 @@ COMMANDS = {"text": cmd_text, "schema": cmd_schema, "eval": cmd_eval}
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # The command line loads no pydantic plugins: finding them scans every installed package's
+    # metadata, a noticeable share of a one-letter run. `PYDANTIC_DISABLE_PLUGINS=` (empty) loads them.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         if argv and argv[0] in COMMANDS and not Path(argv[0]).exists():
             return COMMANDS[argv[0]](argv[1:])

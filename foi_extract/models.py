@@ -65,7 +65,7 @@ class ReferenceKind(str, Enum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(use_enum_values=True, extra="forbid")
+    model_config = ConfigDict(use_enum_values=True, extra="forbid", defer_build=True)
 
 
 class Span(_Model):

@@ -52,6 +52,28 @@ HTML = "text/html"
 MARKDOWN = "text/markdown"
 TEXT = "text/plain"
 
+# Each loader module is imported when its type is first met, so one PDF does not pay for the email,
+# HTML and Word parsers. A module listed here registers the types it reads when imported; a loader
+# not listed is found by importing them all (`_register_all`).
+_MODULES = {PDF: "pdf", DOCX: "docx", DOC: "doc", EML: "eml", HTML: "html", MARKDOWN: "text", TEXT: "text"}
+_EXTENSIONS.update({".pdf": PDF, ".docx": DOCX, ".doc": DOC, ".eml": EML, ".html": HTML, ".htm": HTML,
+                    ".txt": TEXT, ".text": TEXT, ".md": MARKDOWN, ".markdown": MARKDOWN})
+
+
+def _register_all() -> None:
+    from . import doc, docx, eml, html, pdf, text  # noqa: F401  (registers loaders)
+
+
+def _loader(media_type: str) -> LoaderFn | None:
+    if media_type not in _LOADERS:
+        import importlib
+
+        if media_type in _MODULES:
+            importlib.import_module(f"{__name__}.{_MODULES[media_type]}")
+        if media_type not in _LOADERS:
+            _register_all()
+    return _LOADERS.get(media_type)
+
 
 def sniff(data: bytes, path: str) -> str:
     """The media type from the content, with the extension as a tie-breaker for text."""
@@ -105,7 +127,6 @@ def load(path: str | os.PathLike[str], *, ocr: str = "auto") -> Document:
     leaves them empty, "always" OCRs every PDF page.
     """
     from .ocr import ocr_mode
-    from . import doc, docx, eml, html, pdf, text  # noqa: F401  (registers loaders)
 
     p = str(path)
     if not os.path.exists(p):
@@ -135,9 +156,7 @@ def load(path: str | os.PathLike[str], *, ocr: str = "auto") -> Document:
 
 def load_bytes(data: bytes, path: str, media_type: str) -> Loaded:
     """Dispatch to the registered loader; used by `load()` and for email attachments."""
-    from . import doc, docx, eml, html, pdf, text  # noqa: F401
-
-    fn = _LOADERS.get(media_type)
+    fn = _loader(media_type)
     if fn is None:
         raise UnsupportedType(path, f"no loader for {media_type}")
     loaded = fn(data, path)

@@ -14,10 +14,11 @@ after that is exit 15 (OCR needed), with the reason.
 
 from __future__ import annotations
 
+import hashlib
 import io
-import logging
 import os
 import re
+from collections import OrderedDict
 from typing import Any, Callable, Optional
 
 from ..errors import CorruptDocument, EncryptedDocument, NeedsOCR
@@ -48,7 +49,7 @@ def load_pdf(data: bytes, path: str) -> Loaded:
     try:
         if not pages:
             raise CorruptDocument(path, "PDF has no pages")
-        confidence, unavailable = _ocr_pages(pages, render, warnings)
+        confidence, unavailable = _ocr_pages(pages, render, warnings, hashlib.sha256(data).digest())
     finally:
         close()
     if all(len(text.strip()) < MIN_PAGE_CHARS for text in pages):
@@ -157,6 +158,8 @@ def _reason(exc: Exception) -> str:
 # ---------------------------------------------------------------------------------- pypdf
 def pypdf_pages(data: bytes, path: str) -> list[str]:
     """Every page's text through pypdf (the fallback; also what PDFium's text is compared with)."""
+    import logging
+
     import pypdf
     from pypdf.errors import PdfReadError
 
@@ -183,8 +186,24 @@ def _pypdf_page_text(page: object) -> str:
 
 
 # ---------------------------------------------------------------------------------- OCR
-def _ocr_pages(pages: list[str], render: Optional[Callable[[int], Any]],
-               warnings: list[Notice]) -> tuple[dict[int, float], Optional[str]]:
+_OCR_CACHE: "OrderedDict[tuple[bytes, int], ocr.OCRPage]" = OrderedDict()
+_OCR_CACHE_PAGES = 256  # a file loaded twice in one process (eval loads each document twice) is read once
+
+
+def _ocr_page(key: tuple[bytes, int], render: Callable[[int], Any]) -> ocr.OCRPage:
+    page = _OCR_CACHE.get(key)
+    if page is None:
+        page = ocr.ocr_image(render(key[1]))
+        _OCR_CACHE[key] = page
+        while len(_OCR_CACHE) > _OCR_CACHE_PAGES:
+            _OCR_CACHE.popitem(last=False)
+    else:
+        _OCR_CACHE.move_to_end(key)
+    return page
+
+
+def _ocr_pages(pages: list[str], render: Optional[Callable[[int], Any]], warnings: list[Notice],
+               digest: bytes) -> tuple[dict[int, float], Optional[str]]:
     """OCR the pages the mode asks for, in place: {page: confidence} of the pages read so, and why
     OCR could not run (None when it could or was not needed)."""
     mode = ocr.current_mode()
@@ -200,7 +219,7 @@ def _ocr_pages(pages: list[str], render: Optional[Callable[[int], Any]],
         if unavailable is not None:
             break
         try:
-            page = ocr.ocr_image(render(number))  # type: ignore[misc]
+            page = _ocr_page((digest, number), render)  # type: ignore[arg-type]
         except ocr.OCRUnavailable as exc:
             unavailable = str(exc)
             break
