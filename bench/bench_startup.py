@@ -4,7 +4,8 @@ Why: most single-letter runs are spent starting up; a run must cost little more 
 PDF library. Both commands run as fresh processes from this interpreter's environment, with
 bytecode compiled first (as a regular install has it), alternating A, B, A, B ... so neither side
 always runs on a warmer machine. The ratio of the fastest runs is the figure (the minimum is the
-run least disturbed by other work on the machine); medians are printed beside it.
+run least disturbed by other work on the machine); medians are printed beside it. Two more
+commands show where the time goes: the imports a PDF run needs, and importing pydantic alone.
 
     python bench/bench_startup.py [--letter FILE] [--repeat 15] [--target 1.3] [--check]
 """
@@ -67,13 +68,17 @@ def main(argv: list[str] | None = None) -> int:
         compileall.compile_dir(str(ROOT / "foi_extract"), quiet=1)  # what pip does for a regular install
         ours = cli_command() + [str(letter), "-o", str(tmp / "out.json")]
         theirs = [sys.executable, "-c", "import pypdf"]
-        for cmd in (ours, theirs):  # warm the OS file cache, and fail early if a command is broken
+        # where the time goes: the modules a PDF run imports, and pydantic alone
+        imports = [sys.executable, "-c", "import foi_extract.cli, foi_extract.engines.rules, pypdfium2"]
+        pydantic = [sys.executable, "-c", "import pydantic; from pydantic import BaseModel"]
+        commands = {"ours": ours, "pypdf": theirs, "imports": imports, "pydantic": pydantic}
+        for cmd in commands.values():  # warm the OS file cache, and fail early if a command is broken
             timed(cmd, env)
-        runs: dict[str, list[tuple[float, float]]] = {"ours": [], "pypdf": []}
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        names = list(commands)
         for i in range(max(1, args.repeat)):
-            order = (("ours", ours), ("pypdf", theirs)) if i % 2 == 0 else (("pypdf", theirs), ("ours", ours))
-            for name, cmd in order:
-                runs[name].append(timed(cmd, env))
+            for name in names[i % len(names):] + names[:i % len(names)]:  # rotate the order
+                runs[name].append(timed(commands[name], env))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -85,9 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     ratio = a_min / b_min
     ok = ratio <= args.target
     print(f"letter: {letter}")
-    print(f"runs per command: {max(1, args.repeat)} (alternating order)")
-    print(f"{'one-letter CLI run':<24} min {a_min * 1000:6.0f} ms  median {a_med * 1000:6.0f} ms  min CPU {a_cpu * 1000:6.0f} ms")
-    print(f"{'python -c import pypdf':<24} min {b_min * 1000:6.0f} ms  median {b_med * 1000:6.0f} ms  min CPU {b_cpu * 1000:6.0f} ms")
+    print(f"runs per command: {max(1, args.repeat)} (rotating order)")
+    labels = {"ours": "one-letter CLI run", "pypdf": "python -c import pypdf",
+              "imports": "  its imports alone", "pydantic": "  pydantic alone"}
+    for name, label in labels.items():
+        w_min, w_med, c_min = stats(name)
+        print(f"{label:<24} min {w_min * 1000:6.0f} ms  median {w_med * 1000:6.0f} ms  min CPU {c_min * 1000:6.0f} ms"
+              f"   ({w_min / b_min:.2f}x import pypdf)")
     print(f"ratio (fastest runs): {ratio:.2f}  (medians {a_med / b_med:.2f}, CPU {a_cpu / b_cpu:.2f})  "
           f"target <= {args.target}: {'PASS' if ok else 'FAIL'}")
     return 1 if (args.check and not ok) else 0

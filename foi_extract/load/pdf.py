@@ -99,6 +99,8 @@ def _pdfium_page_text(pdf: Any, index: int) -> str:
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")
+_BREAK_OR_SPACE = re.compile(r"\r\n|\r|\n| ")
+COLUMN_GAP = 2.0  # a space PDFium puts over a gap wider than this many line heights separates columns
 
 
 def _line_breaks(textpage: Any, text: str) -> str:
@@ -107,7 +109,9 @@ def _line_breaks(textpage: Any, text: str) -> str:
     PDFium ends a line wherever the baseline moves and drops empty lines. So a break between two
     characters of one printed line (a superscript "1" "st") is undone, and a break over a vertical
     gap of more than most of a line's height becomes a blank line, which is how paragraphs show in
-    other readers' text and how the rules see where a paragraph (or a URL) ends.
+    other readers' text and how the rules see where a paragraph (or a URL) ends. PDFium also writes
+    one space for any gap on a line; a gap of two line heights or more (a label and its value in
+    two table columns, "Date" ... "13 November 2020") becomes a tab, as a column gap.
     """
     import pypdfium2.raw as raw
 
@@ -123,8 +127,18 @@ def _line_breaks(textpage: Any, text: str) -> str:
 
     out: list[str] = []
     last, n = 0, len(text)
-    for m in _BREAK.finditer(text):
+    for m in _BREAK_OR_SPACE.finditer(text):
         start, end = m.span()
+        if text[start] == " ":
+            if (0 < start < n - 1 and raw.FPDFText_IsGenerated(handle, start) == 1
+                    and text[start - 1] not in " \r\n" and text[start + 1] not in " \r\n"):
+                pl, pb, pr, pt = box(start - 1)
+                ql, qb, qr, qt = box(start + 1)
+                if ql - pr > COLUMN_GAP * max(pt - pb, qt - qb, 1.0):
+                    out.append(text[last:start])
+                    out.append("\t")
+                    last = end
+            continue
         p = start - 1
         while p >= 0 and text[p] in " \t":
             p -= 1
