@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
@@ -21,7 +22,8 @@ exit codes:
   4   run --max-cost: stopped at the limit (finished documents kept and written)
   10  file not found               13  encrypted PDF needing a password
   11  unsupported file type        14  empty file / no text
-  12  corrupt or truncated file    15  image-only document: OCR needed
+  12  corrupt or truncated file    15  image-only document: OCR needed (OCR off, or
+                                       Tesseract not installed)
                                    16  file larger than FOI_EXTRACT_MAX_BYTES
   20  the LLM call failed for a document (endpoint down, refused key, invalid output)
   130 interrupted (Ctrl-C): every finished document is kept and written
@@ -70,9 +72,15 @@ def _extract_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
     p.add_argument("--engine", "-e", default="auto", help="auto (default: llm if configured, else rules), rules, llm or local")
     p.add_argument("--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request (with optional value types)")
+    _ocr_flag(p)
     _llm_flags(p)
     p.add_argument("--version", action="version", version=f"foi-extract {__version__}")
     return p
+
+
+def _ocr_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
+                   help="PDF pages read by Tesseract OCR: auto (default: pages with no text layer), never, always (every page)")
 
 
 def _llm_flags(p: argparse.ArgumentParser) -> None:
@@ -96,6 +104,7 @@ def _text_parser() -> argparse.ArgumentParser:
                                 epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", "-f", choices=("json", "plain"), default="plain")
+    _ocr_flag(p)
     return p
 
 
@@ -149,7 +158,7 @@ def cmd_extract(argv: Sequence[str]) -> int:
     first_failure = 0
     try:
         for item in found.documents:
-            outcome = process(item, engine, qset)
+            outcome = process(item, engine, qset, {"ocr": args.ocr})
             if outcome["outcome"] == "failed":
                 _error(f"{item.path}: {outcome['message']}")
                 first_failure = first_failure or outcome["exit_code"]
@@ -244,6 +253,7 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--retry-failed", action="store_true", help="extract failed documents again (LLM and internal failures always are)")
     p.add_argument("--no-progress", dest="progress", action="store_false", default=None, help="no progress bar")
     p.add_argument("--quiet", action="store_true", help="no summary")
+    _ocr_flag(p)
     _llm_flags(p)
     return p
 
@@ -260,7 +270,8 @@ def cmd_run(argv: Sequence[str]) -> int:
                       questions=args.questions, engine=args.engine, engine_options=_engine_options(args), jobs=args.jobs,
                       llm_concurrency=args.llm_concurrency, dry_run=args.dry_run, max_cost=args.max_cost,
                       prices=args.prices, retry_failed=args.retry_failed, progress=args.progress,
-                      summary=not args.quiet, command=" ".join(["foi-extract", "run", *argv]))
+                      summary=not args.quiet, command=" ".join(["foi-extract", "run", *argv]),
+                      load_options={"ocr": args.ocr} if args.ocr != "auto" else {})
     return run_batch(opts)
 
 
@@ -310,15 +321,17 @@ def cmd_text(argv: Sequence[str]) -> int:
     from .load import load
 
     args = _text_parser().parse_args(argv)
-    doc = load(args.file)
+    doc = load(args.file, ocr=args.ocr)
     if args.format == "json":
         json.dump({"path": doc.path, "media_type": doc.media_type, "sha256": doc.sha256, "pages": doc.pages,
+                   "ocr_confidence": {str(n): c for n, c in sorted(doc.ocr_confidence.items())},
                    "sections": [s.model_dump() for s in doc.sections],
                    "warnings": [w.model_dump() for w in doc.warnings]}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         for i, page in enumerate(doc.pages, 1):
-            sys.stdout.write(f"===== page {i} =====\n{page}\n")
+            how = f" (OCR, confidence {doc.ocr_confidence[i]:.2f})" if i in doc.ocr_confidence else ""
+            sys.stdout.write(f"===== page {i}{how} =====\n{page}\n")
     for w in doc.warnings:
         print(f"foi-extract: warning: {doc.path}: {w.message}", file=sys.stderr)
     return 0
@@ -405,6 +418,9 @@ COMMANDS = {"run": cmd_run, "report": cmd_report, "text": cmd_text, "schema": cm
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # The command line loads no pydantic plugins: finding them scans every installed package's
+    # metadata, a noticeable share of a one-letter run. `PYDANTIC_DISABLE_PLUGINS=` (empty) loads them.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         if argv and argv[0] in COMMANDS and not Path(argv[0]).exists():
             return COMMANDS[argv[0]](argv[1:])

@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-import yaml
-
 from .errors import ConfigError
-from .llm.typespec import parse_type, value_model_for
+
+# yaml and the type language (pydantic models) load only when a question set is read or built
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,8 @@ class QuestionSet:
             if not 2 <= len(item) <= 3:
                 raise ConfigError(f"questions[{i}]: expected (id, text) or (id, text, type)")
             q = CanonicalQuestion(str(item[0]), str(item[1]), item[2] if len(item) == 3 else None)
+            from .llm.typespec import value_model_for
+
             try:
                 value_model_for(q)
             except ConfigError as exc:
@@ -68,6 +69,10 @@ class QuestionSet:
 
 
 def load_question_set(path: str | Path) -> QuestionSet:
+    import yaml
+
+    from .llm.typespec import parse_type
+
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -20,11 +20,11 @@ def test_the_whole_corpus_then_an_unchanged_rerun(tmp_path: Path) -> None:
     corpus = corpus_path("corpus")
     out = tmp_path / "out.sqlite"
     args = ["run", str(corpus), "--questions", str(QSET), "--engine", "rules", "-o", str(out), "-o",
-            str(tmp_path / "out.csv"), "--no-progress"]
+            str(tmp_path / "out.csv"), "--no-progress", "--ocr", "never"]  # scans stay unreadable: failures recorded
     started = time.monotonic()
     first = cli(*args, timeout=600)
     first_s = time.monotonic() - started
-    assert first.returncode == 15, first.stderr  # scanned PDFs need OCR: the exit code says some failed
+    assert first.returncode == 15, first.stderr  # scanned PDFs with OCR off: the exit code says some failed
     db = sqlite3.connect(out)
     schema = "\n".join(r[0] for r in db.execute("SELECT sql FROM sqlite_master WHERE type='table'"))
     assert schema.count("REFERENCES") >= 8

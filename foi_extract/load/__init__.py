@@ -26,6 +26,7 @@ class Loaded:
     pages: list[str]
     sections: list[Section] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
+    ocr_confidence: dict[int, float] = field(default_factory=dict)  # pages read by OCR -> confidence 0..1
 
 
 LoaderFn = Callable[[bytes, str], Loaded]
@@ -50,6 +51,28 @@ EML = "message/rfc822"
 HTML = "text/html"
 MARKDOWN = "text/markdown"
 TEXT = "text/plain"
+
+# Each loader module is imported when its type is first met, so one PDF does not pay for the email,
+# HTML and Word parsers. A module listed here registers the types it reads when imported; a loader
+# not listed is found by importing them all (`_register_all`).
+_MODULES = {PDF: "pdf", DOCX: "docx", DOC: "doc", EML: "eml", HTML: "html", MARKDOWN: "text", TEXT: "text"}
+_EXTENSIONS.update({".pdf": PDF, ".docx": DOCX, ".doc": DOC, ".eml": EML, ".html": HTML, ".htm": HTML,
+                    ".txt": TEXT, ".text": TEXT, ".md": MARKDOWN, ".markdown": MARKDOWN})
+
+
+def _register_all() -> None:
+    from . import doc, docx, eml, html, pdf, text  # noqa: F401  (registers loaders)
+
+
+def _loader(media_type: str) -> LoaderFn | None:
+    if media_type not in _LOADERS:
+        import importlib
+
+        if media_type in _MODULES:
+            importlib.import_module(f"{__name__}.{_MODULES[media_type]}")
+        if media_type not in _LOADERS:
+            _register_all()
+    return _LOADERS.get(media_type)
 
 
 def sniff(data: bytes, path: str) -> str:
@@ -97,9 +120,13 @@ def _describe(head: bytes) -> str:
     return "looks like text"
 
 
-def load(path: str | os.PathLike[str]) -> Document:
-    """Read a file into pages; raises a FoiExtractError subclass with a one-line cause."""
-    from . import doc, docx, eml, html, pdf, text  # noqa: F401  (registers loaders)
+def load(path: str | os.PathLike[str], *, ocr: str = "auto") -> Document:
+    """Read a file into pages; raises a FoiExtractError subclass with a one-line cause.
+
+    `ocr`: "auto" reads pages with no text layer by OCR (when Tesseract is installed), "never"
+    leaves them empty, "always" OCRs every PDF page.
+    """
+    from .ocr import ocr_mode
 
     p = str(path)
     if not os.path.exists(p):
@@ -114,7 +141,8 @@ def load(path: str | os.PathLike[str]) -> Document:
     if not data.strip():
         raise EmptyDocument(p, "empty file")
     media_type = sniff(data, p)
-    loaded = load_bytes(data, p, media_type)
+    with ocr_mode(ocr):
+        loaded = load_bytes(data, p, media_type)
     return Document(
         path=p,
         media_type=media_type,
@@ -122,14 +150,13 @@ def load(path: str | os.PathLike[str]) -> Document:
         pages=loaded.pages,
         sections=loaded.sections,
         warnings=loaded.warnings,
+        ocr_confidence=loaded.ocr_confidence,
     )
 
 
 def load_bytes(data: bytes, path: str, media_type: str) -> Loaded:
     """Dispatch to the registered loader; used by `load()` and for email attachments."""
-    from . import doc, docx, eml, html, pdf, text  # noqa: F401
-
-    fn = _LOADERS.get(media_type)
+    fn = _loader(media_type)
     if fn is None:
         raise UnsupportedType(path, f"no loader for {media_type}")
     loaded = fn(data, path)

@@ -53,6 +53,7 @@ def load_eml(data: bytes, path: str) -> Loaded:
     pages = ["\n\n".join(b for b in collected.bodies if b.strip())]
     sections = [Section(name="message", first_page=1, last_page=1)]
     warnings: list[Notice] = []
+    ocr_confidence: dict[int, float] = {}
     seen: set[str] = set()
     names: set[str] = set()
     for name, content_type, payload in collected.attachments:
@@ -70,13 +71,14 @@ def load_eml(data: bytes, path: str) -> Loaded:
             continue
         first = len(pages) + 1
         pages.extend(loaded.pages)
+        ocr_confidence.update({first + n - 1: c for n, c in loaded.ocr_confidence.items()})
         section_name = _unique(name, names)
         sections.append(Section(name=section_name, first_page=first, last_page=len(pages)))
         for w in loaded.warnings:
             page = None if w.page is None else w.page + first - 1
             warnings.append(Notice(code=w.code, message=f"{section_name}: {w.message}", page=page))
     warnings.extend(collected.notices)
-    return Loaded(pages=pages, sections=sections, warnings=warnings)
+    return Loaded(pages=pages, sections=sections, warnings=warnings, ocr_confidence=ocr_confidence)
 
 
 def _load_attachment(payload: bytes, name: str, content_type: str) -> Loaded:

@@ -105,8 +105,9 @@ def process(item: Item, engine: Any, qset: Optional[QuestionSet],
     try:
         doc = load_item(item, load_options)
         from ..ground import ground
+        from ..pipeline import mark_ocr
 
-        result = ground(engine.run(doc, qset), doc)
+        result = mark_ocr(ground(engine.run(doc, qset), doc), doc)
         out = {**base, "outcome": outcome_of(result), "extraction": result.model_dump(mode="json"),
                "pages": list(doc.pages), "mentioned": [e.model_dump(mode="json") for e in mentioned_grounds(doc, result)],
                "usage": result.engine.usage}
