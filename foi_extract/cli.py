@@ -19,12 +19,15 @@ exit codes:
   1   internal error (a bug: please report it with the file; traceback in FOI_EXTRACT_ERROR_LOG)
   2   usage or configuration error (bad flag, unreadable --questions file)
   3   eval --check: a threshold was not met
+  4   run --max-cost: stopped at the limit (finished documents kept and written)
   10  file not found               13  encrypted PDF needing a password
   11  unsupported file type        14  empty file / no text
-  12  corrupt or truncated file    15  image-only document: OCR needed
+  12  corrupt or truncated file    15  image-only document: OCR needed (OCR off, or
+                                       Tesseract not installed)
                                    16  over a size limit (FOI_EXTRACT_MAX_BYTES, _PAGES, _CELLS…)
                                    17  over the time budget (FOI_EXTRACT_TIME_BUDGET)
   20  the LLM call failed for a document (endpoint down, refused key, invalid output)
+  130 interrupted (Ctrl-C): every finished document is kept and written
   With several files, every good file is still extracted and written; the exit code is
   that of the first file that failed, and each failure is one line on stderr."""
 
@@ -58,20 +61,27 @@ environment:
 def _extract_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="foi-extract",
-        description="Turn FOI replies (PDF, Word, email, Outlook .msg, HTML, text, spreadsheets, CSV) into questions, statuses, exemptions "
-        "and references, each with verbatim evidence.\n\nOther commands: foi-extract text FILE | "
+        description="Turn FOI replies (PDF, Word, email, Outlook .msg, HTML, text, spreadsheets, CSV) into questions, "
+        "statuses, exemptions and references, each with verbatim evidence.\n\nOther commands: foi-extract run PATH... -o OUT "
+        "(batches: parallel, resumable, SQLite) | foi-extract report OUT -o report.html | foi-extract text FILE | "
         "foi-extract schema | foi-extract eval GOLD_DIR",
         epilog=ENGINES_HELP + "\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="documents to extract")
+    p.add_argument("files", nargs="+", metavar="FILE", help="documents, folders (recursive), globs or .zip archives")
     p.add_argument("--format", "-f", choices=FORMATS, default="json")
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
     p.add_argument("--engine", "-e", default="auto", help="auto (default: llm if configured, else rules), rules, llm or local")
     p.add_argument("--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request (with optional value types)")
+    _ocr_flag(p)
     _llm_flags(p)
     p.add_argument("--version", action="version", version=f"foi-extract {__version__}")
     return p
+
+
+def _ocr_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
+                   help="PDF pages read by Tesseract OCR: auto (default: pages with no text layer), never, always (every page)")
 
 
 def _llm_flags(p: argparse.ArgumentParser) -> None:
@@ -81,10 +91,12 @@ def _llm_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--llm-mode", dest="mode", choices=("json_schema", "tools", "json"), help="structured-output mode")
     g.add_argument("--context-tokens", dest="context_tokens", type=int, help="model context window (default 8192)")
     g.add_argument("--model-path", dest="model_path", help="GGUF file for --engine local")
+    g.add_argument("--strict", action="store_true", default=None,
+                   help="an LLM failure fails the document (exit 20); default: keep the rules result, engine.fallback = rules")
 
 
 def _engine_options(args: argparse.Namespace) -> dict[str, object]:
-    keys = ("model", "base_url", "mode", "context_tokens", "model_path")
+    keys = ("model", "base_url", "mode", "context_tokens", "model_path", "strict")
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
@@ -93,6 +105,7 @@ def _text_parser() -> argparse.ArgumentParser:
                                 epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", "-f", choices=("json", "plain"), default="plain")
+    _ocr_flag(p)
     return p
 
 
@@ -146,37 +159,186 @@ def _make_engine(name: str, options: dict[str, object]):  # type: ignore[no-unty
 
 
 def cmd_extract(argv: Sequence[str]) -> int:
-    from .pipeline import extract
     from .questionset import load_question_set
-    from .write import get_writer
+    from .run.discover import discover
+    from .run.worker import process
 
     args = _extract_parser().parse_args(argv)
     check_output_path(args.output)
     qset = load_question_set(args.questions) if args.questions else None
     engine = _make_engine(args.engine, _engine_options(args))
-    results, first_failure = [], 0
+    found = discover(args.files, exclude=[args.output] if args.output else [])
+    for item in found.skipped:
+        print(f"foi-extract: skipped: {item.path}: {item.skip}", file=sys.stderr)
+    stream = _Stream(args.format, args.output)
+    first_failure = 0
     try:
-        for f in args.files:
-            try:
-                results.append(extract(f, engine=engine, questions=qset))
-            except FoiExtractError as exc:
-                _error(str(exc))
-                first_failure = first_failure or exc.exit_code
+        for item in found.documents:
+            outcome = process(item, engine, qset, {"ocr": args.ocr})
+            if outcome["outcome"] == "failed":
+                _error(f"{item.path}: {outcome['message']}")
+                first_failure = first_failure or outcome["exit_code"]
+            stream.add(outcome)
+    except KeyboardInterrupt:
+        first_failure = 130  # what was finished is written below
+    except OSError as exc:  # writing the output: a full disk, a vanished folder
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise ConfigError(f"-o {args.output}: cannot write ({exc.strerror or type(exc).__name__})") from None
     finally:
-        getattr(engine, "close", lambda: None)()
-    if results:
         try:
-            out = _open_out(args.output)
-            try:
-                get_writer(args.format)(results, out)
-            finally:
-                if out is not sys.stdout:
-                    out.close()
-        except OSError as exc:  # a full disk, a vanished folder
+            stream.close()
+        except OSError as exc:
             if isinstance(exc, BrokenPipeError):
                 raise
             raise ConfigError(f"-o {args.output}: cannot write ({exc.strerror or type(exc).__name__})") from None
+        finally:
+            getattr(engine, "close", lambda: None)()
     return first_failure
+
+
+class _Stream:
+    """jsonl and csv are written document by document (a kill keeps every finished one); json and table at the end."""
+
+    def __init__(self, fmt: str, path: Optional[str]) -> None:
+        self.fmt, self.path = fmt, path
+        self.out: Optional[TextIO] = None
+        self.results: list = []
+        self.csv = None
+
+    def _open(self) -> TextIO:
+        if self.out is None:
+            self.out = _open_out(self.path)
+        return self.out
+
+    def add(self, outcome: dict) -> None:  # type: ignore[type-arg]
+        from .models import Extraction
+        from .write.records import DocRecord
+
+        result = Extraction.model_validate(outcome["extraction"]) if outcome.get("extraction") else None
+        if self.fmt == "jsonl":
+            if result is not None:
+                out = self._open()
+                out.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=False) + "\n")
+                out.flush()
+        elif self.fmt == "csv":
+            from .write.csv_writer import LongCSV
+
+            rec = DocRecord(path=outcome["path"], outcome=outcome["outcome"], sha256=outcome.get("sha256"),
+                            extraction=result, exit_code=outcome.get("exit_code"), error_code=outcome.get("error_code"),
+                            message=outcome.get("message"))
+            if self.csv is None:
+                self.csv = LongCSV(self._open(), self.fields)
+            self.csv.write(rec)
+        elif result is not None:
+            self.results.append(result)
+
+    fields: list = []  # value columns are known only at the end; streaming CSV keeps the JSON `value` column
+
+    def close(self) -> None:
+        from .write import get_writer
+
+        try:
+            if self.fmt in ("json", "table") and self.results:
+                get_writer(self.fmt)(self.results, self._open())
+        finally:
+            if self.out is not None and self.out is not sys.stdout:
+                self.out.close()
+            elif self.out is sys.stdout:
+                sys.stdout.flush()
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="foi-extract run",
+        description="Extract a batch of replies into a resumable run store and write datasets from it.\n\n"
+        "PATHs are files, folders (walked recursively), globs ('replies/**/*.pdf') and .zip archives; an email's "
+        ".zip attachments are opened too. Files that are not replies (images, spreadsheets, manifests) are listed "
+        "as skipped with the reason. Each document's outcome is committed to the store (OUT.foi.sqlite) as it "
+        "finishes: re-running extracts only new or changed documents, and after a crash or kill the same command "
+        "goes on where it stopped. Outputs are written from the store, atomically, in the format their extension "
+        "names: .jsonl, .json, .csv (long; --wide for one row per document), .sqlite (tables for Datasette: "
+        "datasette out.sqlite), .html (the review page).",
+        epilog=ENGINES_HELP + "\n\n" + EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("-o", "--output", action="append", default=[], metavar="OUT",
+                   help="an output file; repeat for several (out.sqlite, out.csv, out.jsonl, report.html)")
+    p.add_argument("--format", "-f", choices=("jsonl", "json", "csv", "sqlite", "html"),
+                   help="the format of a single -o whose extension does not say")
+    p.add_argument("--wide", action="store_true", help="CSV: one row per document, status and value columns per question")
+    p.add_argument("--store", metavar="FILE", help="the run store (default: OUT.foi.sqlite beside the first -o)")
+    p.add_argument("--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request")
+    p.add_argument("--engine", "-e", default="auto", help="auto (default), rules, llm or local")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="documents in parallel processes (default: the number of cores)")
+    p.add_argument("--llm-concurrency", type=int, default=4, metavar="N", help="LLM engine: documents (and so requests) in flight at once (default 4)")
+    p.add_argument("--dry-run", action="store_true", help="list documents, pages, estimated prompt tokens and cost; extract nothing")
+    p.add_argument("--max-cost", type=float, metavar="USD", help="LLM engine: stop cleanly once this much has been spent")
+    p.add_argument("--prices", metavar="FILE", help="price table overriding foi_extract/data/prices.yaml (FOI_EXTRACT_PRICES)")
+    p.add_argument("--retry-failed", action="store_true", help="extract failed documents again (LLM and internal failures always are)")
+    p.add_argument("--no-progress", dest="progress", action="store_false", default=None, help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no summary")
+    _ocr_flag(p)
+    _llm_flags(p)
+    return p
+
+
+def cmd_run(argv: Sequence[str]) -> int:
+    from .run.batch import RunOptions, run_batch
+
+    args = _run_parser().parse_args(argv)
+    if args.jobs < 0 or args.llm_concurrency < 1:
+        raise ConfigError("--jobs must be 0 (the number of cores) or more, --llm-concurrency 1 or more")
+    if args.max_cost is not None and args.max_cost < 0:
+        raise ConfigError("--max-cost must not be negative")
+    opts = RunOptions(paths=args.paths, outputs=args.output, format=args.format, wide=args.wide, store=args.store,
+                      questions=args.questions, engine=args.engine, engine_options=_engine_options(args), jobs=args.jobs,
+                      llm_concurrency=args.llm_concurrency, dry_run=args.dry_run, max_cost=args.max_cost,
+                      prices=args.prices, retry_failed=args.retry_failed, progress=args.progress,
+                      summary=not args.quiet, command=" ".join(["foi-extract", "run", *argv]),
+                      load_options={"ocr": args.ocr} if args.ocr != "auto" else {})
+    return run_batch(opts)
+
+
+def _report_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="foi-extract report",
+                                description="Write the review page of a run: one self-contained HTML file (no network).",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("run", metavar="OUT", help="the run store (OUT.foi.sqlite), or a run output beside it (out.sqlite, out.csv)")
+    p.add_argument("-o", "--output", required=True, metavar="report.html")
+    p.add_argument("--title", help="page title (default: the question set's title)")
+    return p
+
+
+def cmd_report(argv: Sequence[str]) -> int:
+    from .run.outputs import write_output
+    from .run.store import Store, StoreError, default_store_path
+
+    args = _report_parser().parse_args(argv)
+    path = args.run
+    if not path.endswith(".foi.sqlite"):
+        path = default_store_path(path)
+    if not Path(path).exists():
+        raise ConfigError(f"{path}: no run store (run foi-extract run ... -o {args.run} first)")
+    try:
+        store = Store(path)
+    except StoreError as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        records = store.records(pages=True)
+        runs = store.runs()
+    finally:
+        store.close()
+    title = args.title
+    if title is None and runs and runs[-1].get("question_set"):
+        try:
+            from .questionset import load_question_set
+
+            title = load_question_set(runs[-1]["question_set"]).title
+        except ConfigError:
+            title = None
+    write_output(args.output, "html", records, title=title)
+    print(f"foi-extract: wrote {args.output} ({len(records)} documents)", file=sys.stderr)
+    return 0
 
 
 def cmd_text(argv: Sequence[str]) -> int:
@@ -185,7 +347,7 @@ def cmd_text(argv: Sequence[str]) -> int:
     args = _text_parser().parse_args(argv)
     try:
         with limits.budget(args.file):
-            doc = load(args.file)
+            doc = load(args.file, ocr=args.ocr)
     except (FoiExtractError, ConfigError):
         raise
     except Exception as exc:  # a loader bug: one line here, the traceback in the log
@@ -195,12 +357,14 @@ def cmd_text(argv: Sequence[str]) -> int:
         raise InternalError(args.file, f"internal error ({type(exc).__name__}); {log_internal_error(args.file, exc)}") from exc
     if args.format == "json":
         json.dump({"path": doc.path, "media_type": doc.media_type, "sha256": doc.sha256, "pages": doc.pages,
+                   "ocr_confidence": {str(n): c for n, c in sorted(doc.ocr_confidence.items())},
                    "sections": [s.model_dump() for s in doc.sections],
                    "warnings": [w.model_dump() for w in doc.warnings]}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         for i, page in enumerate(doc.pages, 1):
-            sys.stdout.write(f"===== page {i} =====\n{page}\n")
+            how = f" (OCR, confidence {doc.ocr_confidence[i]:.2f})" if i in doc.ocr_confidence else ""
+            sys.stdout.write(f"===== page {i}{how} =====\n{page}\n")
     for w in doc.warnings:
         print(printable(f"foi-extract: warning: {doc.path}: {w.message}"), file=sys.stderr)
     return 0
@@ -282,11 +446,14 @@ def side_by_side(rules, llm) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(out)
 
 
-COMMANDS = {"text": cmd_text, "schema": cmd_schema, "eval": cmd_eval}
+COMMANDS = {"run": cmd_run, "report": cmd_report, "text": cmd_text, "schema": cmd_schema, "eval": cmd_eval}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # The command line loads no pydantic plugins: finding them scans every installed package's
+    # metadata, a noticeable share of a one-letter run. `PYDANTIC_DISABLE_PLUGINS=` (empty) loads them.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         if argv and argv[0] in COMMANDS and not Path(argv[0]).exists():
             return COMMANDS[argv[0]](argv[1:])

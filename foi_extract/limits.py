@@ -45,6 +45,7 @@ class Limits:
     max_unpacked: int  # bytes unpacked from one container (zip members, PDF streams)
     max_part_bytes: int  # one XML part of an Office file
     max_cells: int  # spreadsheet cells of one workbook
+    max_page_content: int  # decoded content stream of one PDF page (PDFium holds ~110x that for a text flood)
     max_attachment_depth: int  # emails inside emails
     seconds: float  # per-document time budget
 
@@ -58,6 +59,7 @@ def current() -> Limits:
         max_unpacked=_env_int("FOI_EXTRACT_MAX_UNPACKED", 256 * 1024 * 1024),
         max_part_bytes=_env_int("FOI_EXTRACT_MAX_PART_BYTES", 16 * 1024 * 1024),
         max_cells=_env_int("FOI_EXTRACT_MAX_CELLS", 200_000),
+        max_page_content=_env_int("FOI_EXTRACT_MAX_PAGE_CONTENT", 3 * 1024 * 1024),
         max_attachment_depth=_env_int("FOI_EXTRACT_MAX_DEPTH", 5),
         seconds=_env_float("FOI_EXTRACT_TIME_BUDGET", 120.0),
     )

@@ -65,7 +65,7 @@ class ReferenceKind(str, Enum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(use_enum_values=True, extra="forbid")
+    model_config = ConfigDict(use_enum_values=True, extra="forbid", defer_build=True)
 
 
 class Span(_Model):
@@ -75,6 +75,7 @@ class Span(_Model):
     start: int = Field(ge=0, description="character offset into that page's text")
     end: int = Field(ge=0)
     text: str
+    ocr: bool = Field(default=False, description="the page was read by OCR from a scan: the text may hold misread characters")
 
 
 class Exemption(_Model):
@@ -152,12 +153,22 @@ class Table(_Model):
     rows: list[list[TableCell]] = Field(default_factory=list, description="the data rows, non-empty cells only")
 
 
+class PageInfo(_Model):
+    """How one page's text was obtained."""
+
+    page: int = Field(ge=1)
+    ocr: bool = Field(default=False, description="read by OCR from the page image (no text layer, or --ocr always)")
+    ocr_confidence: Optional[float] = Field(
+        default=None, ge=0, le=1, description="Tesseract's word confidence averaged over the page's characters (OCR pages only)")
+
+
 class Source(_Model):
     path: str
     sha256: str
     media_type: str
     pages: int
     sections: list[Section] = Field(default_factory=list)
+    page_info: list[PageInfo] = Field(default_factory=list, description="one entry per page, in order")
 
 
 class EngineInfo(_Model):
@@ -167,6 +178,8 @@ class EngineInfo(_Model):
     prompt_version: Optional[str] = None
     usage: Optional[dict[str, int]] = Field(
         default=None, description="LLM tokens and requests for this document, failed attempts included")
+    fallback: Optional[str] = Field(
+        default=None, description='"rules" when the LLM failed for this document and the rules result was kept')
 
 
 class Notice(_Model):

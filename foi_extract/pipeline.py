@@ -11,14 +11,15 @@ import os
 import time
 from typing import Any, Callable, Optional, Sequence, Union
 
-from . import limits
+from . import limits, review
 from .attached import link_tables
 from .document import Document
 from .engines import Engine, get_engine
 from .errors import ConfigError, FoiExtractError, InternalError
 from .ground import ground
 from .load import load
-from .models import Extraction
+from .load.ocr import LOW_CONFIDENCE
+from .models import Extraction, PageInfo, Span
 from .questionset import QuestionSet, load_question_set
 
 
@@ -27,16 +28,18 @@ def extract(
     *,
     engine: Union[str, Engine] = "rules",
     questions: Optional[Union[str, "os.PathLike[str]", QuestionSet]] = None,
+    ocr: str = "auto",
     **engine_options: Any,
 ) -> Extraction:
     """Extract one document. Raises FoiExtractError (one-line message) for unreadable input.
 
     `engine` is a name ("rules", "auto", "llm", "local") or an engine made once with
     `foi_extract.engines.get_engine(...)` and reused across a batch (then close it yourself).
+    `ocr` is "auto" (PDF pages with no text layer are read by Tesseract), "never" or "always".
     Anything else that goes wrong for this document is raised as InternalError (exit code 1).
     """
     qset = load_question_set(questions) if isinstance(questions, (str, os.PathLike)) else questions
-    return _isolated(str(path), lambda: _extract(path, engine, qset, engine_options))
+    return _isolated(str(path), lambda: _extract(path, engine, qset, engine_options, lambda p: load(p, ocr=ocr)))
 
 
 def extract_bundle(
@@ -44,6 +47,7 @@ def extract_bundle(
     *,
     engine: Union[str, Engine] = "rules",
     questions: Optional[Union[str, "os.PathLike[str]", QuestionSet]] = None,
+    ocr: str = "auto",
     **engine_options: Any,
 ) -> Extraction:
     """Extract one reply saved as several files (the letter first, then what it attaches) as one
@@ -52,7 +56,7 @@ def extract_bundle(
 
     qset = load_question_set(questions) if isinstance(questions, (str, os.PathLike)) else questions
     first = str(paths[0]) if paths else "bundle"
-    return _isolated(first, lambda: _extract(first, engine, qset, engine_options, loader=lambda _: load_bundle(paths)))
+    return _isolated(first, lambda: _extract(first, engine, qset, engine_options, lambda _: load_bundle(paths, ocr=ocr)))
 
 
 def _isolated(path: str, run: Callable[[], Extraction]) -> Extraction:
@@ -68,25 +72,67 @@ def _isolated(path: str, run: Callable[[], Extraction]) -> Extraction:
 
 
 def _extract(path: Union[str, "os.PathLike[str]"], engine: Union[str, Engine], qset: Optional[QuestionSet],
-             engine_options: dict[str, Any], loader: Callable[[Any], Document] = load) -> Extraction:
-    seconds, started = limits.current().seconds, time.monotonic()
-    with limits.budget(str(path), seconds):
-        doc = loader(path)
+             engine_options: dict[str, Any], loader: Callable[[Any], Document]) -> Extraction:
     made = get_engine(resolve_engine(engine, engine_options), **engine_options) if isinstance(engine, str) else engine
     try:
-        if made.name != "rules":  # the LLM engines have their own timeouts and retry caps
-            return _finish(made.run(doc, qset), doc)
-        left = max(0.01, seconds - (time.monotonic() - started)) if seconds > 0 else 0
-        with limits.budget(str(path), left):  # what loading left of the budget
-            return _finish(made.run(doc, qset), doc)
+        return run_stages(str(path), lambda: loader(path), made, qset)[1]
     finally:
         if isinstance(engine, str):
             getattr(made, "close", lambda: None)()
 
 
+def run_stages(path: str, loader: Callable[[], Document], engine: Engine,
+               qset: Optional[QuestionSet]) -> tuple[Document, Extraction]:
+    """load -> engine -> tables -> ground -> OCR marks, under the document's time budget (loading
+    and the rules engine; the LLM engines have their own timeouts and retry caps). Used by
+    `extract` and by `run`'s workers, so both get the same limits."""
+    seconds, started = limits.current().seconds, time.monotonic()
+    with limits.budget(path, seconds):
+        doc = loader()
+    if getattr(engine, "name", "") != "rules":
+        return doc, _finish(engine.run(doc, qset), doc)
+    left = max(0.01, seconds - (time.monotonic() - started)) if seconds > 0 else 0
+    with limits.budget(path, left):  # what loading left of the budget
+        return doc, _finish(engine.run(doc, qset), doc)
+
+
 def _finish(result: Extraction, doc: Document) -> Extraction:
     result.tables = doc.tables
-    return ground(link_tables(result, doc), doc)
+    return mark_ocr(ground(link_tables(result, doc), doc), doc)
+
+
+def mark_ocr(ex: Extraction, doc: Document) -> Extraction:
+    """Say which pages were read by OCR: `source.page_info`, `ocr: true` on every span of such a
+    page, and review reasons where the OCR confidence is low (the document's, and each question
+    whose evidence lies on such a page)."""
+    conf = doc.ocr_confidence
+    info = [PageInfo(page=n, ocr=n in conf, ocr_confidence=conf.get(n)) for n in range(1, len(doc.pages) + 1)]
+    ex.source.page_info = info
+    if not conf:
+        return ex
+    low = {n for n, c in conf.items() if c < LOW_CONFIDENCE}
+
+    def mark(spans: list[Span]) -> bool:
+        hit = False
+        for span in spans:
+            if span.page in conf:
+                span.ocr = True
+            hit = hit or span.page in low
+        return hit
+
+    for span in ex.letter.evidence.values():
+        mark([span])
+    for item in [*ex.exemptions, *ex.references]:
+        mark(item.evidence)
+    for q in ex.questions:
+        hit = mark(q.evidence) | mark(q.value_evidence)
+        for item in [*q.exemptions, *q.references, *q.cues]:
+            hit = mark(item.evidence) | hit
+        if hit:
+            review.add(q.review, review.OCR_TEXT)
+    if low:
+        review.add(ex.review, review.OCR_LOW_CONFIDENCE)
+    return ex
 
 
 def resolve_engine(name: str, options: Optional[dict[str, Any]] = None) -> str:

@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-import yaml
-
 from .errors import ConfigError
-from .llm.typespec import parse_type, value_model_for
+
+# yaml and the type language (pydantic models) load only when a question set is read or built
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,8 @@ class QuestionSet:
             if not 2 <= len(item) <= 3:
                 raise ConfigError(f"questions[{i}]: expected (id, text) or (id, text, type)")
             q = CanonicalQuestion(str(item[0]), str(item[1]), item[2] if len(item) == 3 else None)
+            from .llm.typespec import value_model_for
+
             try:
                 value_model_for(q)
             except ConfigError as exc:
@@ -72,6 +73,8 @@ MAX_QSET_BYTES = 1024 * 1024
 
 def _safe_yaml(text: str, path: str | Path) -> Any:
     """yaml.safe_load without aliases: an alias bomb ('a: &a [*b, *b, …]') expands exponentially."""
+    import yaml
+
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             raise ConfigError(f"{path}: YAML aliases (*name) are not allowed in a question set")
@@ -79,6 +82,10 @@ def _safe_yaml(text: str, path: str | Path) -> Any:
 
 
 def load_question_set(path: str | Path) -> QuestionSet:
+    import yaml
+
+    from .llm.typespec import parse_type
+
     if Path(path).exists() and not Path(path).is_file():
         raise ConfigError(f"{path}: not a regular file")
     try:

@@ -31,8 +31,10 @@ NO_QUESTIONS_FOUND = "no_questions_found"    # no question structure: one questi
 METADATA_MISSING = "metadata_missing"        # authority, reference or date could not be read
 UNTIED_EXEMPTIONS = "untied_exemptions"      # a ground applied in the letter is tied to no question
 FALLBACK_RULES = "fallback_rules"            # the LLM failed; the rules result stands
+OCR_LOW_CONFIDENCE = "ocr_low_confidence"    # a page was read by OCR with low confidence
 
-DOCUMENT_REASONS = (NOT_A_REPLY, TRUNCATED, NO_QUESTIONS_FOUND, METADATA_MISSING, UNTIED_EXEMPTIONS, FALLBACK_RULES)
+DOCUMENT_REASONS = (NOT_A_REPLY, TRUNCATED, NO_QUESTIONS_FOUND, METADATA_MISSING, UNTIED_EXEMPTIONS, FALLBACK_RULES,
+                    OCR_LOW_CONFIDENCE)
 
 
 def add(reasons: list[str], *new: str) -> None:

@@ -74,7 +74,9 @@ def test_one_bad_file_costs_only_itself(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 11  # the first failure's code
     assert len(err.strip().splitlines()) == 3 and "Traceback" not in err
     rows = list(csv.DictReader(out.open()))
-    assert [r["path"] for r in rows] == [str(good)]
+    assert [r["path"] for r in rows if r["outcome"] != "failed"] == [str(good)]
+    failed = {r["path"]: r["exit_code"] for r in rows if r["outcome"] == "failed"}
+    assert failed == {str(fifo): "11", str(bomb): "16", "/dev/zero": "11"}
 
 
 def test_unexpected_exception_is_that_documents_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -96,7 +98,7 @@ def test_unexpected_exception_is_that_documents_internal_error(tmp_path: Path, m
     code = main([str(tmp_path / "bad.txt"), str(tmp_path / "good.txt"), "--format", "jsonl"])
     out, err = capsys.readouterr()
     assert code == 1
-    assert err.count("\n") == 1 and "internal error (MemoryError)" in err and str(log) in err
+    assert err.count("\n") == 1 and "internal error" in err and "MemoryError" in err and str(log) in err
     assert "Traceback" in log.read_text() and "Traceback" not in err
     assert [json.loads(line)["source"]["path"] for line in out.splitlines()] == [str(tmp_path / "good.txt")]
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from foi_extract.llm.client import AuthError, LLMClient, LLMError, TruncatedOutput
 from foi_extract.llm.config import LLMConfig
-from foi_extract.llm.engine import LLMEngine
+from foi_extract.llm.engine import LLMEngine, LLMFailed
 from foi_extract.load import load
 from llm_fake_server import RESET, FakeLLMServer, error, fake_llm, ok  # noqa: F401 - fake_llm is a fixture
 
@@ -220,3 +220,23 @@ def test_engine_rechunks_after_truncation_and_grounds_findings(fake_llm: FakeLLM
     assert len(dropped) == 1 and "section 99" in dropped[0].message
     quote = "The council issued 18,240 penalty charge notices in 2023."
     assert any(s.text == quote for s in by_id["1"].evidence)
+
+
+def test_llm_failure_keeps_the_rules_result_unless_strict(fake_llm: FakeLLMServer, tmp_path: Path) -> None:
+    """Endpoint down for this document: the rules result is written, marked as a fallback and flagged."""
+    path = tmp_path / "northbridge.txt"
+    path.write_text(LETTER, encoding="utf-8")
+    doc = load(path)
+    fake_llm.queue(*[error(503, "down")] * 3)
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2)
+    result = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None)).run(doc)
+    assert result.engine.fallback == "rules" and result.engine.name == "llm"
+    assert [(q.id, q.status) for q in result.questions] == [("1", "answered"), ("2", "withheld")]
+    assert "fallback_rules" in result.review
+    assert any(w.code == "llm_fallback" and "503" in w.message for w in result.warnings)
+    assert result.engine.usage and result.engine.usage["requests"] == 3  # the failed attempts are counted
+
+    fake_llm.queue(*[error(503, "down")] * 3)
+    strict = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2, strict=True)
+    with pytest.raises(LLMFailed):
+        LLMEngine(strict, client=LLMClient(strict, sleep=lambda _s: None)).run(doc)

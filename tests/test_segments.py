@@ -547,3 +547,17 @@ def test_statutory_annex_subsections_are_not_questions(tmp_path: Path) -> None:
         (2) Any information to which a request for information relates is also exempt information if it constitutes personal data.
     """)
     assert statuses(r) == {"1": "published_elsewhere"}
+
+
+def test_sub_question_ids_in_brackets_and_after_a_dot(tmp_path) -> None:
+    """'1(a)' and '1.b' head answers as LABELING.md's '1a', '1b'."""
+    from foi_extract import extract
+
+    letter = tmp_path / "reply.txt"
+    letter.write_text(
+        "Dear Mr Pike\n\nYour request FOI 88123.\n\n1(a) How many bins were emptied in 2023?\n\nThe Council emptied "
+        "1,204,000 bins in 2023.\n\n1.b How many were missed?\n\nWe do not record missed collections.\n\n2. What does a "
+        "replacement bin cost?\n\nA replacement bin costs £35.\n\nYours sincerely\n\nWaste Services\n",
+        encoding="utf-8",
+    )
+    assert [(q.id, q.status) for q in extract(letter).questions] == [("1a", "answered"), ("1b", "not_held"), ("2", "answered")]

@@ -6,6 +6,7 @@ every document of a batch the same question ids, so answers line up column by co
 
 from __future__ import annotations
 
+from .. import review
 from ..models import Extraction, Notice, Question
 from ..questionset import QuestionSet, coverage
 
@@ -30,11 +31,12 @@ def map_to_question_set(ex: Extraction, qset: QuestionSet) -> Extraction:
         if best is not None and best_score >= MIN_COVERAGE:
             used.add(best)
             out.append(found[best].model_copy(update={"id": cq.id}))
-        elif len(found) == 1:
-            out.append(found[0].model_copy(update={"id": cq.id}, deep=True))
+        elif len(found) == 1:  # one answer for the whole set: each question shares it
+            shared = found[0].model_copy(update={"id": cq.id}, deep=True)
+            out.append(shared)
         else:
             warnings.append(Notice(code="question_unmatched", message=f"question {cq.id} of the question set was not found in the reply"))
-            out.append(Question(id=cq.id, text=None, status="not_answered"))
+            out.append(Question(id=cq.id, text=None, status="not_answered", review=[review.NO_ANSWER_FOUND]))
     for i, q in enumerate(found):
         if i not in used and len(found) > 1:
             warnings.append(Notice(code="question_extra", message=f"reply question {q.id} matches no question of the set"))

@@ -38,6 +38,7 @@ class LLMConfig:
     max_output_tokens: int = 1536
     temperature: float = 0.0
     seed: Optional[int] = 0
+    strict: bool = False  # an LLM failure fails the document (exit 20) instead of keeping the rules result
 
     @property
     def configured(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from .. import __version__
+from .. import __version__, review
 from ..document import Document
 from ..errors import FoiExtractError
 from ..ground import locate
@@ -20,7 +20,7 @@ from ..rules import statutes
 from ..rules.citations import find_citations
 from ..rules.letter import default_law
 from .chunking import Chunk, Unit, halve, make_chunks, tokens
-from .client import InvalidOutput, LLMClient, LLMError, TruncatedOutput
+from .client import AuthError, InvalidOutput, LLMClient, LLMError, TruncatedOutput
 from .config import LLMConfig
 from .findings import chunk_model, field_name, merge
 from .prompts import PromptSet, example_messages, load_prompts
@@ -32,6 +32,10 @@ MAX_HALVINGS = 3
 class LLMFailed(FoiExtractError):
     exit_code = 20
     code = "llm_failed"
+
+
+class LLMAuthFailed(LLMFailed):
+    """The endpoint refused the key: every document would fail the same way, so this one stops the run."""
 
 
 class LLMEngine:
@@ -56,11 +60,27 @@ class LLMEngine:
         findings: dict[str, dict[str, Any]] = {}
         header = _header(doc, rules)
         hints = {q.id: _hint(q) for q in rules.questions}
-        for chunk in make_chunks(_units(doc, rules, asked), self._budget(asked, header, hints), self.cfg.max_questions):
-            for qid, finding in self._ask(doc.path, chunk, asked, header, hints, warnings, 0).items():
-                findings[qid] = merge(findings[qid], finding) if qid in findings else finding
+        try:
+            for chunk in make_chunks(_units(doc, rules, asked), self._budget(asked, header, hints), self.cfg.max_questions):
+                for qid, finding in self._ask(doc.path, chunk, asked, header, hints, warnings, 0).items():
+                    findings[qid] = merge(findings[qid], finding) if qid in findings else finding
+        except LLMFailed as exc:
+            if self.cfg.strict or isinstance(exc, LLMAuthFailed):
+                raise
+            used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
+            return self._fallback(rules, exc, used)
         used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
         return self._assemble(doc, rules, asked, findings, warnings, used)
+
+    def _fallback(self, rules: Extraction, exc: LLMFailed, usage: dict[str, int]) -> Extraction:
+        """The LLM failed for this document: keep the rules result, say so, and flag it for review."""
+        notice = Notice(code="llm_fallback", message=f"{exc}; the rules engine's result is kept")
+        return rules.model_copy(update={
+            "engine": EngineInfo(name=self.name, version=__version__, model=self.cfg.model,
+                                 prompt_version=self.prompts.version, usage=usage, fallback="rules"),
+            "warnings": [*rules.warnings, notice],
+            "review": list(dict.fromkeys([*rules.review, review.FALLBACK_RULES])),
+        })
 
     def _budget(self, asked: dict[str, tuple[str, Any]], header: str, hints: dict[str, str]) -> int:
         fixed = self.prompts.system + json.dumps(example_messages(self.prompts)) + self.prompts.render(
@@ -100,6 +120,8 @@ class LLMEngine:
                 for qid, f in self._ask(path, part, asked, header, hints, warnings, depth + 1).items():
                     out[qid] = merge(out[qid], f) if qid in out else f
             return out
+        except AuthError as exc:
+            raise LLMAuthFailed(path, str(exc)) from None
         except LLMError as exc:
             raise LLMFailed(path, str(exc)) from None
         data = result.model_dump()
@@ -137,6 +159,8 @@ class LLMEngine:
             if status != f["status"]:
                 warnings.append(Notice(code="llm_status_unsupported", message=f"question {qid}: the model said {f['status']} but quoted nothing that says so; kept {status}"))
             update: dict[str, Any] = {"status": status, "exemptions": exemptions, "evidence": evidence}
+            if status != f["status"]:  # the model read it otherwise and could not show it: a person should look
+                update["review"] = list(dict.fromkeys([*base.review, review.LLM_DISAGREES]))
             if vtype is not None:
                 update.update(_ground_value(doc, qid, f, page_hint, warnings))
             built.append(base.model_copy(update=update))

@@ -29,6 +29,7 @@ class Loaded:
     sections: list[Section] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)  # spans refer to these pages (1-based)
+    ocr_confidence: dict[int, float] = field(default_factory=dict)  # pages read by OCR -> confidence 0..1
 
 
 LoaderFn = Callable[[bytes, str], Loaded]
@@ -60,10 +61,33 @@ ODS = "application/vnd.oasis.opendocument.spreadsheet"
 MSG = "application/vnd.ms-outlook"
 _ODS_MIME = ODS.encode()
 
+# Each loader module is imported when its type is first met, so one PDF does not pay for the email,
+# HTML and Word parsers. A module listed here registers the types it reads when imported; a loader
+# not listed is found by importing them all (`_register_all`).
+_MODULES = {PDF: "pdf", DOCX: "docx", DOC: "doc", EML: "eml", HTML: "html", MARKDOWN: "text", TEXT: "text",
+            CSV: "sheets", XLSX: "sheets", XLS: "sheets", ODS: "sheets", MSG: "msg"}
+_EXTENSIONS.update({".pdf": PDF, ".docx": DOCX, ".doc": DOC, ".eml": EML, ".html": HTML, ".htm": HTML,
+                    ".txt": TEXT, ".text": TEXT, ".md": MARKDOWN, ".markdown": MARKDOWN, ".csv": CSV, ".tsv": CSV,
+                    ".xlsx": XLSX, ".xlsm": XLSX, ".xls": XLS, ".ods": ODS, ".msg": MSG})
+
+
+def _register_all() -> None:
+    from . import doc, docx, eml, html, msg, pdf, sheets, text  # noqa: F401  (registers loaders)
+
+
+def _loader(media_type: str) -> LoaderFn | None:
+    if media_type not in _LOADERS:
+        import importlib
+
+        if media_type in _MODULES:
+            importlib.import_module(f"{__name__}.{_MODULES[media_type]}")
+        if media_type not in _LOADERS:
+            _register_all()
+    return _LOADERS.get(media_type)
+
 
 def sniff(data: bytes, path: str) -> str:
     """The media type from the content, with the extension as a tie-breaker for text."""
-    _register_all()
     ext = Path(path).suffix.lower()
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
@@ -190,14 +214,21 @@ def read_input(p: str) -> bytes:
     return data
 
 
-def load(path: str | os.PathLike[str]) -> Document:
-    """Read a file into pages; raises a FoiExtractError subclass with a one-line cause."""
+def load(path: str | os.PathLike[str], *, ocr: str = "auto") -> Document:
+    """Read a file into pages; raises a FoiExtractError subclass with a one-line cause.
+
+    `ocr`: "auto" reads pages with no text layer by OCR (when Tesseract is installed), "never"
+    leaves them empty, "always" OCRs every PDF page.
+    """
+    from .ocr import ocr_mode
+
     p = str(path)
     data = read_input(p)
     if not data.strip():
         raise EmptyDocument(p, "empty file")
     media_type = sniff(data, p)
-    loaded = load_bytes(data, p, media_type)
+    with ocr_mode(ocr):
+        loaded = load_bytes(data, p, media_type)
     return Document(
         path=p,
         media_type=media_type,
@@ -206,17 +237,13 @@ def load(path: str | os.PathLike[str]) -> Document:
         sections=loaded.sections,
         warnings=loaded.warnings,
         tables=loaded.tables,
+        ocr_confidence=loaded.ocr_confidence,
     )
-
-
-def _register_all() -> None:
-    from . import doc, docx, eml, html, msg, pdf, sheets, text  # noqa: F401  (registers loaders)
 
 
 def load_bytes(data: bytes, path: str, media_type: str) -> Loaded:
     """Dispatch to the registered loader; used by `load()` and for email attachments."""
-    _register_all()
-    fn = _LOADERS.get(media_type)
+    fn = _loader(media_type)
     if fn is None:
         raise UnsupportedType(path, f"no loader for {media_type}")
     limits.check("loading")

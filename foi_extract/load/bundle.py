@@ -18,18 +18,20 @@ from . import check_size, load
 from .tables import shift
 
 
-def load_bundle(paths: Sequence[str | os.PathLike[str]]) -> Document:
+def load_bundle(paths: Sequence[str | os.PathLike[str]], *, ocr: str = "auto") -> Document:
     """The first path is the letter; a file that cannot be read fails the bundle with its own error."""
     if not paths:
         raise ConfigError("a bundle needs at least one file")
-    docs = [load(p) for p in paths]
+    docs = [load(p, ocr=ocr) for p in paths]
     first = docs[0]
     pages, sections, warnings, tables = [], [], [], []
+    confidence: dict[int, float] = {}
     digest = hashlib.sha256()
     for doc in docs:
         offset = len(pages)
         name = Path(doc.path).name
         pages.extend(doc.pages)
+        confidence.update({n + offset: c for n, c in doc.ocr_confidence.items()})
         digest.update(doc.sha256.encode())
         if doc.sections:
             sections += [Section(name=s.name if doc is first else f"{name}: {s.name}", first_page=s.first_page + offset,
@@ -42,4 +44,5 @@ def load_bundle(paths: Sequence[str | os.PathLike[str]]) -> Document:
                             page=None if w.page is None else w.page + offset) for w in doc.warnings]
     check_size(pages, first.path)
     return Document(path=first.path, media_type=first.media_type, sha256=digest.hexdigest() if len(docs) > 1 else first.sha256,
-                    pages=pages, sections=sections, warnings=warnings, tables=tables)
+                    pages=pages, sections=sections, warnings=warnings, tables=tables,
+                    ocr_confidence=confidence)

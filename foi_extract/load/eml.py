@@ -66,6 +66,7 @@ def assemble(bodies: list[str], attachments: list[tuple[str, str, bytes]], notic
     sections = [Section(name="message", first_page=1, last_page=1)]
     warnings: list[Notice] = []
     tables: list[Table] = []
+    ocr_confidence: dict[int, float] = {}
     seen: set[str] = set()
     names: set[str] = set()
     depth = _DEPTH.get()
@@ -93,6 +94,7 @@ def assemble(bodies: list[str], attachments: list[tuple[str, str, bytes]], notic
             _DEPTH.reset(token)
         first = len(pages) + 1
         pages.extend(loaded.pages)
+        ocr_confidence.update({first + n - 1: c for n, c in loaded.ocr_confidence.items()})
         section_name = _unique(name, names)
         sections.append(Section(name=section_name, first_page=first, last_page=len(pages)))
         tables.extend(shift(t, first - 1, section_name) for t in loaded.tables)
@@ -100,7 +102,7 @@ def assemble(bodies: list[str], attachments: list[tuple[str, str, bytes]], notic
             page = None if w.page is None else w.page + first - 1
             warnings.append(Notice(code=w.code, message=f"{section_name}: {w.message}", page=page))
     warnings.extend(notices)
-    return Loaded(pages=pages, sections=sections, warnings=warnings, tables=tables)
+    return Loaded(pages=pages, sections=sections, warnings=warnings, tables=tables, ocr_confidence=ocr_confidence)
 
 
 def _load_attachment(payload: bytes, name: str, content_type: str) -> Loaded:

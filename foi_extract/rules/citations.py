@@ -112,10 +112,10 @@ _REGULATION = re.compile(rf"(?<![\w.])(?:[Rr]egulations?|[Rr]egs?\.?|REGULATION)
 
 def parse_regulations(text: str, default_law: str) -> Iterator[Citation]:
     """'regulation 12(5)(e)', 'Reg. 12(4)(b)', 'regulations 12(4)(b) and 12(5)(e)'."""
-    law = "EISR" if default_law == "EISR" else "EIR"
+    law = "EISR" if default_law in ("EISR", "FOISA") else "EIR"  # regulations in a Scottish letter are the EISR
     for m in _REGULATION.finditer(text):
         tail = text[m.end() : m.end() + 80]
-        if re.match(r"\A[\s,]*of\s+the\s+(?!Environmental|EIR)", tail):
+        if re.match(r"\A[\s,]*of\s+the\s+(?!Environmental|EIRs?\b|EISR\b)", tail):
             continue  # another instrument's regulation
         yield Citation(law, m.group("num"), _subs(m.group("subs")), m.start(), m.end(), m.group(0))
         pos = m.end()

@@ -15,6 +15,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
 _MARKER = re.compile(
     r"^[ \t>*•\-]*(?:\*\*)?(?:"
     r"(?P<qword>(?:(?:Response|Answer|Reply)\s+(?:to\s+)?(?:item|question|request|part|point|Q)s?\.?|Q(?:uestion)?|Request|Item|Part|Point|Portion|Paragraph))\s?\.?\s?(?P<qn>\d{1,2})(?P<qs>[a-z])?(?![\d/])\s*(?:[:.)\-–]|\s(?=[A-Z])|\s(?=of\s+(?:your|the|this)\s+request)|\s?(?=(?:and|&|to|,)\s*\d)|\s(?=(?:is|was|has\s+been)\s+(?:granted|denied|refused|answered|released|withheld|not)\b)|$)"
+    r"|(?P<n4>\d{1,2})(?:\(|\.)(?P<ns4>[a-z])\)?[.):]?\s+(?=\S)"
     r"|\((?P<pn>\d{1,2})\)\s*"
     r"|(?P<n>\d{1,2})(?P<ns>[a-z])?\s?[.)](?!\d)\s*(?=\S)"
     r"|(?P<n2>\d{1,2})\s?[:\-–]\s"
@@ -44,9 +45,9 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Mark
         if re.match(r"\s*(?:https?://|www\.|mailto:|\[)", text[m.end() : m.end() + 10], re.I):
             continue  # a numbered list of links ("References: 1. https://…"), not questions
         g = m.groupdict()
-        num = g["qn"] or g["pn"] or g["n"] or g["n2"] or g["n3"]
+        num = g["qn"] or g["pn"] or g["n"] or g["n2"] or g["n3"] or g["n4"]
         if num:
-            suffix = g["qs"] or g["ns"] or ""
+            suffix = g["qs"] or g["ns"] or g["ns4"] or ""
             value = int(num)
             if value == 0 or value > 60:
                 continue

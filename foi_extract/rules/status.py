@@ -87,7 +87,7 @@ def decide(text: str, ranges: Sequence[Range], grounds: Iterable[tuple[Optional[
     if len(body) >= 1200:  # a long answer that asks one thing in passing still answers
         hits = [h for h in hits if h.status != "clarification_requested"]
     scores = _score(hits)
-    status, review = _combine(scores, hits)
+    status, review = _combine(scores, hits, body)
     return StatusDecision(status, hits, review, scores)
 
 
@@ -107,7 +107,7 @@ def _score(hits: list[Hit]) -> dict[str, float]:
     return scores
 
 
-def _combine(scores: dict[str, float], hits: list[Hit]) -> tuple[str, list[str]]:
+def _combine(scores: dict[str, float], hits: list[Hit], body: str) -> tuple[str, list[str]]:
     given, partial = scores.get("given", 0.0), scores.get("partial", 0.0)
     ranked = sorted((st for st in _NEGATIVE if scores.get(st, 0.0) > 0),
                     key=lambda st: (-scores[st], _PRECEDENCE.index(st)))
@@ -122,11 +122,13 @@ def _combine(scores: dict[str, float], hits: list[Hit]) -> tuple[str, list[str]]
             return "partially_answered", review
         if any(h.name == "partially_answered.coverage" for h in hits):  # "we hold information for 2019 onwards only"
             return "partially_answered", [R.WEAK_CUE]
+        if not hits and _fragment(body):  # "the timeframe to be searched;": a list item, not an answer
+            return "answered", [R.WEAK_CUE]
         return "answered", review
     top = ranked[0]
     if scores[top] < C.WEAK_BELOW:
         review.append(R.WEAK_CUE)
-    rivals = [st for st in ranked[1:] if scores[st] >= max(2.5, C.CONFLICT_RATIO * scores[top])]
+    rivals = [st for st in ranked[1:] if scores[st] >= min(3.0, C.CONFLICT_RATIO * scores[top]) and scores[st] >= 2.5]
     if rivals and not ({top, *rivals} <= {"withheld", "refused"} and top == "refused"):
         review.append(R.CONFLICTING_CUES)
     if top == "refused":
@@ -144,13 +146,19 @@ def _combine(scores: dict[str, float], hits: list[Hit]) -> tuple[str, list[str]]
             return "answered", review
         return "published_elsewhere", review
     if top == "not_held":
-        return ("partially_answered" if given > 0 else "not_held"), review
+        # figures beside a "not held" make it partial, unless the not-held wording outweighs stray numbers
+        return ("partially_answered" if given >= (1.0 if scores[top] <= 3.0 else 2.5) else "not_held"), review
     if top == "withheld":
         if any(h.name == "withheld.in_full" for h in hits):
             return "withheld", review
         pointed = scores.get("published_elsewhere", 0.0) > 0  # "…is already published; the rest is withheld"
         return ("partially_answered" if partial > 0 or given > 0 or pointed else "withheld"), review
     return top, review
+
+
+def _fragment(body: str) -> bool:
+    b = body.strip()
+    return bool(b) and (b[0].islower() or bool(re.search(r"(?:;|,|\band|\bor)\s*$", b)))
 
 
 def classify(answer: str, grounds: Iterable[tuple[Optional[str], ...]]) -> str:

@@ -36,7 +36,7 @@ REFUSED = _re(
     r"(?:more|longer)\s+than\s+(?:the\s+)?18\s+hours|\b(?:is|was|been|being|as|deemed|considered)\s+vexatious|manifestly\s+unreasonable|"
     r"(?:we\s+are|is)\s+(?:therefore\s+)?(?:refusing|unable\s+to\s+comply)|request\s+is\s+(?:therefore\s+)?(?:refused|declined)|"
     r"refuse\s+(?:this|your)\s+request|excessive\s+cost|unduly\s+burdensome|repeated\s+request|"
-    r"(?:this|your)\s+request\s+(?:\w+\s+){0,3}(?:has\s+been|is)\s+(?:therefore\s+)?(?:refused|denied)"
+    r"(?:this|your)\s+request\s+(?:\w+\s+){0,3}(?:has\s+been|is)\s+(?:therefore\s+)?refused"
 )
 PUBLISHED = _re(
     r"reasonably\s+accessible|otherwise\s+accessible|(?:is|are|has\s+been|have\s+been)\s+(?:already\s+)?(?:published|publicly\s+available|"
@@ -66,7 +66,8 @@ WITHHELD = _re(
 )
 IN_FULL = _re(
     r"withh[eo]ld\s+(?:[\w'’]+\s+){0,3}in\s+(?:full|(?:its|their)\s+entirety)|denied\s+in\s+full|"
-    r"(?:deny|denying)\s+(?:your\s+request|it)\s+in\s+full|full\s+denial|exempt\s+in\s+(?:full|(?:its|their)\s+entirety)"
+    r"(?:deny|denying)\s+(?:your\s+request|it)\s+in\s+full|full\s+denial|exempt\s+in\s+(?:full|(?:its|their)\s+entirety)|"
+    r"(?:your|this)\s+request\s+(?:\w+\s+){0,3}(?:is|has\s+been)\s+(?:therefore\s+)?denied(?!\s+in\s+part)"
 )
 PARTIAL = _re(
     r"\bredact(?:ed|ions?)\b|partial(?:ly)?\b|in\s+part\b|suppress|<\s?5|less\s+than\s+(?:5|five)|"
@@ -82,7 +83,8 @@ COVERAGE = _re(
 )
 RELEASED_IN_PART = _re(
     r"(?:released|disclosed|provided|granted)\s+in\s+part|partially\s+(?:released|granted|disclosed)|"
-    r"portions?\s+(?:\w+\s+){0,4}(?:have|has)\s+been\s+(?:redacted|withheld)|releasable\s+in\s+part"
+    r"portions?\s+(?:\w+\s+){0,4}(?:have|has)\s+been\s+(?:redacted|withheld)|releasable\s+in\s+part|"
+    r"redacted\s+(?:in\s+part|partially)|partially\s+redacted"
 )
 _SMALL = r"(?:<\s?\d|less\s+than\s+(?:\d|five|ten)|fewer\s+than\s+(?:\d|five|ten)|small\s+numbers?|low\s+numbers?|numbers?\s+(?:are|is)\s+(?:low|small))"
 _HIDE = r"(?:suppress|redact|mask|anonymi[sz]|withh[eo]ld|replac|indicated|shown\s+as|represented|not\s+(?:be\s+)?(?:disclosed|shown|provided|released)|identif)"

@@ -131,7 +131,11 @@ _TABLES: dict[str, dict[str, str]] = {
     "DC-FOIA": DC_GROUNDS,
     "AU-FOI": AU_GROUNDS,
     "EISR": {"10(4)(a)": "Information not held", "10(4)(b)": "Manifestly unreasonable",
-             "10(5)(e)": "Commercial confidentiality", "11": "Personal data"},
+             "10(4)(c)": "Request formulated in too general a manner", "10(4)(d)": "Material in the course of completion",
+             "10(4)(e)": "Internal communications", "10(5)(a)": "International relations, defence, national security or public safety",
+             "10(5)(b)": "The course of justice", "10(5)(d)": "Confidentiality of proceedings",
+             "10(5)(e)": "Commercial confidentiality", "10(5)(f)": "Interests of the person who provided the information",
+             "10(5)(g)": "Protection of the environment", "11": "Personal data"},
 }
 
 

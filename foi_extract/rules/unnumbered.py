@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
-from .segments import QA, _blank_split, closing_start
+from .reply_words import QA, _blank_split, closing_start
 
 _ASKS = re.compile(
-    r"\?\s*$|^\s*(?:please\s+(?:provide|send|supply|confirm|list|give|state|disclose|tell)|(?:could|can|would)\s+you\s+(?:please\s+)?(?:provide|send|confirm|tell|list))\b",
+    r"\?\s*$|^\s*(?:please\s+(?:provide|send|supply|confirm|list|give|state|disclose|tell)|(?:could|can|would)\s+you\s+(?:please\s+)?(?:provide|send|confirm|tell|list))\b|"
+    r"^\s*[+•*]\s+(?:any\s+and\s+all|all|copies|documents?|records?)\b",  # a bulleted request item restated
     re.I,
 )
 _SALUTATION = re.compile(r"^[ \t]*Dear\b[^\n]*$", re.M)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Sequence, TextIO
 
-from ..models import Extraction
+if TYPE_CHECKING:
+    from ..models import Extraction
 
-Writer = Callable[[Sequence[Extraction], TextIO], None]
+Writer = Callable[[Sequence["Extraction"], TextIO], None]
 _WRITERS: dict[str, Writer] = {}
 
 

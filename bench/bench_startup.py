@@ -1,0 +1,106 @@
+"""Bench (c): a one-letter CLI run against `python -c "import pypdf"`, in one run, interleaved.
+
+Why: most single-letter runs are spent starting up; a run must cost little more than importing a
+PDF library. Both commands run as fresh processes from this interpreter's environment, with
+bytecode compiled first (as a regular install has it), alternating A, B, A, B ... so neither side
+always runs on a warmer machine. The ratio of the fastest runs is the figure (the minimum is the
+run least disturbed by other work on the machine); medians are printed beside it. Two more
+commands show where the time goes: the imports a PDF run needs, and importing pydantic alone.
+
+    python bench/bench_startup.py [--letter FILE] [--repeat 15] [--target 1.3] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_LETTER = ROOT.parent / "shared" / "corpus" / "invinst__chicago-police-data" / "p0-50685 letter.pdf"
+
+
+def cli_command() -> list[str]:
+    """The installed `foi-extract` script beside this interpreter, else `python -m foi_extract.cli`."""
+    script = Path(sys.executable).with_name("foi-extract")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "foi_extract.cli"]
+
+
+def synthetic_letter(directory: Path) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from fixtures.render import render_pdf
+
+    text = (ROOT / "fixtures" / "synthetic" / "c_westbrook_three_page.txt").read_text(encoding="utf-8")
+    return render_pdf(text.split("\f")[0], directory / "letter.pdf")
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the child) for one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--letter", type=Path, default=None, help=f"one letter (default: {DEFAULT_LETTER.name}, "
+                    "else a synthetic one rendered here)")
+    ap.add_argument("--repeat", "-n", type=int, default=15, help="runs of each command")
+    ap.add_argument("--target", type=float, default=1.3, help="max allowed ours/import-pypdf ratio")
+    ap.add_argument("--check", action="store_true", help="exit 1 when the ratio misses the target")
+    args = ap.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="foi-bench-"))
+    try:
+        letter = args.letter or (DEFAULT_LETTER if DEFAULT_LETTER.exists() else synthetic_letter(tmp))
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        compileall.compile_dir(str(ROOT / "foi_extract"), quiet=1)  # what pip does for a regular install
+        ours = cli_command() + [str(letter), "-o", str(tmp / "out.json")]
+        theirs = [sys.executable, "-c", "import pypdf"]
+        # where the time goes: the modules a PDF run imports, and pydantic alone
+        imports = [sys.executable, "-c", "import foi_extract.cli, foi_extract.engines.rules, pypdfium2"]
+        pydantic = [sys.executable, "-c", "import pydantic; from pydantic import BaseModel"]
+        commands = {"ours": ours, "pypdf": theirs, "imports": imports, "pydantic": pydantic}
+        for cmd in commands.values():  # warm the OS file cache, and fail early if a command is broken
+            timed(cmd, env)
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        names = list(commands)
+        for i in range(max(1, args.repeat)):
+            for name in names[i % len(names):] + names[:i % len(names)]:  # rotate the order
+                runs[name].append(timed(commands[name], env))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    def stats(name: str) -> tuple[float, float, float]:
+        walls = [w for w, _ in runs[name]]
+        return min(walls), statistics.median(walls), min(c for _, c in runs[name])
+
+    (a_min, a_med, a_cpu), (b_min, b_med, b_cpu) = stats("ours"), stats("pypdf")
+    ratio = a_min / b_min
+    ok = ratio <= args.target
+    print(f"letter: {letter}")
+    print(f"runs per command: {max(1, args.repeat)} (rotating order)")
+    labels = {"ours": "one-letter CLI run", "pypdf": "python -c import pypdf",
+              "imports": "  its imports alone", "pydantic": "  pydantic alone"}
+    for name, label in labels.items():
+        w_min, w_med, c_min = stats(name)
+        print(f"{label:<24} min {w_min * 1000:6.0f} ms  median {w_med * 1000:6.0f} ms  min CPU {c_min * 1000:6.0f} ms"
+              f"   ({w_min / b_min:.2f}x import pypdf)")
+    print(f"ratio (fastest runs): {ratio:.2f}  (medians {a_med / b_med:.2f}, CPU {a_cpu / b_cpu:.2f})  "
+          f"target <= {args.target}: {'PASS' if ok else 'FAIL'}")
+    return 1 if (args.check and not ok) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

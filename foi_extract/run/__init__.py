@@ -1,0 +1,1 @@
+"""Batch runs: `foi-extract run PATH... -o OUT` (discover, store, schedule, progress, summary)."""

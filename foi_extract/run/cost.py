@@ -1,0 +1,121 @@
+"""What a batch costs: the price table, each document's cost, and the dry run's estimate.
+
+Cost comes from token counts (`engine.usage`, every attempt included, failed ones too) times
+the price table `foi_extract/data/prices.yaml`, which `--prices FILE` or FOI_EXTRACT_PRICES
+overrides. The dry run's estimate builds the same chunks and prompts the LLM engine would send,
+without sending them, and counts their tokens the way the engine does (`llm.chunking.tokens`);
+completion tokens are a rough allowance per question.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Optional
+
+from ..errors import ConfigError, FoiExtractError
+from .discover import Item
+
+if TYPE_CHECKING:
+    from ..questionset import QuestionSet
+
+PRICES = Path(__file__).resolve().parents[1] / "data" / "prices.yaml"
+COMPLETION_PER_QUESTION = 60  # status, a quote and grounds; a typed value adds its own
+COMPLETION_PER_VALUE = 80
+
+
+def load_prices(path: Optional[str] = None, env: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The packaged table with an override file's models laid over it."""
+    import yaml
+
+    table = yaml.safe_load(PRICES.read_text(encoding="utf-8"))
+    override = path or env.get("FOI_EXTRACT_PRICES")
+    if override:
+        try:
+            extra = yaml.safe_load(Path(override).read_text(encoding="utf-8")) or {}
+        except FileNotFoundError:
+            raise ConfigError(f"{override}: price table not found") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{override}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        if not isinstance(extra, dict) or not isinstance(extra.get("models", {}), dict):
+            raise ConfigError(f"{override}: expected a mapping with a 'models' mapping")
+        table["models"] = {**table["models"], **(extra.get("models") or {})}
+        if "per" in extra:
+            table["per"] = extra["per"]
+    for name, p in table["models"].items():
+        if not isinstance(p, dict) or "input" not in p or "output" not in p:
+            raise ConfigError(f"price table: model {name!r} needs 'input' and 'output' prices")
+    return table
+
+
+def price_for(model: Optional[str], table: dict[str, Any]) -> Optional[dict[str, float]]:
+    if not model:
+        return None
+    models = table["models"]
+    if model in models:
+        return models[model]
+    prefixes = [m for m in models if model.startswith(m)]
+    return models[max(prefixes, key=len)] if prefixes else None
+
+
+def cost_of(usage: Optional[Mapping[str, int]], price: Optional[Mapping[str, float]], per: float = 1_000_000) -> Optional[float]:
+    """USD for one document's usage; 0 when nothing was sent, None when the price is unknown."""
+    if not usage or not (usage.get("prompt_tokens") or usage.get("completion_tokens")):
+        return 0.0
+    if price is None:
+        return None
+    prompt = usage.get("prompt_tokens", 0)
+    cached = min(usage.get("cached_tokens", 0), prompt)
+    total = ((prompt - cached) * price["input"] + cached * price.get("cached_input", price["input"])
+             + usage.get("completion_tokens", 0) * price["output"]) / per
+    return round(total, 6)
+
+
+def estimate_item(item: Item, qset: Optional[QuestionSet], cfg: Any) -> dict[str, Any]:
+    """Pages, and for an LLM engine the requests and tokens one document would take."""
+    from .worker import load_item
+
+    out: dict[str, Any] = {"path": item.path, "pages": 0, "requests": 0, "prompt_tokens": 0, "completion_tokens": 0}
+    try:
+        doc = load_item(item)
+        out["pages"] = len(doc.pages)
+        if cfg is not None:
+            out.update(_llm_estimate(doc, qset, cfg))
+    except FoiExtractError as exc:
+        out.update(failed=True, exit_code=exc.exit_code, message=exc.cause)
+    except Exception as exc:  # noqa: BLE001 - an estimate never stops the dry run
+        out.update(failed=True, exit_code=1, message=f"{type(exc).__name__}: {exc}")
+    return out
+
+
+def _llm_estimate(doc: Any, qset: Optional[QuestionSet], cfg: Any) -> dict[str, int]:
+    from ..engines.rules import RulesEngine
+    from ..llm.chunking import make_chunks, tokens
+    from ..llm.engine import _header, _hint, _question_lines, _questions, _units
+    from ..llm.findings import chunk_model
+    from ..llm.prompts import example_messages, load_prompts
+
+    prompts = load_prompts()
+    rules = RulesEngine().run(doc, qset)
+    asked = _questions(rules, qset)
+    header = _header(doc, rules)
+    hints = {q.id: _hint(q) for q in rules.questions}
+    examples = json.dumps(example_messages(prompts))
+    fixed = prompts.system + examples + prompts.render(
+        header=header, questions=_question_lines(asked, list(asked)), typed_note="", hints="\n".join(hints.values()), chunk="")
+    budget = max(200, cfg.context_tokens - cfg.max_output_tokens - tokens(fixed) - 200)
+    requests = prompt = completion = 0
+    for chunk in make_chunks(_units(doc, rules, asked), budget, cfg.max_questions):
+        ids = [i for i in chunk.ids if i in asked]
+        if not ids:
+            continue
+        typed = any(asked[i][1] is not None for i in ids)
+        user = prompts.render(header=header, questions=_question_lines(asked, ids),
+                              typed_note=" [value: type]" if typed else "",
+                              hints="\n".join(hints[i] for i in ids if i in hints) or "(none)", chunk=chunk.text)
+        schema = json.dumps(chunk_model([(i, asked[i][1]) for i in ids]).model_json_schema())
+        requests += 1
+        prompt += tokens(prompts.system) + tokens(examples) + tokens(user) + tokens(schema)
+        completion += sum(COMPLETION_PER_QUESTION + (COMPLETION_PER_VALUE if asked[i][1] is not None else 0) for i in ids)
+    return {"requests": requests, "prompt_tokens": prompt, "completion_tokens": completion}

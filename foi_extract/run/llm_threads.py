@@ -1,0 +1,128 @@
+"""The LLM engine in a batch: documents run in threads, at most `--llm-concurrency` at a time.
+
+A document's time is the model's latency, not our CPU, so threads are the right tool; each
+thread has its own `LLMEngine` (its own client and usage counter, so each document's tokens are
+its own, failed attempts included) over one shared configuration. For `--engine local` the one
+model server is started once and every thread talks to it.
+
+Every 200 response is kept in the run store, keyed by the request (path and body; never the
+key or the host). A request the store has already answered is replayed, not sent: after a kill,
+the document that was half-way through its requests costs nothing for the half it had done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import httpx2 as httpx
+
+from .store import Store
+from .worker import EngineSpec
+
+
+@dataclass
+class Counter:
+    """Requests and tokens this run really sent (replays excluded): what the run spent."""
+
+    sent: int = 0
+    replayed: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+
+    def add_usage(self, body: bytes) -> None:
+        try:
+            usage = json.loads(body).get("usage") or {}
+        except (ValueError, AttributeError):
+            return
+        self.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+        self.completion_tokens += int(usage.get("completion_tokens") or 0)
+        details = usage.get("prompt_tokens_details") or {}
+        self.cached_tokens += int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0
+
+
+def request_key(request: httpx.Request, body: bytes) -> str:
+    return hashlib.sha256(request.method.encode() + b" " + request.url.path.encode() + b"\n" + body).hexdigest()
+
+
+class CachingTransport(httpx.BaseTransport):
+    def __init__(self, inner: httpx.BaseTransport, store: Optional[Store], counter: Counter,
+                 lock: threading.Lock) -> None:
+        self.inner = inner
+        self.store = store
+        self.counter = counter
+        self.lock = lock
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        key = request_key(request, body)
+        cached = self.store.llm_get(key) if self.store is not None else None
+        if cached is not None:
+            with self.lock:
+                self.counter.replayed += 1
+            return httpx.Response(200, headers={"content-type": "application/json"}, content=cached, request=request)
+        with self.lock:
+            self.counter.sent += 1
+        response = self.inner.handle_request(request)
+        if response.status_code == 200:
+            content = response.read()
+            with self.lock:
+                self.counter.add_usage(content)
+            if self.store is not None:
+                self.store.llm_put(key, content)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class ThreadEngines:
+    """One LLMEngine per thread over a shared configuration and the shared run store."""
+
+    def __init__(self, spec: EngineSpec, store: Optional[Store]) -> None:
+        self.spec = spec
+        self.store = store
+        self.counter = Counter()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._clients: list[httpx.Client] = []
+        self.base = spec.make()
+        llm = self.base._start() if spec.name == "local" else self.base  # the local model server starts once
+        self.cfg = llm.cfg
+        self.name = llm.name
+        self.prompts = llm.prompts
+
+    def engine(self) -> Any:
+        engine = getattr(self._local, "engine", None)
+        if engine is None:
+            from ..llm.client import LLMClient
+            from ..llm.engine import LLMEngine
+
+            http = httpx.Client(transport=CachingTransport(httpx.HTTPTransport(), self.store, self.counter, self._lock))
+            with self._lock:
+                self._clients.append(http)
+            engine = LLMEngine(self.cfg, client=LLMClient(self.cfg, http_client=http), prompts=self.prompts)
+            engine.name = self.name
+            self._local.engine = engine
+        return engine
+
+    def process(self, item: Any, qset: Any, load_options: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+        """One document; its usage is this thread's client's usage across the document, failures included."""
+        from .worker import process
+
+        engine = self.engine()
+        before = engine.client.usage.as_dict()
+        out = process(item, engine, qset, load_options)
+        used = {k: v - before.get(k, 0) for k, v in engine.client.usage.as_dict().items()}
+        if out.get("usage") is None:
+            out["usage"] = used  # a failed document's attempts still cost tokens
+        return out
+
+    def close(self) -> None:
+        for c in self._clients:
+            c.close()
+        getattr(self.base, "close", lambda: None)()
