@@ -39,7 +39,7 @@ SCENARIOS = [
              why="US agency letter as one run-on paragraph, (b)(6)/(b)(7) exemptions"),
     Scenario("long_multichunk", "corpus/invinst__chicago-police-data/P054496Responsive.pdf",
              config={"context_tokens": 3000},
-             why="a long answer cut into chunks and merged back; the small model paraphrased quotes and was re-asked"),
+             why="a long answer cut into chunks and merged back; the small model named grounds the answers do not print"),
     Scenario("length_rechunk", "seed/coventry_foi445227294.txt", "examples/social_care_software.yaml",
              config={"max_questions": 4, "max_output_tokens": 160}, why="finish_reason=length, then smaller chunks"),
 ]

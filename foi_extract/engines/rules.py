@@ -91,7 +91,7 @@ class RulesEngine:
                           sections=doc.sections),
             letter=self._letter(full, full_regions, legislation, full_refs),
             questions=built,
-            exemptions=_exemptions(view, applied),
+            exemptions=[] if kind in NOT_ANSWERING else _exemptions(view, applied),  # nothing was withheld yet
             references=_references(full, full_refs),
             engine=EngineInfo(name=self.name, version=__version__),
             warnings=warnings,
