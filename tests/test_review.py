@@ -203,3 +203,17 @@ def test_eisr_letter_grounds_by_regulation(tmp_path: Path) -> None:
         ("3", "refused", [("EISR", "10", "(4)(b)")]),
     ]
     assert {(e.law, e.section) for e in result.exemptions} == {("EISR", "10")}  # review and appeal rights are not grounds
+
+
+def test_an_xlsx_without_a_letter_is_not_a_reply(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from fixtures.sheets import BEDS, xlsx_bytes
+
+    sheet = tmp_path / "beds.xlsx"
+    sheet.write_bytes(xlsx_bytes(BEDS))
+    result = extract(sheet)
+    assert result.letter.kind == "not_a_reply"
+    assert not [q for q in result.questions if q.status == "answered"]
+    assert "not_a_reply" in result.review
