@@ -13,16 +13,10 @@ WEAK_CUE = "weak_cue"                        # the winning status rests on a wea
 NO_ANSWER_FOUND = "no_answer_found"          # the question was found but no answer to it
 IDS_INFERRED = "ids_inferred"                # ids were given by order, not printed
 EXEMPTION_FROM_LIST_CONTEXT = "exemption_from_list_context"  # a ground read from a list of sections
-STATUS_INHERITED = "status_inherited"        # "please refer to question 3", or one statement for all
-STATUS_FROM_WHOLE_REQUEST = "status_from_whole_request"  # a statement covering every question
 ANSWER_CUT_OFF = "answer_cut_off"            # the document stops inside this answer
 OCR_TEXT = "ocr_text"                        # read from a scan
 LLM_DISAGREES = "llm_disagrees"              # the model's reading differs and could not be adjudicated
 
-QUESTION_REASONS = (
-    CONFLICTING_CUES, WEAK_CUE, NO_ANSWER_FOUND, IDS_INFERRED, EXEMPTION_FROM_LIST_CONTEXT, STATUS_INHERITED,
-    STATUS_FROM_WHOLE_REQUEST, ANSWER_CUT_OFF, OCR_TEXT, LLM_DISAGREES,
-)
 
 # ---- per document -------------------------------------------------------------------------
 NOT_A_REPLY = "not_a_reply"                  # letter.kind is not a reply: no answered rows
@@ -33,8 +27,6 @@ UNTIED_EXEMPTIONS = "untied_exemptions"      # a ground applied in the letter is
 FALLBACK_RULES = "fallback_rules"            # the LLM failed; the rules result stands
 OCR_LOW_CONFIDENCE = "ocr_low_confidence"    # a page was read by OCR with low confidence
 
-DOCUMENT_REASONS = (NOT_A_REPLY, TRUNCATED, NO_QUESTIONS_FOUND, METADATA_MISSING, UNTIED_EXEMPTIONS, FALLBACK_RULES,
-                    OCR_LOW_CONFIDENCE)
 
 
 def add(reasons: list[str], *new: str) -> None:

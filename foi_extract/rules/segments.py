@@ -82,9 +82,6 @@ def align(text: str, response: tuple[int, int], request: tuple[int, int] | None)
     return list(qas.values())
 
 
-_QUOTE_CLOSE = re.compile(r"[”\"][ \t]*$", re.M)
-
-
 def _joint_answer_start(text: str, run: list[Marker], limit: int) -> tuple[int, int] | None:
     """(end of the request, start of the reply) when a numbered list is the request and one reply follows.
 

@@ -69,7 +69,7 @@ def decide(text: str, ranges: Sequence[Range], grounds: Iterable[tuple[Optional[
         sentence = text[s:e]
         argument = bool(C.ARGUMENT.search(sentence))
         for cue in C.STATUS_CUES:
-            if argument and cue.name in C.GIVEN_CUES:
+            if argument and cue.name in C.ARGUMENT_BLIND:
                 continue
             m = cue.pattern.search(sentence)
             if m:
@@ -129,7 +129,8 @@ def _combine(scores: dict[str, float], hits: list[Hit], body: str) -> tuple[str,
     if scores[top] < C.WEAK_BELOW:
         review.append(R.WEAK_CUE)
     rivals = [st for st in ranked[1:] if scores[st] >= min(3.0, C.CONFLICT_RATIO * scores[top]) and scores[st] >= 2.5]
-    if rivals and not ({top, *rivals} <= {"withheld", "refused"} and top == "refused"):
+    # a refusal that also says the information is withheld is no conflict; any other decisive rival is
+    if rivals and (top != "refused" or any(r != "withheld" for r in rivals)):
         review.append(R.CONFLICTING_CUES)
     if top == "refused":
         if given >= 2.5:

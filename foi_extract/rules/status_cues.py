@@ -123,8 +123,8 @@ ARGUMENT = _re(
     r"(?:disclos|releas)\w*\s+(?:of\s+)?(?:\w+\s+){0,4}?(?:would|could|may|might)\b|outweigh|competitors?\b|(?:qualified|absolute)\s+exemption|"
     r"exemption\s+is\s+(?:qualified|absolute)|in\s+(?:reaching|making)\s+this\s+decision"
 )
-# Cues that say something was handed over: not read inside an argument sentence.
-GIVEN_CUES = frozenset({"answered.information_given", "published_elsewhere.wording", "partially_answered.scope"})
+# Cues that say something was handed over (or only part was): not read inside an argument sentence.
+ARGUMENT_BLIND = frozenset({"answered.information_given", "published_elsewhere.wording", "partially_answered.scope"})
 
 STATUS_CUES: tuple[StatusCue, ...] = (
     StatusCue("ncnd.neither_confirm_nor_deny", "ncnd", 6.0, NCND),
