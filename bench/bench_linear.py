@@ -27,15 +27,19 @@ sys.path.insert(0, str(ROOT))
 from foi_extract.load import load  # noqa: E402
 from foi_extract.pipeline import extract  # noqa: E402
 
-FALLBACK = ("Dear Requester\n\nFreedom of Information Act 2000\n\n1. How many libraries?\nWe run 9 libraries, "
-            "listed at https://www.example.gov.uk/libraries\n\n2. Staff names?\nExempt under section 40(2).\n\n"
-            "Yours sincerely\nInformation Governance\n")
+FALLBACK = (
+    "Dear Requester\n\nFreedom of Information Act 2000\n\n1. How many libraries?\nWe run 9 libraries, "
+    "listed at https://www.example.gov.uk/libraries\n\n2. Staff names?\nExempt under section 40(2).\n\n"
+    "Yours sincerely\nInformation Governance\n"
+)
 
 
 def sample(mb: float) -> str:
     seed_path = ROOT.parent / "shared" / "seed" / "coventry_foi445227294.txt"
     seed = seed_path.read_text() if seed_path.exists() else FALLBACK
-    refs = "".join(f"See https://example.org/doc/{i} or write to foi{i}@example.org.\n" for i in range(200))
+    refs = "".join(
+        f"See https://example.org/doc/{i} or write to foi{i}@example.org.\n" for i in range(200)
+    )
     block = seed + "\n" + refs + "\n"
     return block * max(1, int(mb * 1e6 / len(block)))
 
@@ -58,11 +62,17 @@ def main() -> None:
             p.write_text(sample(mb))
             size = p.stat().st_size / 1e6
             lt, et = timed(load, p), timed(extract, p)
-            print(f"{size:6.1f} MB text   load {lt:6.2f} s ({lt / size:5.2f} s/MB)   extract {et:7.2f} s ({et / size:5.2f} s/MB)",
-                  flush=True)
+            print(
+                f"{size:6.1f} MB text   load {lt:6.2f} s ({lt / size:5.2f} s/MB)   extract {et:7.2f} s ({et / size:5.2f} s/MB)",
+                flush=True,
+            )
         text = sample(args.load_mb)
         html = Path(tmp) / "big.html"
-        html.write_text("<html><body>" + "".join(f"<p>{line}</p>" for line in text.split("\n")) + "</body></html>")
+        html.write_text(
+            "<html><body>"
+            + "".join(f"<p>{line}</p>" for line in text.split("\n"))
+            + "</body></html>"
+        )
         msg = email.message.EmailMessage()
         msg["Subject"] = "FOI reply"
         msg.set_content("Please see the attached reply.")
@@ -71,7 +81,10 @@ def main() -> None:
         eml.write_bytes(bytes(msg))
         txt = Path(tmp) / "big.txt"
         txt.write_text(text)
-        parts = [f"{p.suffix[1:]} {p.stat().st_size / 1e6:.0f} MB {timed(load, p):.1f} s" for p in (txt, html, eml)]
+        parts = [
+            f"{p.suffix[1:]} {p.stat().st_size / 1e6:.0f} MB {timed(load, p):.1f} s"
+            for p in (txt, html, eml)
+        ]
         print("load only: " + ", ".join(parts))
 
 

@@ -24,8 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -114,17 +114,28 @@ def peak_rss_mb(path: Path) -> tuple[float, int, float]:
         "r = foi_extract.extract(sys.argv[1], engine='rules', ocr='never'); "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, r.source.pages, time.perf_counter() - t)"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(path)], check=True, capture_output=True, text=True,
-                         cwd=str(ROOT)).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=str(ROOT),
+    ).stdout.split()
     return int(out[0]) / 1024, int(out[1]), float(out[2])
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--repeat", "-n", type=int, default=3, help="rounds of each side (median is used)")
-    ap.add_argument("--target", type=float, default=2.0, help="max allowed ours/pypdfium2 time ratio")
-    ap.add_argument("--rss-target", type=float, default=300.0, help="max peak RSS (MB) on the 500-page PDF")
+    ap.add_argument(
+        "--repeat", "-n", type=int, default=3, help="rounds of each side (median is used)"
+    )
+    ap.add_argument(
+        "--target", type=float, default=2.0, help="max allowed ours/pypdfium2 time ratio"
+    )
+    ap.add_argument(
+        "--rss-target", type=float, default=300.0, help="max peak RSS (MB) on the 500-page PDF"
+    )
     ap.add_argument("--no-rss", action="store_true", help="skip the 500-page memory line")
     ap.add_argument("--check", action="store_true", help="exit 1 when a figure misses its target")
     args = ap.parse_args(argv)
@@ -158,15 +169,26 @@ def main(argv: list[str] | None = None) -> int:
     for s in skipped:
         print(f"  skipped {s}")
     print(f"rounds: {max(1, args.repeat)} (rotating order), median shown")
-    for name, label in (("pypdfium2", "pypdfium2 text alone"), ("pypdf", "pypdf text alone"),
-                        ("load", "ours: load only"), ("ours", "ours (rules path)")):
-        print(f"{label:<22} {med[name]:8.3f} s  {1000 * med[name] / pages:6.1f} ms/page  "
-              f"(CPU {1000 * med_cpu[name] / pages:5.1f} ms/page)   runs: " + ", ".join(f"{t:.3f}" for t in times[name]))
-    print(f"ratio ours/pypdfium2: {ratio:.2f} (CPU {med_cpu['ours'] / med_cpu['pypdfium2']:.2f})  "
-          f"target <= {args.target}: {'PASS' if ok else 'FAIL'}")
-    print(f"ratio ours/pypdf: {med['ours'] / med['pypdf']:.2f}   pypdf/pypdfium2: {med['pypdf'] / med['pypdfium2']:.1f}   "
-          f"load/pypdfium2: {med['load'] / med['pypdfium2']:.2f}   "
-          f"rules + grounding: {1000 * (med['ours'] - med['load']) / pages:.1f} ms/page")
+    for name, label in (
+        ("pypdfium2", "pypdfium2 text alone"),
+        ("pypdf", "pypdf text alone"),
+        ("load", "ours: load only"),
+        ("ours", "ours (rules path)"),
+    ):
+        print(
+            f"{label:<22} {med[name]:8.3f} s  {1000 * med[name] / pages:6.1f} ms/page  "
+            f"(CPU {1000 * med_cpu[name] / pages:5.1f} ms/page)   runs: "
+            + ", ".join(f"{t:.3f}" for t in times[name])
+        )
+    print(
+        f"ratio ours/pypdfium2: {ratio:.2f} (CPU {med_cpu['ours'] / med_cpu['pypdfium2']:.2f})  "
+        f"target <= {args.target}: {'PASS' if ok else 'FAIL'}"
+    )
+    print(
+        f"ratio ours/pypdf: {med['ours'] / med['pypdf']:.2f}   pypdf/pypdfium2: {med['pypdf'] / med['pypdfium2']:.1f}   "
+        f"load/pypdfium2: {med['load'] / med['pypdfium2']:.2f}   "
+        f"rules + grounding: {1000 * (med['ours'] - med['load']) / pages:.1f} ms/page"
+    )
 
     rss_ok = True
     if not args.no_rss:
@@ -174,8 +196,10 @@ def main(argv: list[str] | None = None) -> int:
             big = big_pdf(Path(tmp) / "big.pdf")
             mb, n, secs = peak_rss_mb(big)
         rss_ok = mb <= args.rss_target
-        print(f"peak RSS, {n}-page PDF (fpdf2, generated): {mb:.0f} MB in {secs:.1f} s  "
-              f"target <= {args.rss_target:.0f} MB: {'PASS' if rss_ok else 'FAIL'}")
+        print(
+            f"peak RSS, {n}-page PDF (fpdf2, generated): {mb:.0f} MB in {secs:.1f} s  "
+            f"target <= {args.rss_target:.0f} MB: {'PASS' if rss_ok else 'FAIL'}"
+        )
     return 1 if (args.check and not (ok and rss_ok)) else 0
 
 

@@ -25,7 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_LETTER = ROOT.parent / "shared" / "corpus" / "invinst__chicago-police-data" / "p0-50685 letter.pdf"
+DEFAULT_LETTER = (
+    ROOT.parent / "shared" / "corpus" / "invinst__chicago-police-data" / "p0-50685 letter.pdf"
+)
 
 
 def cli_command() -> list[str]:
@@ -38,7 +40,9 @@ def synthetic_letter(directory: Path) -> Path:
     sys.path.insert(0, str(ROOT))
     from fixtures.render import render_pdf
 
-    text = (ROOT / "fixtures" / "synthetic" / "c_westbrook_three_page.txt").read_text(encoding="utf-8")
+    text = (ROOT / "fixtures" / "synthetic" / "c_westbrook_three_page.txt").read_text(
+        encoding="utf-8"
+    )
     return render_pdf(text.split("\f")[0], directory / "letter.pdf")
 
 
@@ -54,8 +58,12 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--letter", type=Path, default=None, help=f"one letter (default: {DEFAULT_LETTER.name}, "
-                    "else a synthetic one rendered here)")
+    ap.add_argument(
+        "--letter",
+        type=Path,
+        default=None,
+        help=f"one letter (default: {DEFAULT_LETTER.name}, else a synthetic one rendered here)",
+    )
     ap.add_argument("--repeat", "-n", type=int, default=15, help="runs of each command")
     ap.add_argument("--target", type=float, default=1.3, help="max allowed ours/import-pypdf ratio")
     ap.add_argument("--check", action="store_true", help="exit 1 when the ratio misses the target")
@@ -63,21 +71,31 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="foi-bench-"))
     try:
-        letter = args.letter or (DEFAULT_LETTER if DEFAULT_LETTER.exists() else synthetic_letter(tmp))
+        letter = args.letter or (
+            DEFAULT_LETTER if DEFAULT_LETTER.exists() else synthetic_letter(tmp)
+        )
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        compileall.compile_dir(str(ROOT / "foi_extract"), quiet=1)  # what pip does for a regular install
+        compileall.compile_dir(
+            str(ROOT / "foi_extract"), quiet=1
+        )  # what pip does for a regular install
         ours = cli_command() + [str(letter), "-o", str(tmp / "out.json")]
         theirs = [sys.executable, "-c", "import pypdf"]
         # where the time goes: the modules a PDF run imports, and pydantic alone
-        imports = [sys.executable, "-c", "import foi_extract.cli, foi_extract.engines.rules, pypdfium2"]
+        imports = [
+            sys.executable,
+            "-c",
+            "import foi_extract.cli, foi_extract.engines.rules, pypdfium2",
+        ]
         pydantic = [sys.executable, "-c", "import pydantic; from pydantic import BaseModel"]
         commands = {"ours": ours, "pypdf": theirs, "imports": imports, "pydantic": pydantic}
-        for cmd in commands.values():  # warm the OS file cache, and fail early if a command is broken
+        for (
+            cmd
+        ) in commands.values():  # warm the OS file cache, and fail early if a command is broken
             timed(cmd, env)
         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         names = list(commands)
         for i in range(max(1, args.repeat)):
-            for name in names[i % len(names):] + names[:i % len(names)]:  # rotate the order
+            for name in names[i % len(names) :] + names[: i % len(names)]:  # rotate the order
                 runs[name].append(timed(commands[name], env))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -91,14 +109,22 @@ def main(argv: list[str] | None = None) -> int:
     ok = ratio <= args.target
     print(f"letter: {letter}")
     print(f"runs per command: {max(1, args.repeat)} (rotating order)")
-    labels = {"ours": "one-letter CLI run", "pypdf": "python -c import pypdf",
-              "imports": "  its imports alone", "pydantic": "  pydantic alone"}
+    labels = {
+        "ours": "one-letter CLI run",
+        "pypdf": "python -c import pypdf",
+        "imports": "  its imports alone",
+        "pydantic": "  pydantic alone",
+    }
     for name, label in labels.items():
         w_min, w_med, c_min = stats(name)
-        print(f"{label:<24} min {w_min * 1000:6.0f} ms  median {w_med * 1000:6.0f} ms  min CPU {c_min * 1000:6.0f} ms"
-              f"   ({w_min / b_min:.2f}x import pypdf)")
-    print(f"ratio (fastest runs): {ratio:.2f}  (medians {a_med / b_med:.2f}, CPU {a_cpu / b_cpu:.2f})  "
-          f"target <= {args.target}: {'PASS' if ok else 'FAIL'}")
+        print(
+            f"{label:<24} min {w_min * 1000:6.0f} ms  median {w_med * 1000:6.0f} ms  min CPU {c_min * 1000:6.0f} ms"
+            f"   ({w_min / b_min:.2f}x import pypdf)"
+        )
+    print(
+        f"ratio (fastest runs): {ratio:.2f}  (medians {a_med / b_med:.2f}, CPU {a_cpu / b_cpu:.2f})  "
+        f"target <= {args.target}: {'PASS' if ok else 'FAIL'}"
+    )
     return 1 if (args.check and not ok) else 0
 
 

@@ -8,4 +8,11 @@ from .errors import FoiExtractError
 from .models import Extraction, json_schema
 from .pipeline import extract, extract_bundle
 
-__all__ = ["extract", "extract_bundle", "Extraction", "FoiExtractError", "json_schema", "__version__"]
+__all__ = [
+    "extract",
+    "extract_bundle",
+    "Extraction",
+    "FoiExtractError",
+    "json_schema",
+    "__version__",
+]

@@ -12,14 +12,14 @@ The cells' spans are page text (grounding re-checks them) and their text is adde
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .document import Document
 from .models import Extraction, Question, Span, Table, TableCell
 from .questionset import coverage
 
 _POINTS_AT_ATTACHMENT = re.compile(
-    r"\b(?:attached|attachment|enclosed|spreadsheet|excel|workbook|\.xlsx?\b|\.ods\b|\.csv\b)", re.I)
+    r"\b(?:attached|attachment|enclosed|spreadsheet|excel|workbook|\.xlsx?\b|\.ods\b|\.csv\b)", re.I
+)
 MAX_EVIDENCE_CELLS = 500
 MAX_ANSWER_CHARS = 4000
 _TEXT_MATCH = 0.6
@@ -30,9 +30,12 @@ def link_tables(result: Extraction, doc: Document) -> Extraction:
     if not doc.tables or not result.questions:
         return result
     table_pages = {t.page for t in doc.tables}
-    wanting = [q for q in result.questions
-               if not any(s.page in table_pages for s in q.evidence)
-               and (not (q.answer or "").strip() or _POINTS_AT_ATTACHMENT.search(q.answer or ""))]
+    wanting = [
+        q
+        for q in result.questions
+        if not any(s.page in table_pages for s in q.evidence)
+        and (not (q.answer or "").strip() or _POINTS_AT_ATTACHMENT.search(q.answer or ""))
+    ]
     for q in wanting:
         cells = _sheet_for(q, doc.tables) or _row_for(q, doc.tables)
         if cells is None and len(wanting) == 1 and len(doc.tables) == 1:
@@ -46,7 +49,7 @@ def _label_pattern(qid: str) -> re.Pattern[str]:
     return re.compile(rf"(?:q(?:uestion)?\.?\s*)?\(?0*{re.escape(qid)}[.):]?", re.I)
 
 
-def _sheet_for(q: Question, tables: list[Table]) -> Optional[list[TableCell]]:
+def _sheet_for(q: Question, tables: list[Table]) -> list[TableCell] | None:
     label = _label_pattern(q.id)
     for t in tables:
         if label.fullmatch(t.name.strip()):
@@ -54,12 +57,16 @@ def _sheet_for(q: Question, tables: list[Table]) -> Optional[list[TableCell]]:
     return None
 
 
-def _row_for(q: Question, tables: list[Table]) -> Optional[list[TableCell]]:
+def _row_for(q: Question, tables: list[Table]) -> list[TableCell] | None:
     label = _label_pattern(q.id)
     for t in tables:
         for row in t.rows:
             for cell in row[:2]:
-                restates = bool(q.text) and len(cell.text) > 12 and coverage(q.text or "", cell.text) >= _TEXT_MATCH
+                restates = (
+                    bool(q.text)
+                    and len(cell.text) > 12
+                    and coverage(q.text or "", cell.text) >= _TEXT_MATCH
+                )
                 if label.fullmatch(cell.text.strip()) or restates:
                     rest = [c for c in row if c is not cell and not _is_question(c, q)]
                     if rest:
@@ -77,7 +84,17 @@ def _all_cells(t: Table) -> list[TableCell]:
 
 def _attach(q: Question, cells: list[TableCell]) -> None:
     cells = cells[:MAX_EVIDENCE_CELLS]
-    q.evidence = [*q.evidence, *(Span(page=c.evidence.page, start=c.evidence.start, end=c.evidence.end,
-                                      text=c.evidence.text) for c in cells)]
+    q.evidence = [
+        *q.evidence,
+        *(
+            Span(
+                page=c.evidence.page,
+                start=c.evidence.start,
+                end=c.evidence.end,
+                text=c.evidence.text,
+            )
+            for c in cells
+        ),
+    ]
     found = " | ".join(c.text for c in cells)[:MAX_ANSWER_CHARS]
     q.answer = f"{q.answer}\n{found}" if (q.answer or "").strip() else found

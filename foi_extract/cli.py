@@ -6,8 +6,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence, TextIO
+from typing import TextIO
 
 from . import __version__, limits
 from .errors import ConfigError, FoiExtractError, printable
@@ -68,11 +69,26 @@ def _extract_parser() -> argparse.ArgumentParser:
         epilog=ENGINES_HELP + "\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="documents, folders (recursive), globs or .zip archives")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="documents, folders (recursive), globs or .zip archives",
+    )
     p.add_argument("--format", "-f", choices=FORMATS, default="json")
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
-    p.add_argument("--engine", "-e", default="auto", help="auto (default: llm if configured, else rules), rules, llm or local")
-    p.add_argument("--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request (with optional value types)")
+    p.add_argument(
+        "--engine",
+        "-e",
+        default="auto",
+        help="auto (default: llm if configured, else rules), rules, llm or local",
+    )
+    p.add_argument(
+        "--questions",
+        "-q",
+        metavar="QSET.yaml",
+        help="canonical questions of the request (with optional value types)",
+    )
     _ocr_flag(p)
     _llm_flags(p)
     p.add_argument("--version", action="version", version=f"foi-extract {__version__}")
@@ -80,19 +96,39 @@ def _extract_parser() -> argparse.ArgumentParser:
 
 
 def _ocr_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
-                   help="PDF pages read by Tesseract OCR: auto (default: pages with no text layer), never, always (every page)")
+    p.add_argument(
+        "--ocr",
+        choices=("auto", "never", "always"),
+        default="auto",
+        help="PDF pages read by Tesseract OCR: auto (default: pages with no text layer), never, always (every page)",
+    )
 
 
 def _llm_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("llm engine")
     g.add_argument("--model", help="model name (FOI_EXTRACT_MODEL)")
-    g.add_argument("--base-url", dest="base_url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")
-    g.add_argument("--llm-mode", dest="mode", choices=("json_schema", "tools", "json"), help="structured-output mode")
-    g.add_argument("--context-tokens", dest="context_tokens", type=int, help="model context window (default 8192)")
+    g.add_argument(
+        "--base-url", dest="base_url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)"
+    )
+    g.add_argument(
+        "--llm-mode",
+        dest="mode",
+        choices=("json_schema", "tools", "json"),
+        help="structured-output mode",
+    )
+    g.add_argument(
+        "--context-tokens",
+        dest="context_tokens",
+        type=int,
+        help="model context window (default 8192)",
+    )
     g.add_argument("--model-path", dest="model_path", help="GGUF file for --engine local")
-    g.add_argument("--strict", action="store_true", default=None,
-                   help="an LLM failure fails the document (exit 20); default: keep the rules result, engine.fallback = rules")
+    g.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="an LLM failure fails the document (exit 20); default: keep the rules result, engine.fallback = rules",
+    )
 
 
 def _engine_options(args: argparse.Namespace) -> dict[str, object]:
@@ -101,8 +137,12 @@ def _engine_options(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _text_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="foi-extract text", description="Print the page text every evidence offset refers to.",
-                                epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="foi-extract text",
+        description="Print the page text every evidence offset refers to.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", "-f", choices=("json", "plain"), default="plain")
     _ocr_flag(p)
@@ -110,19 +150,29 @@ def _text_parser() -> argparse.ArgumentParser:
 
 
 def _eval_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="foi-extract eval", description="Score the extractor against hand-labelled gold files.",
-                                epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="foi-extract eval",
+        description="Score the extractor against hand-labelled gold files.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("gold", metavar="GOLD_DIR", help="folder of gold YAML files (or one file)")
     p.add_argument("--engine", "-e", default="rules")
     _llm_flags(p)
     p.add_argument("--json", metavar="PATH", help="also write the report as JSON")
-    p.add_argument("--check", action="store_true", help="exit 3 unless the acceptance thresholds are met")
-    p.add_argument("--replay", metavar="DIR", help="with --engine llm: answer LLM requests from recordings in DIR "
-                   "(fixtures/llm_eval); scores rules and llm side by side on the recorded documents")
+    p.add_argument(
+        "--check", action="store_true", help="exit 3 unless the acceptance thresholds are met"
+    )
+    p.add_argument(
+        "--replay",
+        metavar="DIR",
+        help="with --engine llm: answer LLM requests from recordings in DIR "
+        "(fixtures/llm_eval); scores rules and llm side by side on the recorded documents",
+    )
     return p
 
 
-def _open_out(path: Optional[str]) -> TextIO:
+def _open_out(path: str | None) -> TextIO:
     return open(path, "w", encoding="utf-8", newline="") if path else sys.stdout
 
 
@@ -130,7 +180,7 @@ def _error(msg: str) -> None:
     print(f"foi-extract: error: {printable(msg)}", file=sys.stderr)
 
 
-def check_output_path(path: Optional[str]) -> None:
+def check_output_path(path: str | None) -> None:
     """Before any work: the output must be a writable file in an existing folder (else exit 2)."""
     if not path:
         return
@@ -140,7 +190,12 @@ def check_output_path(path: Optional[str]) -> None:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise ConfigError(f"-o {path}: folder {parent} does not exist")
-    if target.exists() and not os.access(target, os.W_OK) or not target.exists() and not os.access(parent, os.W_OK):
+    if (
+        target.exists()
+        and not os.access(target, os.W_OK)
+        or not target.exists()
+        and not os.access(parent, os.W_OK)
+    ):
         raise ConfigError(f"-o {path}: not writable")
 
 
@@ -150,7 +205,9 @@ def _make_engine(name: str, options: dict[str, object]):  # type: ignore[no-unty
 
     resolved = resolve_engine(name, options)
     if resolved not in available():
-        raise ConfigError(f"unknown engine {name!r}; available: {', '.join(available() + ['auto'])}")
+        raise ConfigError(
+            f"unknown engine {name!r}; available: {', '.join(available() + ['auto'])}"
+        )
     if resolved == "rules":
         options = {}
     if resolved != "local":
@@ -184,14 +241,18 @@ def cmd_extract(argv: Sequence[str]) -> int:
     except OSError as exc:  # writing the output: a full disk, a vanished folder
         if isinstance(exc, BrokenPipeError):
             raise
-        raise ConfigError(f"-o {args.output}: cannot write ({exc.strerror or type(exc).__name__})") from None
+        raise ConfigError(
+            f"-o {args.output}: cannot write ({exc.strerror or type(exc).__name__})"
+        ) from None
     finally:
         try:
             stream.close()
         except OSError as exc:
             if isinstance(exc, BrokenPipeError):
                 raise
-            raise ConfigError(f"-o {args.output}: cannot write ({exc.strerror or type(exc).__name__})") from None
+            raise ConfigError(
+                f"-o {args.output}: cannot write ({exc.strerror or type(exc).__name__})"
+            ) from None
         finally:
             getattr(engine, "close", lambda: None)()
     return first_failure
@@ -200,9 +261,9 @@ def cmd_extract(argv: Sequence[str]) -> int:
 class _Stream:
     """jsonl and csv are written document by document (a kill keeps every finished one); json and table at the end."""
 
-    def __init__(self, fmt: str, path: Optional[str]) -> None:
+    def __init__(self, fmt: str, path: str | None) -> None:
         self.fmt, self.path = fmt, path
-        self.out: Optional[TextIO] = None
+        self.out: TextIO | None = None
         self.results: list = []
         self.csv = None
 
@@ -215,7 +276,9 @@ class _Stream:
         from .models import Extraction
         from .write.records import DocRecord
 
-        result = Extraction.model_validate(outcome["extraction"]) if outcome.get("extraction") else None
+        result = (
+            Extraction.model_validate(outcome["extraction"]) if outcome.get("extraction") else None
+        )
         if self.fmt == "jsonl":
             if result is not None:
                 out = self._open()
@@ -224,9 +287,15 @@ class _Stream:
         elif self.fmt == "csv":
             from .write.csv_writer import LongCSV
 
-            rec = DocRecord(path=outcome["path"], outcome=outcome["outcome"], sha256=outcome.get("sha256"),
-                            extraction=result, exit_code=outcome.get("exit_code"), error_code=outcome.get("error_code"),
-                            message=outcome.get("message"))
+            rec = DocRecord(
+                path=outcome["path"],
+                outcome=outcome["outcome"],
+                sha256=outcome.get("sha256"),
+                extraction=result,
+                exit_code=outcome.get("exit_code"),
+                error_code=outcome.get("error_code"),
+                message=outcome.get("message"),
+            )
             if self.csv is None:
                 self.csv = LongCSV(self._open(), self.fields)
             self.csv.write(rec)
@@ -259,23 +328,77 @@ def _run_parser() -> argparse.ArgumentParser:
         "goes on where it stopped. Outputs are written from the store, atomically, in the format their extension "
         "names: .jsonl, .json, .csv (long; --wide for one row per document), .sqlite (tables for Datasette: "
         "datasette out.sqlite), .html (the review page).",
-        epilog=ENGINES_HELP + "\n\n" + EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=ENGINES_HELP + "\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("-o", "--output", action="append", default=[], metavar="OUT",
-                   help="an output file; repeat for several (out.sqlite, out.csv, out.jsonl, report.html)")
-    p.add_argument("--format", "-f", choices=("jsonl", "json", "csv", "sqlite", "html"),
-                   help="the format of a single -o whose extension does not say")
-    p.add_argument("--wide", action="store_true", help="CSV: one row per document, status and value columns per question")
-    p.add_argument("--store", metavar="FILE", help="the run store (default: OUT.foi.sqlite beside the first -o)")
-    p.add_argument("--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request")
+    p.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        default=[],
+        metavar="OUT",
+        help="an output file; repeat for several (out.sqlite, out.csv, out.jsonl, report.html)",
+    )
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=("jsonl", "json", "csv", "sqlite", "html"),
+        help="the format of a single -o whose extension does not say",
+    )
+    p.add_argument(
+        "--wide",
+        action="store_true",
+        help="CSV: one row per document, status and value columns per question",
+    )
+    p.add_argument(
+        "--store",
+        metavar="FILE",
+        help="the run store (default: OUT.foi.sqlite beside the first -o)",
+    )
+    p.add_argument(
+        "--questions", "-q", metavar="QSET.yaml", help="canonical questions of the request"
+    )
     p.add_argument("--engine", "-e", default="auto", help="auto (default), rules, llm or local")
-    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="documents in parallel processes (default: the number of cores)")
-    p.add_argument("--llm-concurrency", type=int, default=4, metavar="N", help="LLM engine: documents (and so requests) in flight at once (default 4)")
-    p.add_argument("--dry-run", action="store_true", help="list documents, pages, estimated prompt tokens and cost; extract nothing")
-    p.add_argument("--max-cost", type=float, metavar="USD", help="LLM engine: stop cleanly once this much has been spent")
-    p.add_argument("--prices", metavar="FILE", help="price table overriding foi_extract/data/prices.yaml (FOI_EXTRACT_PRICES)")
-    p.add_argument("--retry-failed", action="store_true", help="extract failed documents again (LLM and internal failures always are)")
-    p.add_argument("--no-progress", dest="progress", action="store_false", default=None, help="no progress bar")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="documents in parallel processes (default: the number of cores)",
+    )
+    p.add_argument(
+        "--llm-concurrency",
+        type=int,
+        default=4,
+        metavar="N",
+        help="LLM engine: documents (and so requests) in flight at once (default 4)",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="list documents, pages, estimated prompt tokens and cost; extract nothing",
+    )
+    p.add_argument(
+        "--max-cost",
+        type=float,
+        metavar="USD",
+        help="LLM engine: stop cleanly once this much has been spent",
+    )
+    p.add_argument(
+        "--prices",
+        metavar="FILE",
+        help="price table overriding foi_extract/data/prices.yaml (FOI_EXTRACT_PRICES)",
+    )
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="extract failed documents again (LLM and internal failures always are)",
+    )
+    p.add_argument(
+        "--no-progress", dest="progress", action="store_false", default=None, help="no progress bar"
+    )
     p.add_argument("--quiet", action="store_true", help="no summary")
     _ocr_flag(p)
     _llm_flags(p)
@@ -287,23 +410,45 @@ def cmd_run(argv: Sequence[str]) -> int:
 
     args = _run_parser().parse_args(argv)
     if args.jobs < 0 or args.llm_concurrency < 1:
-        raise ConfigError("--jobs must be 0 (the number of cores) or more, --llm-concurrency 1 or more")
+        raise ConfigError(
+            "--jobs must be 0 (the number of cores) or more, --llm-concurrency 1 or more"
+        )
     if args.max_cost is not None and args.max_cost < 0:
         raise ConfigError("--max-cost must not be negative")
-    opts = RunOptions(paths=args.paths, outputs=args.output, format=args.format, wide=args.wide, store=args.store,
-                      questions=args.questions, engine=args.engine, engine_options=_engine_options(args), jobs=args.jobs,
-                      llm_concurrency=args.llm_concurrency, dry_run=args.dry_run, max_cost=args.max_cost,
-                      prices=args.prices, retry_failed=args.retry_failed, progress=args.progress,
-                      summary=not args.quiet, command=" ".join(["foi-extract", "run", *argv]),
-                      load_options={"ocr": args.ocr} if args.ocr != "auto" else {})
+    opts = RunOptions(
+        paths=args.paths,
+        outputs=args.output,
+        format=args.format,
+        wide=args.wide,
+        store=args.store,
+        questions=args.questions,
+        engine=args.engine,
+        engine_options=_engine_options(args),
+        jobs=args.jobs,
+        llm_concurrency=args.llm_concurrency,
+        dry_run=args.dry_run,
+        max_cost=args.max_cost,
+        prices=args.prices,
+        retry_failed=args.retry_failed,
+        progress=args.progress,
+        summary=not args.quiet,
+        command=" ".join(["foi-extract", "run", *argv]),
+        load_options={"ocr": args.ocr} if args.ocr != "auto" else {},
+    )
     return run_batch(opts)
 
 
 def _report_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="foi-extract report",
-                                description="Write the review page of a run: one self-contained HTML file (no network).",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("run", metavar="OUT", help="the run store (OUT.foi.sqlite), or a run output beside it (out.sqlite, out.csv)")
+    p = argparse.ArgumentParser(
+        prog="foi-extract report",
+        description="Write the review page of a run: one self-contained HTML file (no network).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "run",
+        metavar="OUT",
+        help="the run store (OUT.foi.sqlite), or a run output beside it (out.sqlite, out.csv)",
+    )
     p.add_argument("-o", "--output", required=True, metavar="report.html")
     p.add_argument("--title", help="page title (default: the question set's title)")
     return p
@@ -354,16 +499,31 @@ def cmd_text(argv: Sequence[str]) -> int:
         from .errorlog import log_internal_error
         from .errors import InternalError
 
-        raise InternalError(args.file, f"internal error ({type(exc).__name__}); {log_internal_error(args.file, exc)}") from exc
+        raise InternalError(
+            args.file,
+            f"internal error ({type(exc).__name__}); {log_internal_error(args.file, exc)}",
+        ) from exc
     if args.format == "json":
-        json.dump({"path": doc.path, "media_type": doc.media_type, "sha256": doc.sha256, "pages": doc.pages,
-                   "ocr_confidence": {str(n): c for n, c in sorted(doc.ocr_confidence.items())},
-                   "sections": [s.model_dump() for s in doc.sections],
-                   "warnings": [w.model_dump() for w in doc.warnings]}, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(
+            {
+                "path": doc.path,
+                "media_type": doc.media_type,
+                "sha256": doc.sha256,
+                "pages": doc.pages,
+                "ocr_confidence": {str(n): c for n, c in sorted(doc.ocr_confidence.items())},
+                "sections": [s.model_dump() for s in doc.sections],
+                "warnings": [w.model_dump() for w in doc.warnings],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         sys.stdout.write("\n")
     else:
         for i, page in enumerate(doc.pages, 1):
-            how = f" (OCR, confidence {doc.ocr_confidence[i]:.2f})" if i in doc.ocr_confidence else ""
+            how = (
+                f" (OCR, confidence {doc.ocr_confidence[i]:.2f})" if i in doc.ocr_confidence else ""
+            )
             sys.stdout.write(f"===== page {i}{how} =====\n{page}\n")
     for w in doc.warnings:
         print(printable(f"foi-extract: warning: {doc.path}: {w.message}"), file=sys.stderr)
@@ -373,7 +533,9 @@ def cmd_text(argv: Sequence[str]) -> int:
 def cmd_schema(argv: Sequence[str]) -> int:
     from .models import json_schema
 
-    argparse.ArgumentParser(prog="foi-extract schema", description="Print the output JSON Schema.").parse_args(argv)
+    argparse.ArgumentParser(
+        prog="foi-extract schema", description="Print the output JSON Schema."
+    ).parse_args(argv)
     json.dump(json_schema(), sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
@@ -412,7 +574,9 @@ def _eval_replay(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if args.engine not in ("llm", "auto"):
         raise ConfigError("--replay replays the llm engine: use --engine llm")
     settings = load_settings(args.replay)
-    engine = LLMEngine(load_config({**settings, "base_url": "http://127.0.0.1:9/v1", "api_key": "replay"}, env={}))
+    engine = LLMEngine(
+        load_config({**settings, "base_url": "http://127.0.0.1:9/v1", "api_key": "replay"}, env={})
+    )
 
     def recorded(gold_file: Path, gold) -> bool:  # type: ignore[no-untyped-def]
         try:
@@ -421,8 +585,13 @@ def _eval_replay(args: argparse.Namespace):  # type: ignore[no-untyped-def]
             return False
 
     rules = run_eval(args.gold, engine="rules", select=recorded)
-    llm = run_eval(args.gold, engine=engine, extract_fn=replaying(args.replay, engine), select=recorded,
-                   json_path=args.json)
+    llm = run_eval(
+        args.gold,
+        engine=engine,
+        extract_fn=replaying(args.replay, engine),
+        select=recorded,
+        json_path=args.json,
+    )
     print(format_report(rules))
     print(side_by_side(rules, llm))
     return llm
@@ -446,10 +615,16 @@ def side_by_side(rules, llm) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(out)
 
 
-COMMANDS = {"run": cmd_run, "report": cmd_report, "text": cmd_text, "schema": cmd_schema, "eval": cmd_eval}
+COMMANDS = {
+    "run": cmd_run,
+    "report": cmd_report,
+    "text": cmd_text,
+    "schema": cmd_schema,
+    "eval": cmd_eval,
+}
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # The command line loads no pydantic plugins: finding them scans every installed package's
     # metadata, a noticeable share of a one-letter run. `PYDANTIC_DISABLE_PLUGINS=` (empty) loads them.

@@ -18,7 +18,9 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    ocr_confidence: dict[int, float] = field(default_factory=dict)  # pages read by OCR -> confidence 0..1
+    ocr_confidence: dict[int, float] = field(
+        default_factory=dict
+    )  # pages read by OCR -> confidence 0..1
 
     def span(self, page: int, start: int, end: int) -> Span:
         """Build a Span whose text is read from the page, so it is grounded by construction."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from typing import Optional
 
 from .document import Document
 from .models import Extraction, Notice, Span
@@ -48,7 +47,7 @@ def _figures(text: str) -> list[str]:
     return re.findall(rf"\d+|\b(?:{_NUMBER_WORDS})\b", text)
 
 
-def locate(doc: Document, quote: str, page_hint: Optional[int] = None) -> Optional[Span]:
+def locate(doc: Document, quote: str, page_hint: int | None = None) -> Span | None:
     """Find `quote` in the document's pages; the hinted page is searched first."""
     quote = quote.strip()
     if not quote:
@@ -73,13 +72,18 @@ def locate(doc: Document, quote: str, page_hint: Optional[int] = None) -> Option
     if len(nq) >= FUZZY_MIN_CHARS:
         for pno in order:
             norm, index = _normalise(doc.pages[pno - 1])
-            m = SequenceMatcher(None, norm, nq, autojunk=False).find_longest_match(0, len(norm), 0, len(nq))
+            m = SequenceMatcher(None, norm, nq, autojunk=False).find_longest_match(
+                0, len(norm), 0, len(nq)
+            )
             if m.size < 8:
                 continue
             ws = max(0, m.a - m.b)  # align the quote on its longest exact run
             we = min(len(norm), ws + len(nq))
             window = norm[ws:we]
-            if _figures(window) == _figures(nq) and SequenceMatcher(None, window, nq, autojunk=False).ratio() >= FUZZY_RATIO:
+            if (
+                _figures(window) == _figures(nq)
+                and SequenceMatcher(None, window, nq, autojunk=False).ratio() >= FUZZY_RATIO
+            ):
                 # the page's own words, not the quote's: evidence stays verbatim
                 return doc.span(pno, index[ws], index[we - 1] + 1)
     return None
@@ -99,7 +103,13 @@ def ground(ex: Extraction, doc: Document) -> Extraction:
             if moved:
                 kept.append(moved)
             else:
-                warnings.append(Notice(code="ungrounded", message=f"{what}: quote not found in the text: {span.text[:60]!r}", page=span.page))
+                warnings.append(
+                    Notice(
+                        code="ungrounded",
+                        message=f"{what}: quote not found in the text: {span.text[:60]!r}",
+                        page=span.page,
+                    )
+                )
         return kept
 
     letter = ex.letter
@@ -122,7 +132,12 @@ def ground(ex: Extraction, doc: Document) -> Extraction:
             if spans:
                 out.append(item.model_copy(update={"evidence": spans}))
             else:
-                warnings.append(Notice(code="evidence_dropped", message=f"{where}: {label} has no evidence in the text; dropped"))
+                warnings.append(
+                    Notice(
+                        code="evidence_dropped",
+                        message=f"{where}: {label} has no evidence in the text; dropped",
+                    )
+                )
         return out
 
     questions = []
@@ -130,19 +145,35 @@ def ground(ex: Extraction, doc: Document) -> Extraction:
         value_evidence = fix(q.value_evidence, f"question {q.id} value")
         value = q.value if value_evidence or q.value is None else None
         if q.value is not None and value is None:
-            warnings.append(Notice(code="value_dropped", message=f"question {q.id}: the value has no evidence in the text; null"))
-        questions.append(q.model_copy(update={
-            "value": value,
-            "value_evidence": value_evidence,
-            "evidence": fix(q.evidence, f"question {q.id}"),
-            "exemptions": evidenced(q.exemptions, f"question {q.id}"),
-            "references": evidenced(q.references, f"question {q.id}"),
-            "cues": [c.model_copy(update={"evidence": fix(c.evidence, f"question {q.id} cue {c.name}")}) for c in q.cues],
-        }))
-    return ex.model_copy(update={
-        "letter": letter,
-        "questions": questions,
-        "exemptions": evidenced(ex.exemptions, "letter"),
-        "references": evidenced(ex.references, "letter"),
-        "warnings": warnings,
-    })
+            warnings.append(
+                Notice(
+                    code="value_dropped",
+                    message=f"question {q.id}: the value has no evidence in the text; null",
+                )
+            )
+        questions.append(
+            q.model_copy(
+                update={
+                    "value": value,
+                    "value_evidence": value_evidence,
+                    "evidence": fix(q.evidence, f"question {q.id}"),
+                    "exemptions": evidenced(q.exemptions, f"question {q.id}"),
+                    "references": evidenced(q.references, f"question {q.id}"),
+                    "cues": [
+                        c.model_copy(
+                            update={"evidence": fix(c.evidence, f"question {q.id} cue {c.name}")}
+                        )
+                        for c in q.cues
+                    ],
+                }
+            )
+        )
+    return ex.model_copy(
+        update={
+            "letter": letter,
+            "questions": questions,
+            "exemptions": evidenced(ex.exemptions, "letter"),
+            "references": evidenced(ex.references, "letter"),
+            "warnings": warnings,
+        }
+    )

@@ -16,9 +16,9 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Optional
 
 from .errors import OverBudget
 
@@ -45,7 +45,9 @@ class Limits:
     max_unpacked: int  # bytes unpacked from one container (zip members, PDF streams)
     max_part_bytes: int  # one XML part of an Office file
     max_cells: int  # spreadsheet cells of one workbook
-    max_page_content: int  # decoded content stream of one PDF page (PDFium holds ~110x that for a text flood)
+    max_page_content: (
+        int  # decoded content stream of one PDF page (PDFium holds ~110x that for a text flood)
+    )
     max_attachment_depth: int  # emails inside emails
     seconds: float  # per-document time budget
 
@@ -71,11 +73,13 @@ class _Budget:
     deadline: float
 
 
-_BUDGET: contextvars.ContextVar[Optional[_Budget]] = contextvars.ContextVar("foi_extract_budget", default=None)
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "foi_extract_budget", default=None
+)
 
 
 @contextmanager
-def budget(path: str, seconds: Optional[float] = None) -> Iterator[None]:
+def budget(path: str, seconds: float | None = None) -> Iterator[None]:
     """Run one document's stages under a deadline (nested calls keep the outer, earlier one)."""
     outer = _BUDGET.get()
     secs = current().seconds if seconds is None else seconds
@@ -95,14 +99,20 @@ def budget(path: str, seconds: Optional[float] = None) -> Iterator[None]:
 
 def _arm(path: str, secs: float):  # type: ignore[no-untyped-def]
     """Start the interval timer when this is the main thread and nobody else uses SIGALRM."""
-    if secs <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if (
+        secs <= 0
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         return None
     previous = signal.getsignal(signal.SIGALRM)
     if previous not in (signal.SIG_DFL, signal.SIG_IGN, None):
         return None
 
     def expired(signum: int, frame: object) -> None:
-        raise OverBudget(path, f"over the {current().seconds:g}-second time budget (FOI_EXTRACT_TIME_BUDGET)")
+        raise OverBudget(
+            path, f"over the {current().seconds:g}-second time budget (FOI_EXTRACT_TIME_BUDGET)"
+        )
 
     signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, secs, 0.5)  # fires again if some library swallowed it
@@ -113,5 +123,8 @@ def check(stage: str) -> None:
     """Raise OverBudget once the current document's deadline has passed (a no-op outside `budget`)."""
     b = _BUDGET.get()
     if b is not None and time.monotonic() > b.deadline:
-        raise OverBudget(b.path, f"over the {current().seconds:g}-second time budget while {stage} "
-                                 "(FOI_EXTRACT_TIME_BUDGET)")
+        raise OverBudget(
+            b.path,
+            f"over the {current().seconds:g}-second time budget while {stage} "
+            "(FOI_EXTRACT_TIME_BUDGET)",
+        )

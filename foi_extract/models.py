@@ -7,7 +7,7 @@ prints the JSON Schema generated from these models, so the two can never drift a
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -75,14 +75,17 @@ class Span(_Model):
     start: int = Field(ge=0, description="character offset into that page's text")
     end: int = Field(ge=0)
     text: str
-    ocr: bool = Field(default=False, description="the page was read by OCR from a scan: the text may hold misread characters")
+    ocr: bool = Field(
+        default=False,
+        description="the page was read by OCR from a scan: the text may hold misread characters",
+    )
 
 
 class Exemption(_Model):
     law: Law
     section: str = Field(description='top-level number: "40", EIR reg "12", US "b6"')
-    subsection: Optional[str] = Field(default=None, description='"(2)", "(5)(e)", "(C)" or null')
-    title: Optional[str] = None
+    subsection: str | None = Field(default=None, description='"(2)", "(5)(e)", "(C)" or null')
+    title: str | None = None
     evidence: list[Span] = Field(default_factory=list)
 
 
@@ -102,29 +105,36 @@ class Cue(_Model):
 
 class Question(_Model):
     id: str = Field(description='the request\'s own numbering: "1", "2a", "iii"')
-    text: Optional[str] = None
-    answer: Optional[str] = None
+    text: str | None = None
+    answer: str | None = None
     status: Status
     exemptions: list[Exemption] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
-    value: Optional[Any] = Field(default=None, description="typed value when a question set asks for one")
+    value: Any | None = Field(
+        default=None, description="typed value when a question set asks for one"
+    )
     value_evidence: list[Span] = Field(default_factory=list, description="where the value was read")
     evidence: list[Span] = Field(default_factory=list)
     review: list[str] = Field(
         default_factory=list,
         description="why a person should check this question before publishing; empty when the decision is clear "
-        "(reasons: foi_extract.review)")
-    cues: list[Cue] = Field(default_factory=list, description="the wording the status decision weighed")
+        "(reasons: foi_extract.review)",
+    )
+    cues: list[Cue] = Field(
+        default_factory=list, description="the wording the status decision weighed"
+    )
 
 
 class Letter(_Model):
     kind: LetterKind = LetterKind.response
-    authority: Optional[str] = None
-    reference: Optional[str] = Field(default=None, description="the body's own request reference")
-    date: Optional[str] = Field(default=None, description="ISO 8601 date of the response")
-    request_title: Optional[str] = None
+    authority: str | None = None
+    reference: str | None = Field(default=None, description="the body's own request reference")
+    date: str | None = Field(default=None, description="ISO 8601 date of the response")
+    request_title: str | None = None
     legislation: list[Law] = Field(default_factory=list)
-    evidence: dict[str, Span] = Field(default_factory=dict, description="field name -> where it was read")
+    evidence: dict[str, Span] = Field(
+        default_factory=dict, description="field name -> where it was read"
+    )
 
 
 class Section(_Model):
@@ -138,7 +148,9 @@ class Section(_Model):
 class TableCell(_Model):
     """One non-empty cell: its coordinate in the sheet and where its text is on the page."""
 
-    ref: str = Field(description='spreadsheet coordinate, "B4" (CSV files are lettered the same way)')
+    ref: str = Field(
+        description='spreadsheet coordinate, "B4" (CSV files are lettered the same way)'
+    )
     text: str = Field(description="the cell as rendered on the page; equals evidence.text")
     evidence: Span
 
@@ -147,19 +159,32 @@ class Table(_Model):
     """A sheet of a spreadsheet (or a CSV file): one page of text, and its cells with coordinates."""
 
     name: str = Field(description="sheet name (the file name for a CSV)")
-    source: Optional[str] = Field(default=None, description="the attachment it came from, within an email")
+    source: str | None = Field(
+        default=None, description="the attachment it came from, within an email"
+    )
     page: int = Field(ge=1, description="the page that renders this sheet")
-    header: list[TableCell] = Field(default_factory=list, description="the header row, when the first row is labels")
-    rows: list[list[TableCell]] = Field(default_factory=list, description="the data rows, non-empty cells only")
+    header: list[TableCell] = Field(
+        default_factory=list, description="the header row, when the first row is labels"
+    )
+    rows: list[list[TableCell]] = Field(
+        default_factory=list, description="the data rows, non-empty cells only"
+    )
 
 
 class PageInfo(_Model):
     """How one page's text was obtained."""
 
     page: int = Field(ge=1)
-    ocr: bool = Field(default=False, description="read by OCR from the page image (no text layer, or --ocr always)")
-    ocr_confidence: Optional[float] = Field(
-        default=None, ge=0, le=1, description="Tesseract's word confidence averaged over the page's characters (OCR pages only)")
+    ocr: bool = Field(
+        default=False,
+        description="read by OCR from the page image (no text layer, or --ocr always)",
+    )
+    ocr_confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Tesseract's word confidence averaged over the page's characters (OCR pages only)",
+    )
 
 
 class Source(_Model):
@@ -168,18 +193,24 @@ class Source(_Model):
     media_type: str
     pages: int
     sections: list[Section] = Field(default_factory=list)
-    page_info: list[PageInfo] = Field(default_factory=list, description="one entry per page, in order")
+    page_info: list[PageInfo] = Field(
+        default_factory=list, description="one entry per page, in order"
+    )
 
 
 class EngineInfo(_Model):
     name: str
     version: str
-    model: Optional[str] = None
-    prompt_version: Optional[str] = None
-    usage: Optional[dict[str, int]] = Field(
-        default=None, description="LLM tokens and requests for this document, failed attempts included")
-    fallback: Optional[str] = Field(
-        default=None, description='"rules" when the LLM failed for this document and the rules result was kept')
+    model: str | None = None
+    prompt_version: str | None = None
+    usage: dict[str, int] | None = Field(
+        default=None,
+        description="LLM tokens and requests for this document, failed attempts included",
+    )
+    fallback: str | None = Field(
+        default=None,
+        description='"rules" when the LLM failed for this document and the rules result was kept',
+    )
 
 
 class Notice(_Model):
@@ -187,7 +218,7 @@ class Notice(_Model):
 
     code: str
     message: str
-    page: Optional[int] = None
+    page: int | None = None
 
 
 class Extraction(_Model):
@@ -195,13 +226,19 @@ class Extraction(_Model):
     source: Source
     letter: Letter
     questions: list[Question] = Field(default_factory=list)
-    exemptions: list[Exemption] = Field(default_factory=list, description="every ground APPLIED anywhere")
+    exemptions: list[Exemption] = Field(
+        default_factory=list, description="every ground APPLIED anywhere"
+    )
     references: list[Reference] = Field(default_factory=list)
     engine: EngineInfo
     warnings: list[Notice] = Field(default_factory=list)
-    tables: list[Table] = Field(default_factory=list, description="spreadsheet sheets and CSV tables, cell by cell")
+    tables: list[Table] = Field(
+        default_factory=list, description="spreadsheet sheets and CSV tables, cell by cell"
+    )
     review: list[str] = Field(
-        default_factory=list, description="document-level review reasons (foi_extract.review): not_a_reply, truncated …")
+        default_factory=list,
+        description="document-level review reasons (foi_extract.review): not_a_reply, truncated …",
+    )
 
 
 def json_schema() -> dict[str, Any]:

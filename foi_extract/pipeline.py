@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any, Callable, Optional, Sequence, Union
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import limits, review
 from .attached import link_tables
@@ -24,10 +25,10 @@ from .questionset import QuestionSet, load_question_set
 
 
 def extract(
-    path: Union[str, "os.PathLike[str]"],
+    path: str | os.PathLike[str],
     *,
-    engine: Union[str, Engine] = "rules",
-    questions: Optional[Union[str, "os.PathLike[str]", QuestionSet]] = None,
+    engine: str | Engine = "rules",
+    questions: str | os.PathLike[str] | QuestionSet | None = None,
     ocr: str = "auto",
     **engine_options: Any,
 ) -> Extraction:
@@ -39,14 +40,16 @@ def extract(
     Anything else that goes wrong for this document is raised as InternalError (exit code 1).
     """
     qset = load_question_set(questions) if isinstance(questions, (str, os.PathLike)) else questions
-    return _isolated(str(path), lambda: _extract(path, engine, qset, engine_options, lambda p: load(p, ocr=ocr)))
+    return _isolated(
+        str(path), lambda: _extract(path, engine, qset, engine_options, lambda p: load(p, ocr=ocr))
+    )
 
 
 def extract_bundle(
-    paths: Sequence[Union[str, "os.PathLike[str]"]],
+    paths: Sequence[str | os.PathLike[str]],
     *,
-    engine: Union[str, Engine] = "rules",
-    questions: Optional[Union[str, "os.PathLike[str]", QuestionSet]] = None,
+    engine: str | Engine = "rules",
+    questions: str | os.PathLike[str] | QuestionSet | None = None,
     ocr: str = "auto",
     **engine_options: Any,
 ) -> Extraction:
@@ -56,7 +59,12 @@ def extract_bundle(
 
     qset = load_question_set(questions) if isinstance(questions, (str, os.PathLike)) else questions
     first = str(paths[0]) if paths else "bundle"
-    return _isolated(first, lambda: _extract(first, engine, qset, engine_options, lambda _: load_bundle(paths, ocr=ocr)))
+    return _isolated(
+        first,
+        lambda: _extract(
+            first, engine, qset, engine_options, lambda _: load_bundle(paths, ocr=ocr)
+        ),
+    )
 
 
 def _isolated(path: str, run: Callable[[], Extraction]) -> Extraction:
@@ -68,12 +76,23 @@ def _isolated(path: str, run: Callable[[], Extraction]) -> Extraction:
     except Exception as exc:  # a bug or a library failure on this file: it costs this document only
         from .errorlog import log_internal_error
 
-        raise InternalError(path, f"internal error ({type(exc).__name__}); {log_internal_error(path, exc)}") from exc
+        raise InternalError(
+            path, f"internal error ({type(exc).__name__}); {log_internal_error(path, exc)}"
+        ) from exc
 
 
-def _extract(path: Union[str, "os.PathLike[str]"], engine: Union[str, Engine], qset: Optional[QuestionSet],
-             engine_options: dict[str, Any], loader: Callable[[Any], Document]) -> Extraction:
-    made = get_engine(resolve_engine(engine, engine_options), **engine_options) if isinstance(engine, str) else engine
+def _extract(
+    path: str | os.PathLike[str],
+    engine: str | Engine,
+    qset: QuestionSet | None,
+    engine_options: dict[str, Any],
+    loader: Callable[[Any], Document],
+) -> Extraction:
+    made = (
+        get_engine(resolve_engine(engine, engine_options), **engine_options)
+        if isinstance(engine, str)
+        else engine
+    )
     try:
         return run_stages(str(path), lambda: loader(path), made, qset)[1]
     finally:
@@ -81,8 +100,9 @@ def _extract(path: Union[str, "os.PathLike[str]"], engine: Union[str, Engine], q
             getattr(made, "close", lambda: None)()
 
 
-def run_stages(path: str, loader: Callable[[], Document], engine: Engine,
-               qset: Optional[QuestionSet]) -> tuple[Document, Extraction]:
+def run_stages(
+    path: str, loader: Callable[[], Document], engine: Engine, qset: QuestionSet | None
+) -> tuple[Document, Extraction]:
     """load -> engine -> tables -> ground -> OCR marks, under the document's time budget (loading
     and the rules engine; the LLM engines have their own timeouts and retry caps). Used by
     `extract` and by `run`'s workers, so both get the same limits."""
@@ -106,7 +126,10 @@ def mark_ocr(ex: Extraction, doc: Document) -> Extraction:
     page, and review reasons where the OCR confidence is low (the document's, and each question
     whose evidence lies on such a page)."""
     conf = doc.ocr_confidence
-    info = [PageInfo(page=n, ocr=n in conf, ocr_confidence=conf.get(n)) for n in range(1, len(doc.pages) + 1)]
+    info = [
+        PageInfo(page=n, ocr=n in conf, ocr_confidence=conf.get(n))
+        for n in range(1, len(doc.pages) + 1)
+    ]
     ex.source.page_info = info
     if not conf:
         return ex
@@ -135,10 +158,16 @@ def mark_ocr(ex: Extraction, doc: Document) -> Extraction:
     return ex
 
 
-def resolve_engine(name: str, options: Optional[dict[str, Any]] = None) -> str:
+def resolve_engine(name: str, options: dict[str, Any] | None = None) -> str:
     """`auto` is the LLM engine when one is configured (flags, environment, config file), else rules."""
     if name != "auto":
         return name
     from .llm.config import load_config
 
-    return "llm" if load_config({k: v for k, v in (options or {}).items() if k in ("model", "base_url", "api_key")}).configured else "rules"
+    return (
+        "llm"
+        if load_config(
+            {k: v for k, v in (options or {}).items() if k in ("model", "base_url", "api_key")}
+        ).configured
+        else "rules"
+    )

@@ -18,9 +18,10 @@ typo fails before any document is read. Python users can skip YAML and pass pyda
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from .errors import ConfigError
 
@@ -31,14 +32,14 @@ from .errors import ConfigError
 class CanonicalQuestion:
     id: str
     text: str
-    schema: Optional[Any] = None  # raw `type:` spec or a python/pydantic type (llm.typespec)
+    schema: Any | None = None  # raw `type:` spec or a python/pydantic type (llm.typespec)
 
 
 @dataclass(frozen=True)
 class QuestionSet:
     questions: tuple[CanonicalQuestion, ...]
-    title: Optional[str] = None
-    source: Optional[str] = None
+    title: str | None = None
+    source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -46,7 +47,7 @@ class QuestionSet:
         return [q.id for q in self.questions]
 
     @classmethod
-    def from_models(cls, items: Iterable[tuple[Any, ...]], title: Optional[str] = None) -> "QuestionSet":
+    def from_models(cls, items: Iterable[tuple[Any, ...]], title: str | None = None) -> QuestionSet:
         """Build from `(id, text)` or `(id, text, type)` tuples; `type` is a pydantic model,
         a python type such as `list[MyModel]`, or a raw spec string/mapping as in YAML."""
         qs = []
@@ -98,7 +99,11 @@ def load_question_set(path: str | Path) -> QuestionSet:
         raise ConfigError(f"{path}: cannot read the question set ({exc})") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("questions"), list) or not data["questions"]:
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("questions"), list)
+        or not data["questions"]
+    ):
         raise ConfigError(f"{path}: expected a mapping with a non-empty 'questions' list")
     qs = []
     for i, q in enumerate(data["questions"], 1):
@@ -121,7 +126,31 @@ def load_question_set(path: str | Path) -> QuestionSet:
 
 
 def _words(text: str) -> set[str]:
-    stop = {"the", "of", "and", "or", "for", "to", "in", "a", "an", "is", "are", "you", "your", "please", "what", "how", "by", "with", "on", "this", "that", "be", "if"}
+    stop = {
+        "the",
+        "of",
+        "and",
+        "or",
+        "for",
+        "to",
+        "in",
+        "a",
+        "an",
+        "is",
+        "are",
+        "you",
+        "your",
+        "please",
+        "what",
+        "how",
+        "by",
+        "with",
+        "on",
+        "this",
+        "that",
+        "be",
+        "if",
+    }
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in stop and len(w) > 1}
 
 

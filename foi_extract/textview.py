@@ -20,10 +20,16 @@ _BOTTOM_LINES = 8
 _PAGE_NO = re.compile(r"\bpage\s*\d+(?:\s*(?:of|/)\s*\d+)?\b|\b\d+\s*(?:of|/)\s*\d+\b", re.I)
 _CONTACT_LINE = re.compile(
     r"^\s*(?:E-?mail|Tel(?:ephone)?|Fax|Direct\s+(?:Dial|Line)|Phone|Mobile|Web(?:site)?|Our\s+ref(?:erence)?|FOI\s+ref(?:erence)?|"
-    r"Ref(?:erence)?|Switchboard)\s*(?:no\.?|number)?\s*:", re.I
+    r"Ref(?:erence)?|Switchboard)\s*(?:no\.?|number)?\s*:",
+    re.I,
 )
-_READS_AS_ANSWER = re.compile(r"^\s*(?:See\s+(?:the\s+)?attached|Please\s+(?:see|find|refer)|(?:Information\s+)?not\s+held|N/?A\s*$|Nil\s*$|Yes\b|No\b)", re.I)
-_PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?(?:\s*[-–—])?\s*$", re.I)
+_READS_AS_ANSWER = re.compile(
+    r"^\s*(?:See\s+(?:the\s+)?attached|Please\s+(?:see|find|refer)|(?:Information\s+)?not\s+held|N/?A\s*$|Nil\s*$|Yes\b|No\b)",
+    re.I,
+)
+_PAGE_NUMBER_LINE = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?(?:\s*[-–—])?\s*$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -61,14 +67,18 @@ def boilerplate_lines(doc: Document, lines: list[Line]) -> set[tuple[int, int]]:
             by_page.setdefault(line.page, []).append(line)
     counts: Counter[str] = Counter()
     for plines in by_page.values():
-        counts.update({_edge_key(l.text) for l in plines[:_TOP_LINES] + plines[-_BOTTOM_LINES:]})
+        counts.update({_edge_key(ln.text) for ln in plines[:_TOP_LINES] + plines[-_BOTTOM_LINES:]})
     need = 2 if len(by_page) <= 3 else max(2, len(by_page) // 2)
-    repeated = {k for k, n in counts.items() if n >= need and len(k) > 1} if len(by_page) >= 2 else set()
+    repeated = (
+        {k for k, n in counts.items() if n >= need and len(k) > 1} if len(by_page) >= 2 else set()
+    )
 
-    def edge(l: Line) -> bool:
-        if _READS_AS_ANSWER.match(l.text):
+    def edge(ln: Line) -> bool:
+        if _READS_AS_ANSWER.match(ln.text):
             return False  # two answers that happen to end two pages alike are still answers
-        return _edge_key(l.text) in repeated or bool(_PAGE_NUMBER_LINE.match(l.text) or _CONTACT_LINE.match(l.text))
+        return _edge_key(ln.text) in repeated or bool(
+            _PAGE_NUMBER_LINE.match(ln.text) or _CONTACT_LINE.match(ln.text)
+        )
 
     if len(by_page) < 2:
         return set()
@@ -76,10 +86,10 @@ def boilerplate_lines(doc: Document, lines: list[Line]) -> set[tuple[int, int]]:
     out: set[tuple[int, int]] = set()
     for plines in by_page.values():
         for seq in (plines[:_TOP_LINES], list(reversed(plines[-_BOTTOM_LINES:]))):
-            for l in seq:
-                if not edge(l):
+            for ln in seq:
+                if not edge(ln):
                     break
-                out.add((l.page, l.start))
+                out.add((ln.page, ln.start))
     return out
 
 
@@ -94,7 +104,7 @@ class TextView:
         self.doc = doc
         lines = page_lines(doc)
         skip = boilerplate_lines(doc, lines) if drop_boilerplate else set()
-        kept = [l for l in lines if (l.page, l.start) not in skip]
+        kept = [ln for ln in lines if (ln.page, ln.start) not in skip]
         parts: list[str] = []
         pages = array("i")
         offs = array("i")
@@ -104,7 +114,11 @@ class TextView:
             if parts and parts[-1] == "" and _joined_previous(kept[i - 1], line):
                 stripped = len(text) - len(text.lstrip())
                 text, start = text[stripped:], start + stripped
-            hyphen = nxt is not None and _HYPHEN_END.search(text) is not None and _joined_previous(line, nxt)
+            hyphen = (
+                nxt is not None
+                and _HYPHEN_END.search(text) is not None
+                and _joined_previous(line, nxt)
+            )
             body = text.rstrip()[:-1] if hyphen else text
             parts.append(body)
             pages.extend([line.page] * len(body))

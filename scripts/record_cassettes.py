@@ -24,13 +24,19 @@ from llm_scenarios import BY_NAME, SCENARIOS, run  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("names", nargs="*", help=f"scenarios (default: all): {', '.join(BY_NAME)}")
     ap.add_argument("--base-url", help="an already running server, e.g. http://127.0.0.1:8765/v1")
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--gold", help="record the gold set instead (for `foi-extract eval --replay`)")
-    ap.add_argument("--out", default=str(ROOT / "fixtures" / "llm_eval"), help="where gold recordings go")
-    ap.add_argument("--limit", type=int, default=0, help="record at most N gold documents not yet recorded")
+    ap.add_argument(
+        "--out", default=str(ROOT / "fixtures" / "llm_eval"), help="where gold recordings go"
+    )
+    ap.add_argument(
+        "--limit", type=int, default=0, help="record at most N gold documents not yet recorded"
+    )
     args = ap.parse_args(argv)
     if os.environ.get("FOI_EXTRACT_RECORD") != "1":
         print("set FOI_EXTRACT_RECORD=1 to record", file=sys.stderr)
@@ -52,15 +58,19 @@ def main(argv: list[str] | None = None) -> int:
             with make_vcr(mode="once").use_cassette(path.name):
                 result = run(s, Path(args.shared), base_url)
             usage = result.engine.usage or {}
-            print(f"{s.name}: {time.monotonic() - started:.0f}s requests={usage.get('requests')} "
-                  f"reasks={usage.get('reasks')} retries={usage.get('retries')} "
-                  f"warnings={[w.code for w in result.warnings]}", flush=True)
+            print(
+                f"{s.name}: {time.monotonic() - started:.0f}s requests={usage.get('requests')} "
+                f"reasks={usage.get('reasks')} retries={usage.get('retries')} "
+                f"warnings={[w.code for w in result.warnings]}",
+                flush=True,
+            )
     return 0
 
 
 def record_gold(gold_dir: Path, out: Path, base_url: str, limit: int) -> int:
     """One cassette per gold document, made with the same settings the eval replays with."""
     import yaml
+    from llm_scenarios import BASE
 
     import foi_extract
     from foi_extract.evaluate.gold import load_gold_dir, resolve_document
@@ -68,7 +78,6 @@ def record_gold(gold_dir: Path, out: Path, base_url: str, limit: int) -> int:
     from foi_extract.evaluate.replay import make_vcr as replay_vcr
     from foi_extract.llm.config import load_config
     from foi_extract.llm.engine import LLMEngine
-    from llm_scenarios import BASE
 
     out.mkdir(parents=True, exist_ok=True)
     settings = {k: v for k, v in BASE.items() if k != "api_key"}

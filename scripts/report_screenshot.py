@@ -15,24 +15,62 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "vfillis__mental-health-housing-support"))
-    ap.add_argument("--questions", default=str(ROOT / "examples" / "nhs_mental_health_accommodation.yaml"))
-    ap.add_argument("--select", default="f-exemption=FOIA s.40(2)", help="FILTER_ID=VALUE to apply before picking a row")
-    ap.add_argument("--evidence", type=int, default=3, help="click this evidence item (1-based) to show it; 0: none")
+    ap.add_argument(
+        "corpus",
+        nargs="?",
+        default=str(ROOT.parent / "shared" / "corpus" / "vfillis__mental-health-housing-support"),
+    )
+    ap.add_argument(
+        "--questions", default=str(ROOT / "examples" / "nhs_mental_health_accommodation.yaml")
+    )
+    ap.add_argument(
+        "--select",
+        default="f-exemption=FOIA s.40(2)",
+        help="FILTER_ID=VALUE to apply before picking a row",
+    )
+    ap.add_argument(
+        "--evidence",
+        type=int,
+        default=3,
+        help="click this evidence item (1-based) to show it; 0: none",
+    )
     ap.add_argument("-o", "--output", default=str(ROOT / "docs" / "report.png"))
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         page_file = Path(tmp) / "report.html"
-        subprocess.run([sys.executable, "-m", "foi_extract.cli", "run", args.corpus, "--engine", "rules", "--questions",
-                        args.questions, "-o", str(page_file), "--no-progress", "--quiet"], check=False)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "foi_extract.cli",
+                "run",
+                args.corpus,
+                "--engine",
+                "rules",
+                "--questions",
+                args.questions,
+                "-o",
+                str(page_file),
+                "--no-progress",
+                "--quiet",
+            ],
+            check=False,
+        )
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
             page = browser.new_page(viewport={"width": 1400, "height": 860})

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional, Union
+from typing import Any
 
 import pytest
 import vcr
@@ -26,21 +27,31 @@ README = CASSETTE_DIR / "README.md"
 RECORD_ENV = "FOI_EXTRACT_RECORD"
 
 # Exact names for vcr's filter_headers; the prefix and pattern rules are in the hooks below.
-FILTER_HEADERS = ["authorization", "api-key", "openai-organization", "openai-project", "user-agent",
-                  "cookie", "set-cookie"]
+FILTER_HEADERS = [
+    "authorization",
+    "api-key",
+    "openai-organization",
+    "openai-project",
+    "user-agent",
+    "cookie",
+    "set-cookie",
+]
 _DROP_PREFIXES = ("x-stainless-",)
 _SECRET_NAME = re.compile(r"key|token|secret|auth|cookie|organization|project", re.I)
 
-SECRET_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
-    r"(?<![A-Za-z0-9])sk-proj-[A-Za-z0-9_-]{16,}",
-    r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{16,}",
-    r"Bearer\s+[A-Za-z0-9._-]{16,}",
-    r"(?i)api[_-]?key[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9_-]{16,}",
-    r"(?<![A-Za-z0-9])org-[A-Za-z0-9]{20,}",
-    r"(?<![A-Za-z0-9])proj_[A-Za-z0-9]{20,}",
-    r"(?<![A-Za-z0-9])AKIA[0-9A-Z]{16}",
-    r"(?i)(?:token|secret|password)[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9+/_-]{20,}={0,2}",
-))
+SECRET_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"(?<![A-Za-z0-9])sk-proj-[A-Za-z0-9_-]{16,}",
+        r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{16,}",
+        r"Bearer\s+[A-Za-z0-9._-]{16,}",
+        r"(?i)api[_-]?key[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9_-]{16,}",
+        r"(?<![A-Za-z0-9])org-[A-Za-z0-9]{20,}",
+        r"(?<![A-Za-z0-9])proj_[A-Za-z0-9]{20,}",
+        r"(?<![A-Za-z0-9])AKIA[0-9A-Z]{16}",
+        r"(?i)(?:token|secret|password)[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9+/_-]{20,}={0,2}",
+    )
+)
 
 
 def find_secrets(text: str) -> list[str]:
@@ -51,7 +62,7 @@ def find_secrets(text: str) -> list[str]:
     return list(dict.fromkeys(text for _, text in sorted(hits)))
 
 
-def scan_dir(directory: Union[str, Path]) -> dict[str, list[str]]:
+def scan_dir(directory: str | Path) -> dict[str, list[str]]:
     """{file: findings} for every file under `directory` that holds something key-like."""
     found: dict[str, list[str]] = {}
     for path in sorted(p for p in Path(directory).rglob("*") if p.is_file()):
@@ -61,7 +72,7 @@ def scan_dir(directory: Union[str, Path]) -> dict[str, list[str]]:
     return found
 
 
-def record_mode(env: Optional[dict[str, str]] = None) -> str:
+def record_mode(env: dict[str, str] | None = None) -> str:
     """'once' only when FOI_EXTRACT_RECORD=1 and not in CI; CI always replays ('none')."""
     env = dict(os.environ) if env is None else env
     if env.get("CI") == "true" or env.get(RECORD_ENV) != "1":
@@ -87,7 +98,7 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def make_vcr(directory: Union[str, Path, None] = None, mode: Optional[str] = None) -> vcr.VCR:
+def make_vcr(directory: str | Path | None = None, mode: str | None = None) -> vcr.VCR:
     """The project's one VCR configuration (see tests/cassettes/README.md)."""
     v = vcr.VCR(
         cassette_library_dir=str(directory or CASSETTE_DIR),
@@ -104,12 +115,14 @@ def make_vcr(directory: Union[str, Path, None] = None, mode: Optional[str] = Non
     return v
 
 
-def cassette_path(name: str, directory: Union[str, Path, None] = None) -> Path:
+def cassette_path(name: str, directory: str | Path | None = None) -> Path:
     return Path(directory or CASSETTE_DIR) / (name if name.endswith(".yaml") else f"{name}.yaml")
 
 
 @contextmanager
-def vcr_for(name: str, directory: Union[str, Path, None] = None, mode: Optional[str] = None) -> Iterator[Cassette]:
+def vcr_for(
+    name: str, directory: str | Path | None = None, mode: str | None = None
+) -> Iterator[Cassette]:
     """Use cassette `name`; a missing one fails the test (never skips) unless recording."""
     path = cassette_path(name, directory)
     mode = mode or record_mode()

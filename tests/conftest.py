@@ -6,7 +6,7 @@ import io
 import os
 import pathlib
 import zipfile
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
@@ -31,7 +31,9 @@ def corpus() -> Callable[[str], pathlib.Path]:
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def build_docx(body: str, numbering: str | None = None, extra: dict[str, str] | None = None) -> bytes:
+def build_docx(
+    body: str, numbering: str | None = None, extra: dict[str, str] | None = None
+) -> bytes:
     """A minimal .docx: `body` is the inner XML of w:body, `numbering` that of w:numbering."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -41,9 +43,15 @@ def build_docx(body: str, numbering: str | None = None, extra: dict[str, str] | 
             '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
             'officedocument.wordprocessingml.document.main+xml"/></Types>',
         )
-        zf.writestr("word/document.xml", f'<?xml version="1.0"?><w:document {W_NS}><w:body>{body}</w:body></w:document>')
+        zf.writestr(
+            "word/document.xml",
+            f'<?xml version="1.0"?><w:document {W_NS}><w:body>{body}</w:body></w:document>',
+        )
         if numbering is not None:
-            zf.writestr("word/numbering.xml", f'<?xml version="1.0"?><w:numbering {W_NS}>{numbering}</w:numbering>')
+            zf.writestr(
+                "word/numbering.xml",
+                f'<?xml version="1.0"?><w:numbering {W_NS}>{numbering}</w:numbering>',
+            )
         for name, xml in (extra or {}).items():
             zf.writestr(name, xml)
     return buf.getvalue()
@@ -55,7 +63,9 @@ def make_docx() -> Callable[..., bytes]:
 
 
 @pytest.fixture(autouse=True)
-def _no_llm_configuration(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_llm_configuration(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`--engine auto` must mean rules in tests, whatever the developer's environment or config file holds."""
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FOI_EXTRACT_MODEL", "FOI_EXTRACT_LLM_MODE"):
         monkeypatch.delenv(var, raising=False)

@@ -14,9 +14,10 @@ import socketserver
 import struct
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import Any, Iterator, Optional, Union
+from typing import Any
 
 import pytest
 
@@ -28,14 +29,20 @@ class Reply:
     """One scripted answer: an HTTP response, optionally late, or a connection reset."""
 
     status: int = 200
-    body: Union[dict[str, Any], str, bytes] = b""
+    body: dict[str, Any] | str | bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (a timeout when longer than the client's)
     reset: bool = False  # close the socket with RST instead of answering
 
 
-def completion(content: Union[str, dict[str, Any]], *, finish_reason: str = "stop", prompt_tokens: int = 100,
-               completion_tokens: int = 20, model: str = "m") -> dict[str, Any]:
+def completion(
+    content: str | dict[str, Any],
+    *,
+    finish_reason: str = "stop",
+    prompt_tokens: int = 100,
+    completion_tokens: int = 20,
+    model: str = "m",
+) -> dict[str, Any]:
     """An OpenAI-format chat.completion body whose message content is `content` (dicts become JSON)."""
     text = content if isinstance(content, str) else json.dumps(content)
     return {
@@ -43,21 +50,35 @@ def completion(content: Union[str, dict[str, Any]], *, finish_reason: str = "sto
         "object": "chat.completion",
         "created": 1_700_000_000,
         "model": model,
-        "choices": [{"index": 0, "finish_reason": finish_reason,
-                     "message": {"role": "assistant", "content": text}}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": finish_reason,
+                "message": {"role": "assistant", "content": text},
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
-def ok(content: Union[str, dict[str, Any]], *, delay: float = 0.0, **kw: Any) -> Reply:
+def ok(content: str | dict[str, Any], *, delay: float = 0.0, **kw: Any) -> Reply:
     """A 200 chat.completion (keyword arguments as for `completion`), optionally late."""
     return Reply(200, completion(content, **kw), delay=delay)
 
 
-def error(status: int, message: str = "scripted failure", headers: Optional[dict[str, str]] = None) -> Reply:
+def error(
+    status: int, message: str = "scripted failure", headers: dict[str, str] | None = None
+) -> Reply:
     """An OpenAI-style error body (no usage: a failed request costs no tokens)."""
-    return Reply(status, {"error": {"message": message, "type": "fake_error", "code": None}}, dict(headers or {}))
+    return Reply(
+        status,
+        {"error": {"message": message, "type": "fake_error", "code": None}},
+        dict(headers or {}),
+    )
 
 
 RESET = Reply(reset=True)
@@ -78,11 +99,11 @@ class FakeLLMServer:
         self.headers: list[dict[str, str]] = []  # request headers, lower-cased names
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server: Optional[_Server] = None
-        self._thread: Optional[threading.Thread] = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------------ control
-    def queue(self, *replies: Reply) -> "FakeLLMServer":
+    def queue(self, *replies: Reply) -> FakeLLMServer:
         with self._lock:
             self.replies.extend(replies)
         return self
@@ -97,10 +118,14 @@ class FakeLLMServer:
         """The base_url an OpenAI client needs (…/v1)."""
         return f"http://{HOST}:{self.port}/v1"
 
-    def start(self) -> "FakeLLMServer":
+    def start(self) -> FakeLLMServer:
         self._server = _Server((HOST, 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-llm-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-llm-server",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -131,10 +156,10 @@ class FakeLLMServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet test output
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+            def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("content-length") or 0))
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     return self._send(error(404, f"unknown path {self.path}"))
@@ -148,14 +173,20 @@ class FakeLLMServer:
                     return
                 if reply.reset:
                     # SO_LINGER 0 makes close() send RST: the client sees a reset, not a clean EOF.
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
                     self.close_connection = True
                     return
                 self._send(reply)
 
             def _send(self, reply: Reply) -> None:
                 body = reply.body
-                data = body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body)).encode()
+                data = (
+                    body
+                    if isinstance(body, bytes)
+                    else (body if isinstance(body, str) else json.dumps(body)).encode()
+                )
                 try:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", "application/json")

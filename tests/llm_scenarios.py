@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "qwen2.5-coder-1.5b-instruct"  # foi_extract.llm.local_server.MODEL_NAME
@@ -20,28 +20,57 @@ REPLAY_URL = "http://127.0.0.1:9/v1"  # never contacted on replay: vcr answers
 class Scenario:
     name: str
     document: str  # relative to ../shared
-    questions: Optional[str] = None  # relative to the project root
+    questions: str | None = None  # relative to the project root
     config: dict[str, Any] = field(default_factory=dict)
     why: str = ""
 
 
-BASE = {"model": MODEL, "api_key": "local", "mode": "json_schema", "max_questions": 2, "max_reasks": 1,
-        "context_tokens": 8192, "max_output_tokens": 1536}
+BASE = {
+    "model": MODEL,
+    "api_key": "local",
+    "mode": "json_schema",
+    "max_questions": 2,
+    "max_reasks": 1,
+    "context_tokens": 8192,
+    "max_output_tokens": 1536,
+}
 
 SCENARIOS = [
-    Scenario("seed_social_care", "seed/coventry_foi445227294.txt", "examples/social_care_software.yaml",
-             why="the seed letter with its typed question set"),
-    Scenario("nhs_oxford_docx", "corpus/vfillis__mental-health-housing-support/AccCode__Oxford_Health_NHS_Foundation_Trust__20210357 vanessa fillis.docx",
-             "examples/nhs_mental_health_accommodation.yaml", why="Word letter, joint answer split by question ids, s.12"),
-    Scenario("sheffield_thread", "corpus/PeterKarakostas__Sheffield_FOI_Webapp/broken_cctv_cameras_66.txt",
-             why="WhatDoTheyKnow thread: questions in the request, answers in the final reply"),
-    Scenario("us_cbp_runon", "corpus/LogicPearlHQ__rag-vs-pag/muckrock_17598_United_States_Customs_and_Border_Protect.txt",
-             why="US agency letter as one run-on paragraph, (b)(6)/(b)(7) exemptions"),
-    Scenario("long_multichunk", "corpus/invinst__chicago-police-data/P054496Responsive.pdf",
-             config={"context_tokens": 3000},
-             why="a long answer cut into chunks and merged back; the small model named grounds the answers do not print"),
-    Scenario("length_rechunk", "seed/coventry_foi445227294.txt", "examples/social_care_software.yaml",
-             config={"max_questions": 4, "max_output_tokens": 160}, why="finish_reason=length, then smaller chunks"),
+    Scenario(
+        "seed_social_care",
+        "seed/coventry_foi445227294.txt",
+        "examples/social_care_software.yaml",
+        why="the seed letter with its typed question set",
+    ),
+    Scenario(
+        "nhs_oxford_docx",
+        "corpus/vfillis__mental-health-housing-support/AccCode__Oxford_Health_NHS_Foundation_Trust__20210357 vanessa fillis.docx",
+        "examples/nhs_mental_health_accommodation.yaml",
+        why="Word letter, joint answer split by question ids, s.12",
+    ),
+    Scenario(
+        "sheffield_thread",
+        "corpus/PeterKarakostas__Sheffield_FOI_Webapp/broken_cctv_cameras_66.txt",
+        why="WhatDoTheyKnow thread: questions in the request, answers in the final reply",
+    ),
+    Scenario(
+        "us_cbp_runon",
+        "corpus/LogicPearlHQ__rag-vs-pag/muckrock_17598_United_States_Customs_and_Border_Protect.txt",
+        why="US agency letter as one run-on paragraph, (b)(6)/(b)(7) exemptions",
+    ),
+    Scenario(
+        "long_multichunk",
+        "corpus/invinst__chicago-police-data/P054496Responsive.pdf",
+        config={"context_tokens": 3000},
+        why="a long answer cut into chunks and merged back; the small model named grounds the answers do not print",
+    ),
+    Scenario(
+        "length_rechunk",
+        "seed/coventry_foi445227294.txt",
+        "examples/social_care_software.yaml",
+        config={"max_questions": 4, "max_output_tokens": 160},
+        why="finish_reason=length, then smaller chunks",
+    ),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from llm_fake_server import FakeLLMServer, Reply, ok
 
@@ -40,7 +40,16 @@ Yours sincerely
 Information Governance
 """
 
-COUNCILS = ["Northfield", "Southmoor", "Eastbridge", "Westholme", "Ashcombe", "Brookhaven", "Millbrook", "Oakdene"]
+COUNCILS = [
+    "Northfield",
+    "Southmoor",
+    "Eastbridge",
+    "Westholme",
+    "Ashcombe",
+    "Brookhaven",
+    "Millbrook",
+    "Oakdene",
+]
 
 
 def write_letters(folder: Path, count: int, start: int = 0) -> list[Path]:
@@ -48,22 +57,40 @@ def write_letters(folder: Path, count: int, start: int = 0) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for n in range(start, start + count):
-        text = LETTER.format(council=COUNCILS[n % len(COUNCILS)], year=2020 + n % 5, n=n, day=1 + n % 27,
-                             libraries=3 + n)
+        text = LETTER.format(
+            council=COUNCILS[n % len(COUNCILS)],
+            year=2020 + n % 5,
+            n=n,
+            day=1 + n % 27,
+            libraries=3 + n,
+        )
         p = folder / f"reply_{n:03d}.txt"
         p.write_text(text, encoding="utf-8")
         out.append(p)
     return out
 
 
-def cli(*args: str, env: Optional[dict[str, str]] = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "foi_extract.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})}, cwd=ROOT)
+def cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "foi_extract.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+    )
 
 
 def popen(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "foi_extract.cli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "foi_extract.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def store_count(store: Path, sql: str = "SELECT count(*) FROM results") -> int:
@@ -96,9 +123,15 @@ def sqlite_tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     db = sqlite3.connect(path)
     try:
         out = {}
-        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'runs' ORDER BY name"):
-            cols = [r[1] for r in db.execute(f'PRAGMA table_info("{name}")') if r[1] not in VOLATILE]
-            out[name] = db.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{name}" ORDER BY 1').fetchall()
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name != 'runs' ORDER BY name"
+        ):
+            cols = [
+                r[1] for r in db.execute(f'PRAGMA table_info("{name}")') if r[1] not in VOLATILE
+            ]
+            out[name] = db.execute(
+                f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{name}" ORDER BY 1'
+            ).fetchall()
         return out
     finally:
         db.close()
@@ -110,7 +143,7 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 
 
 # ---------------------------------------------------------------------- a fake LLM for any request
-def instance(schema: dict[str, Any], root: Optional[dict[str, Any]] = None) -> Any:
+def instance(schema: dict[str, Any], root: dict[str, Any] | None = None) -> Any:
     """The smallest value valid under a JSON schema (nulls where allowed, required fields only)."""
     root = root or schema
     if "$ref" in schema:
@@ -132,7 +165,14 @@ def instance(schema: dict[str, Any], root: Optional[dict[str, Any]] = None) -> A
     if t == "object":
         props = schema.get("properties", {})
         return {k: instance(props[k], root) for k in schema.get("required", []) if k in props}
-    return {"array": [], "string": "", "integer": 0, "number": 0, "boolean": False, "null": None}.get(t)
+    return {
+        "array": [],
+        "string": "",
+        "integer": 0,
+        "number": 0,
+        "boolean": False,
+        "null": None,
+    }.get(t)
 
 
 def canonical(body: dict[str, Any]) -> str:
@@ -142,7 +182,7 @@ def canonical(body: dict[str, Any]) -> str:
 class AutoLLM(FakeLLMServer):
     """Answers every chat request with a valid (minimal) finding per question; can hold request N unanswered."""
 
-    def __init__(self, *, delay: float = 0.0, hold_at: Optional[int] = None) -> None:
+    def __init__(self, *, delay: float = 0.0, hold_at: int | None = None) -> None:
         super().__init__()
         self.delay = delay
         self.hold_at = hold_at

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from foi_extract.errors import CorruptDocument, EmptyDocument, EncryptedDocument, FoiExtractError, NeedsOCR
+from foi_extract.errors import (
+    CorruptDocument,
+    EmptyDocument,
+    EncryptedDocument,
+    FoiExtractError,
+    NeedsOCR,
+)
 from foi_extract.load import load
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import corpus_path
+
 from foi_extract.cli import main
 from foi_extract.load import load
 
@@ -61,7 +61,11 @@ def check_seed(result: dict, path: Path) -> None:
     assert ("contracts_register", "COV - 10304") in refs
     assert ("url", "https://www.coventry.gov.uk/contractsregister") in refs
     q3 = next(q for q in result["questions"] if q["id"] == "3")
-    assert {r["value"] for r in q3["references"]} >= {"COV CG/002/Adult", "COV - 10304", "https://www.coventry.gov.uk/contractsregister"}
+    assert {r["value"] for r in q3["references"]} >= {
+        "COV CG/002/Adult",
+        "COV - 10304",
+        "https://www.coventry.gov.uk/contractsregister",
+    }
     pages = load(path).pages
     spans = all_spans(result)
     assert spans, "every value needs evidence"
@@ -79,8 +83,12 @@ def test_seed_letter_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_seed_letter_rendered_to_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The same letter as a multi-page PDF with a repeated letterhead and page footers."""
     seed = corpus_path(SEED)
-    pdf = render_pdf(seed.read_text(encoding="utf-8"), tmp_path / "seed.pdf",
-                     letterhead="Coventry City Council - Information Governance", footer="FOI445227294")
+    pdf = render_pdf(
+        seed.read_text(encoding="utf-8"),
+        tmp_path / "seed.pdf",
+        letterhead="Coventry City Council - Information Governance",
+        footer="FOI445227294",
+    )
     assert len(load(pdf).pages) > 1
     code, out, _ = run([str(pdf), "--format", "json"], capsys)
     assert code == 0
@@ -109,11 +117,18 @@ def test_bad_file_alone_gives_one_line_and_its_exit_code(
     assert str(files[name]) in lines[0] and cause.lower() in lines[0].lower()
 
 
-def test_bad_files_do_not_cost_the_good_one_its_result(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_files_do_not_cost_the_good_one_its_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = make_bad_inputs(tmp_path)
-    bad = [files[n] for n in ("not_a_pdf.pdf", "truncated.pdf", "encrypted.pdf", "empty.pdf", "image_only.pdf")]
+    bad = [
+        files[n]
+        for n in ("not_a_pdf.pdf", "truncated.pdf", "encrypted.pdf", "empty.pdf", "image_only.pdf")
+    ]
     out_file = tmp_path / "out.jsonl"
-    code, _, err = run([str(p) for p in bad] + [str(files["good.txt"]), "-f", "jsonl", "-o", str(out_file)], capsys)
+    code, _, err = run(
+        [str(p) for p in bad] + [str(files["good.txt"]), "-f", "jsonl", "-o", str(out_file)], capsys
+    )
     assert code == 12, "the first failure's exit code"
     assert len(err.strip().splitlines()) == 5
     rows = [json.loads(line) for line in out_file.read_text().splitlines()]
@@ -121,7 +136,9 @@ def test_bad_files_do_not_cost_the_good_one_its_result(tmp_path: Path, capsys: p
     assert rows[0]["questions"][0]["answer"].startswith("The council runs 9 libraries")
 
 
-def test_missing_file_and_unknown_engine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_file_and_unknown_engine(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run([str(tmp_path / "nope.pdf")], capsys)
     assert code == 10 and "no such file" in err
     good = make_bad_inputs(tmp_path)["good.txt"]
@@ -160,12 +177,23 @@ def test_schema_is_generated_from_the_models(capsys: pytest.CaptureFixture[str])
     code, out, _ = run(["schema"], capsys)
     schema = json.loads(out)
     assert code == 0
-    assert {"schema_version", "source", "letter", "questions", "exemptions", "references", "engine", "warnings"} <= set(schema["properties"])
+    assert {
+        "schema_version",
+        "source",
+        "letter",
+        "questions",
+        "exemptions",
+        "references",
+        "engine",
+        "warnings",
+    } <= set(schema["properties"])
     status = schema["$defs"]["Status"]["enum"]
     assert "published_elsewhere" in status and "ncnd" in status
 
 
-def test_question_set_gives_canonical_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_question_set_gives_canonical_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     letter = tmp_path / "reply.txt"
     letter.write_text(
         "Eastfield Council\nOur ref: FOI-77\n\nDear Sir\n\nThank you for your request.\n\n"
@@ -186,10 +214,14 @@ def test_question_set_gives_canonical_ids(tmp_path: Path, capsys: pytest.Capture
     assert statuses == {"A": "answered", "B": "answered", "C": "not_held"}
 
 
-def test_eval_on_the_gold_set_meets_the_acceptance_thresholds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_eval_on_the_gold_set_meets_the_acceptance_thresholds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     corpus_path("corpus/MANIFEST.tsv")
     report = tmp_path / "report.json"
-    code, out, err = run(["eval", str(ROOT / "fixtures" / "gold"), "--json", str(report), "--check"], capsys)
+    code, out, err = run(
+        ["eval", str(ROOT / "fixtures" / "gold"), "--json", str(report), "--check"], capsys
+    )
     assert code == 0, err + out
     data = json.loads(report.read_text())
     assert data["documents"] >= 30 and not data["failed"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -14,20 +14,29 @@ from foi_extract.evaluate import EvalReport, format_report, run_eval, thresholds
 from foi_extract.evaluate.gold import GoldDocument, GoldError, load_gold_dir, resolve_document
 from foi_extract.evaluate.metrics import norm_url
 from foi_extract.evaluate.runner import score_cases
-from foi_extract.models import EngineInfo, Exemption, Extraction, Letter, Question, Reference, Source, Span
+from foi_extract.models import (
+    EngineInfo,
+    Exemption,
+    Extraction,
+    Letter,
+    Question,
+    Reference,
+    Source,
+    Span,
+)
 
 PAGE = "Dear Sir, information is withheld under section 40(2). See https://x.gov.uk/a."
 
 
-def make_doc(pages: Optional[list[str]] = None) -> Document:
+def make_doc(pages: list[str] | None = None) -> Document:
     return Document(path="doc.txt", media_type="text/plain", sha256="x", pages=pages or [PAGE])
 
 
 def make_ex(
-    questions: Optional[list[Question]] = None,
-    exemptions: Optional[list[tuple[str, str]]] = None,
-    references: Optional[list[Reference]] = None,
-    letter: Optional[Letter] = None,
+    questions: list[Question] | None = None,
+    exemptions: list[tuple[str, str]] | None = None,
+    references: list[Reference] | None = None,
+    letter: Letter | None = None,
 ) -> Extraction:
     return Extraction(
         source=Source(path="doc.txt", sha256="x", media_type="text/plain", pages=1),
@@ -45,11 +54,15 @@ def make_gold(**kw: Any) -> GoldDocument:
     return GoldDocument.model_validate(data)
 
 
-def q(qid: str, status: str, exemptions: Optional[list[tuple[str, str]]] = None) -> Question:
-    return Question(id=qid, status=status, exemptions=[Exemption(law=l, section=s) for l, s in exemptions or []])
+def q(qid: str, status: str, exemptions: list[tuple[str, str]] | None = None) -> Question:
+    return Question(
+        id=qid,
+        status=status,
+        exemptions=[Exemption(law=law, section=s) for law, s in exemptions or []],
+    )
 
 
-def score(gold: GoldDocument, ex: Optional[Extraction], doc: Optional[Document] = None) -> EvalReport:
+def score(gold: GoldDocument, ex: Extraction | None, doc: Document | None = None) -> EvalReport:
     return score_cases([(gold, ex, doc or make_doc())], engine="fake")
 
 
@@ -58,7 +71,9 @@ def score(gold: GoldDocument, ex: Optional[Extraction], doc: Optional[Document] 
 
 def test_f1_arithmetic_two_tp_one_fp_one_fn() -> None:
     gold = make_gold(exemptions=[{"law": "FOIA", "section": s} for s in ("21", "40", "43")])
-    ex = make_ex(questions=[q("1", "answered")], exemptions=[("FOIA", "21"), ("FOIA", "40"), ("FOIA", "12")])
+    ex = make_ex(
+        questions=[q("1", "answered")], exemptions=[("FOIA", "21"), ("FOIA", "40"), ("FOIA", "12")]
+    )
     m = score(gold, ex).exemptions
     assert (m.tp, m.fp, m.fn) == (2, 1, 1)
     assert m.precision == pytest.approx(2 / 3)
@@ -68,7 +83,10 @@ def test_f1_arithmetic_two_tp_one_fp_one_fn() -> None:
 
 def test_exemptions_are_micro_averaged_over_documents() -> None:
     g1 = make_gold(document="a", exemptions=[{"law": "FOIA", "section": "40"}])
-    g2 = make_gold(document="b", exemptions=[{"law": "FOIA", "section": "21"}, {"law": "FOIA", "section": "43"}])
+    g2 = make_gold(
+        document="b",
+        exemptions=[{"law": "FOIA", "section": "21"}, {"law": "FOIA", "section": "43"}],
+    )
     e1 = make_ex(questions=[q("1", "answered")], exemptions=[("FOIA", "40")])
     e2 = make_ex(questions=[q("1", "answered")], exemptions=[("FOIA", "21")])
     report = score_cases([(g1, e1, make_doc()), (g2, e2, make_doc())])
@@ -83,7 +101,9 @@ def test_trap_predicted_as_applied_is_a_trap_hit_and_lowers_precision() -> None:
         mentioned_not_applied=[{"law": "FOIA", "section": "1"}, {"law": "FOIA", "section": "17"}],
     )
     clean = score(gold, make_ex(questions=[q("1", "answered")], exemptions=[("FOIA", "40")]))
-    trapped = score(gold, make_ex(questions=[q("1", "answered")], exemptions=[("FOIA", "40"), ("FOIA", "1")]))
+    trapped = score(
+        gold, make_ex(questions=[q("1", "answered")], exemptions=[("FOIA", "40"), ("FOIA", "1")])
+    )
     assert clean.trap_hit_count == 0 and clean.exemptions.precision == 1.0
     assert trapped.trap_hit_count == 1
     assert trapped.trap_hits == ["doc.txt:FOIA:1"]
@@ -94,19 +114,29 @@ def test_trap_predicted_as_applied_is_a_trap_hit_and_lowers_precision() -> None:
 
 
 def test_per_question_exemptions_need_the_right_question() -> None:
-    gold = make_gold(questions=[{"id": "1", "status": "answered"}, {"id": "2", "status": "withheld",
-                                "exemptions": [{"law": "FOIA", "section": "43"}]}])
+    gold = make_gold(
+        questions=[
+            {"id": "1", "status": "answered"},
+            {"id": "2", "status": "withheld", "exemptions": [{"law": "FOIA", "section": "43"}]},
+        ]
+    )
     ex = make_ex(questions=[q("1", "withheld", [("FOIA", "43")]), q("2", "withheld")])
     report = score(gold, ex)
     assert report.exemptions.f1 == 1.0  # the document-level set is right
-    assert (report.question_exemptions.tp, report.question_exemptions.fp, report.question_exemptions.fn) == (0, 1, 1)
+    assert (
+        report.question_exemptions.tp,
+        report.question_exemptions.fp,
+        report.question_exemptions.fn,
+    ) == (0, 1, 1)
 
 
 # --- statuses and question counts ---------------------------------------------------------------
 
 
 def test_missing_question_counts_as_wrong_status() -> None:
-    gold = make_gold(questions=[{"id": "1", "status": "answered"}, {"id": "2", "status": "not_held"}])
+    gold = make_gold(
+        questions=[{"id": "1", "status": "answered"}, {"id": "2", "status": "not_held"}]
+    )
     report = score(gold, make_ex(questions=[q("1", "answered")]))
     assert (report.status.correct, report.status.total) == (1, 2)
     assert report.status_confusion["not_held"] == {"<missing>": 1}
@@ -134,15 +164,22 @@ def test_url_normalisation() -> None:
 
 def test_url_recall_and_precision() -> None:
     gold = make_gold(urls=["http://www.x.gov.uk/a/", "https://x.gov.uk/missing"])
-    refs = [Reference(kind="url", value="https://x.gov.uk/a"), Reference(kind="url", value="https://y.org/z")]
+    refs = [
+        Reference(kind="url", value="https://x.gov.uk/a"),
+        Reference(kind="url", value="https://y.org/z"),
+    ]
     m = score(gold, make_ex(questions=[q("1", "answered")], references=refs)).urls
     assert (m.tp, m.fp, m.fn) == (1, 1, 1)
     assert m.recall == pytest.approx(0.5) and m.precision == pytest.approx(0.5)
 
 
 def test_reference_recall_ignores_case_and_spacing() -> None:
-    gold = make_gold(references=[{"kind": "contracts_register", "value": "COV CG/002/Adult"},
-                                 {"kind": "document", "value": "Annex B"}])
+    gold = make_gold(
+        references=[
+            {"kind": "contracts_register", "value": "COV CG/002/Adult"},
+            {"kind": "document", "value": "Annex B"},
+        ]
+    )
     refs = [Reference(kind="contracts_register", value="cov  cg/002/adult")]
     report = score(gold, make_ex(questions=[q("1", "answered")], references=refs))
     assert (report.references.correct, report.references.total) == (1, 2)
@@ -153,7 +190,13 @@ def test_reference_recall_ignores_case_and_spacing() -> None:
 
 
 def test_letter_fields() -> None:
-    gold = make_gold(letter={"authority": "Coventry City Council", "reference": "FOI 445/227", "date": "2022-09-23"})
+    gold = make_gold(
+        letter={
+            "authority": "Coventry City Council",
+            "reference": "FOI 445/227",
+            "date": "2022-09-23",
+        }
+    )
     good = Letter(authority="The Coventry City Council.", reference="foi445227", date="2022-09-23")
     bad = Letter(authority="Warwickshire County Council", reference="FOI445228", date="2022-09-24")
     r_good = score(gold, make_ex(questions=[q("1", "answered")], letter=good))
@@ -161,7 +204,9 @@ def test_letter_fields() -> None:
     assert all(a.rate == 1.0 for a in r_good.letter.values())
     assert all(a.rate == 0.0 for a in r_bad.letter.values())
     assert len(r_bad.rows[0].letter_errors) == 3
-    short = score(gold, make_ex(questions=[q("1", "answered")], letter=Letter(authority="Coventry")))
+    short = score(
+        gold, make_ex(questions=[q("1", "answered")], letter=Letter(authority="Coventry"))
+    )
     assert short.letter["authority"].rate == 1.0  # one name contains the other
 
 
@@ -197,7 +242,9 @@ def test_span_whose_text_differs_from_page_lowers_grounding() -> None:
 
 
 def test_failed_extraction_counts_as_all_wrong() -> None:
-    gold = make_gold(exemptions=[{"law": "FOIA", "section": "40"}], letter={"authority": "X Council"})
+    gold = make_gold(
+        exemptions=[{"law": "FOIA", "section": "40"}], letter={"authority": "X Council"}
+    )
     report = score_cases([(gold, None, None)], errors=["corrupt: doc.txt: bad"])
     assert report.failed[0].error == "corrupt: doc.txt: bad"
     assert report.exemptions.fn == 1 and report.exemptions.recall == 0.0
@@ -222,7 +269,9 @@ def _write_case(root: Path, name: str, text: str, status: str) -> None:
 
 
 def test_run_eval_with_fake_extractor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _write_case(tmp_path, "good", "Test Council\nInformation withheld under section 40(2).\n", "withheld")
+    _write_case(
+        tmp_path, "good", "Test Council\nInformation withheld under section 40(2).\n", "withheld"
+    )
     _write_case(tmp_path, "broken", "Unreadable\n", "answered")
     (tmp_path / "fixtures" / "gold" / "README.md").write_text("# not a gold file\n")
     elsewhere = tmp_path / "elsewhere"
@@ -246,7 +295,9 @@ def test_run_eval_with_fake_extractor(tmp_path: Path, monkeypatch: pytest.Monkey
         return ex
 
     out = tmp_path / "out" / "eval.json"
-    report = run_eval(tmp_path / "fixtures" / "gold", engine="fake-engine", extract_fn=fake_extract, json_path=out)
+    report = run_eval(
+        tmp_path / "fixtures" / "gold", engine="fake-engine", extract_fn=fake_extract, json_path=out
+    )
 
     assert sorted(calls) == [("broken.txt", "fake-engine"), ("good.txt", "fake-engine")]
     assert report.documents == 2
@@ -298,9 +349,15 @@ def test_resolve_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     (corpus / "d.pdf").write_bytes(b"%PDF-")
     gold_file = gold_dir / "d.yaml"
     monkeypatch.chdir(tmp_path / "proj")
-    assert resolve_document(gold_file, "../shared/corpus/d.pdf").resolve() == (corpus / "d.pdf").resolve()
+    assert (
+        resolve_document(gold_file, "../shared/corpus/d.pdf").resolve()
+        == (corpus / "d.pdf").resolve()
+    )
     monkeypatch.chdir(gold_dir)  # from fixtures/gold, found via the ancestors instead
-    assert resolve_document(gold_file, "../shared/corpus/d.pdf").resolve() == (corpus / "d.pdf").resolve()
+    assert (
+        resolve_document(gold_file, "../shared/corpus/d.pdf").resolve()
+        == (corpus / "d.pdf").resolve()
+    )
     assert resolve_document(gold_file, str(corpus / "d.pdf")) == corpus / "d.pdf"
     with pytest.raises(FileNotFoundError) as err:
         resolve_document(gold_file, "../shared/corpus/nope.pdf")

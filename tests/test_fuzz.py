@@ -8,11 +8,10 @@ import email.message
 import sys
 from pathlib import Path
 
-import pytest
+from conftest import build_docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import build_docx
 from foi_extract.document import Document
 from foi_extract.engines.rules import RulesEngine
 from foi_extract.errors import FoiExtractError
@@ -27,7 +26,9 @@ from fixtures.hostile import _pdf  # noqa: E402
 from fixtures.msgfile import write_msg  # noqa: E402
 from fixtures.sheets import BEDS, LETTER, ods_bytes, xlsx_bytes  # noqa: E402
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+FAST = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)
 
 SEED_LETTER = """Northfield Borough Council
 Our ref: FOI-2024-0042
@@ -59,7 +60,12 @@ def _eml() -> bytes:
 
 
 def _msg(tmp: Path) -> bytes:
-    return write_msg(tmp / "seed.msg", subject="FOI", body=LETTER, attachments=[("beds.csv", b"Year,Beds\n2021,48\n")]).read_bytes()
+    return write_msg(
+        tmp / "seed.msg",
+        subject="FOI",
+        body=LETTER,
+        attachments=[("beds.csv", b"Year,Beds\n2021,48\n")],
+    ).read_bytes()
 
 
 def _seeds() -> dict[str, bytes]:
@@ -69,7 +75,9 @@ def _seeds() -> dict[str, bytes]:
         msg = _msg(Path(tmp))
     return {
         "reply.pdf": _pdf(b"BT /F1 12 Tf 72 700 Td (1. Is it held? No, it is not held.) Tj ET"),
-        "reply.docx": build_docx("<w:p><w:r><w:t>1. Is it held?</w:t></w:r></w:p><w:p><w:r><w:t>No.</w:t></w:r></w:p>"),
+        "reply.docx": build_docx(
+            "<w:p><w:r><w:t>1. Is it held?</w:t></w:r></w:p><w:p><w:r><w:t>No.</w:t></w:r></w:p>"
+        ),
         "reply.xlsx": xlsx_bytes(BEDS),
         "reply.ods": ods_bytes(BEDS),
         "reply.eml": _eml(),
@@ -98,10 +106,19 @@ def test_arbitrary_bytes_raise_only_documented_errors(data: bytes, name: str) ->
     _load(data, name)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
-@given(st.sampled_from(sorted(SEEDS)), st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)),
-                                                  min_size=1, max_size=8), st.booleans())
-def test_mutated_files_raise_only_documented_errors(name: str, edits: list[tuple[float, int]], truncate: bool) -> None:
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)
+@given(
+    st.sampled_from(sorted(SEEDS)),
+    st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=8
+    ),
+    st.booleans(),
+)
+def test_mutated_files_raise_only_documented_errors(
+    name: str, edits: list[tuple[float, int]], truncate: bool
+) -> None:
     data = bytearray(SEEDS[name])
     for where, byte in edits:
         data[int(where * len(data))] = byte
@@ -111,8 +128,13 @@ def test_mutated_files_raise_only_documented_errors(name: str, edits: list[tuple
 
 
 _TEXTISH = st.text(st.characters(blacklist_categories=("Cs",)), max_size=600)
-_LETTERISH = st.lists(st.sampled_from(SEED_LETTER.splitlines() + ["section 43(2)", "s.40", "regulation 12(5)(e)",
-                                                                  "(b)(6)", "", "4.", "Q5"]), max_size=40).map("\n".join)
+_LETTERISH = st.lists(
+    st.sampled_from(
+        SEED_LETTER.splitlines()
+        + ["section 43(2)", "s.40", "regulation 12(5)(e)", "(b)(6)", "", "4.", "Q5"]
+    ),
+    max_size=40,
+).map("\n".join)
 
 
 @FAST
@@ -130,7 +152,11 @@ def _run(pages: list[str]):  # type: ignore[no-untyped-def]
 def _spans(result) -> list:  # type: ignore[no-untyped-def]
     out = list(result.letter.evidence.values())
     for q in result.questions:
-        out += q.evidence + q.value_evidence + [s for e in q.exemptions + q.references for s in e.evidence]
+        out += (
+            q.evidence
+            + q.value_evidence
+            + [s for e in q.exemptions + q.references for s in e.evidence]
+        )
     for e in result.exemptions + result.references:
         out += e.evidence
     return out
@@ -145,18 +171,33 @@ def test_segmenter_and_grounding_spans_are_page_text(pages: list[str]) -> None:
 
 
 def _summary(result) -> tuple:  # type: ignore[no-untyped-def]
-    return (tuple((q.id, q.status, tuple((e.law, e.section) for e in q.exemptions)) for q in result.questions),
-            tuple(sorted((e.law, e.section) for e in result.exemptions)))
+    return (
+        tuple(
+            (q.id, q.status, tuple((e.law, e.section) for e in q.exemptions))
+            for q in result.questions
+        ),
+        tuple(sorted((e.law, e.section) for e in result.exemptions)),
+    )
 
 
 @FAST
-@given(st.lists(st.sampled_from(["trailing", "crlf", "indent", "rewrap"]), min_size=1, max_size=4, unique=True))
+@given(
+    st.lists(
+        st.sampled_from(["trailing", "crlf", "indent", "rewrap"]),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    )
+)
 def test_results_invariant_to_extractor_whitespace(changes: list[str]) -> None:
     text = SEED_LETTER
     if "rewrap" in changes:  # long lines broken at a word, as a narrower PDF column would
         import textwrap
 
-        text = "\n".join("\n".join(textwrap.wrap(line, 48)) if len(line) > 48 else line for line in text.split("\n"))
+        text = "\n".join(
+            "\n".join(textwrap.wrap(line, 48)) if len(line) > 48 else line
+            for line in text.split("\n")
+        )
     if "trailing" in changes:
         text = "\n".join(line + "  " for line in text.split("\n"))
     if "indent" in changes:
@@ -174,8 +215,13 @@ def test_seed_letter_is_what_the_properties_are_about() -> None:
     assert ("FOIA", "40") in summary[1]
 
 
-_CELL = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=False),
-                  st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
+_CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+)
 
 
 @FAST

@@ -8,8 +8,8 @@ import json
 import time
 
 import pytest
-
 from conftest import corpus_path
+
 from foi_extract.cli import main
 from foi_extract.load import load
 
@@ -20,7 +20,17 @@ def test_seed_letter_through_the_local_model(tmp_path, capsys) -> None:  # type:
     seed = corpus_path("seed/coventry_foi445227294.txt")
     out = tmp_path / "seed.json"
     started = time.monotonic()
-    code = main([str(seed), "--engine", "local", "--questions", "examples/social_care_software.yaml", "-o", str(out)])
+    code = main(
+        [
+            str(seed),
+            "--engine",
+            "local",
+            "--questions",
+            "examples/social_care_software.yaml",
+            "-o",
+            str(out),
+        ]
+    )
     wall = time.monotonic() - started
     err = capsys.readouterr().err
     assert code == 0, err
@@ -30,7 +40,11 @@ def test_seed_letter_through_the_local_model(tmp_path, capsys) -> None:  # type:
     assert [q["id"] for q in result["questions"]] == [str(i) for i in range(1, 9)]
     pages = load(seed).pages
     for q in result["questions"]:
-        for span in q["evidence"] + q["value_evidence"] + [s for e in q["exemptions"] for s in e["evidence"]]:
+        for span in (
+            q["evidence"]
+            + q["value_evidence"]
+            + [s for e in q["exemptions"] for s in e["evidence"]]
+        ):
             assert pages[span["page"] - 1][span["start"] : span["end"]] == span["text"]
         if q["value"] is not None:
             assert q["value_evidence"], f"question {q['id']}: a value without evidence"

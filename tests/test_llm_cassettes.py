@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cassettes import vcr_for
 from conftest import SHARED, corpus_path
+from llm_scenarios import BY_NAME, REPLAY_URL, run
+
 from foi_extract.evaluate.metrics import all_spans
 from foi_extract.llm.prompts import load_prompts
 from foi_extract.load import load
-from llm_scenarios import BY_NAME, REPLAY_URL, run
 
 
 def replay(name: str):
@@ -53,13 +53,22 @@ def test_seed_letter_with_typed_question_set() -> None:
     for qid in ("1", "2", "5", "6", "8"):
         assert by_id[qid].exemptions == []
     refs = {(r.kind, r.value) for r in result.references}
-    assert {("contracts_register", "COV CG/002/Adult"), ("contracts_register", "COV - 10304")} <= refs
+    assert {
+        ("contracts_register", "COV CG/002/Adult"),
+        ("contracts_register", "COV - 10304"),
+    } <= refs
     systems = {(s.get("name"), s.get("service_area")) for s in (by_id["1"].value or [])}
     if by_id["1"].value is None:
-        assert any(w.code.startswith("llm_value") and "question 1" in w.message for w in result.warnings)
+        assert any(
+            w.code.startswith("llm_value") and "question 1" in w.message for w in result.warnings
+        )
     else:
         assert ("CareDirector", "adults") in systems
-        assert systems <= {("CareDirector", "adults"), ("Liquidlogic", "children"), ("ContrOCC", "children")}
+        assert systems <= {
+            ("CareDirector", "adults"),
+            ("Liquidlogic", "children"),
+            ("ContrOCC", "children"),
+        }
     # The small model invented a money value for "Please refer to Question 3": grounding nulls it.
     assert by_id["7"].value is None
 
@@ -88,8 +97,12 @@ def test_us_exemptions_only_where_printed() -> None:
 def test_long_letter_is_chunked_and_merged() -> None:
     result, doc = replay("long_multichunk")
     check_common(result, doc)
-    assert result.engine.usage["requests"] >= 2, "a letter longer than the context needs several requests"
-    assert len({q.id for q in result.questions}) == len(result.questions), "answers merged by question id"
+    assert result.engine.usage["requests"] >= 2, (
+        "a letter longer than the context needs several requests"
+    )
+    assert len({q.id for q in result.questions}) == len(result.questions), (
+        "answers merged by question id"
+    )
 
 
 def test_truncated_output_is_rechunked_smaller() -> None:
@@ -114,7 +127,9 @@ def test_grounds_the_model_names_but_the_answer_does_not_print_are_dropped() -> 
             assert all(text.count(s.text) for s in e.evidence), (q.id, e)
 
 
-def test_deleting_a_cassette_fails_not_skips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deleting_a_cassette_fails_not_skips(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Under CI a replay with no cassette must be a failure, or CI would go green testing nothing."""
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="missing"):

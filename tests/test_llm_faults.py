@@ -11,13 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from llm_fake_server import RESET, FakeLLMServer, error, fake_llm, ok  # noqa: F401 - fake_llm is a fixture
 from pydantic import BaseModel
 
 from foi_extract.llm.client import AuthError, LLMClient, LLMError, TruncatedOutput
 from foi_extract.llm.config import LLMConfig
 from foi_extract.llm.engine import LLMEngine, LLMFailed
 from foi_extract.load import load
-from llm_fake_server import RESET, FakeLLMServer, error, fake_llm, ok  # noqa: F401 - fake_llm is a fixture
 
 MESSAGES = [{"role": "user", "content": "How many? Answer as JSON."}]
 
@@ -43,7 +43,9 @@ def test_429_retry_after_is_honoured_for_real(fake_llm: FakeLLMServer) -> None:
 
 
 def test_5xx_twice_then_success_counts_only_real_tokens(fake_llm: FakeLLMServer) -> None:
-    fake_llm.queue(error(500), error(503), ok({"answer": 3}, prompt_tokens=120, completion_tokens=9))
+    fake_llm.queue(
+        error(500), error(503), ok({"answer": 3}, prompt_tokens=120, completion_tokens=9)
+    )
     slept: list[float] = []
     c = client(fake_llm, slept)
     assert c.structured(MESSAGES, Answer).answer == 3
@@ -71,9 +73,18 @@ def test_connection_reset_then_success(fake_llm: FakeLLMServer) -> None:
     assert len(fake_llm.requests) == 2 and len(slept) == 1
 
 
-@pytest.mark.parametrize("bad", ['{"answer": "not a number"', '{"answer": "seven"}'], ids=["truncated-json", "wrong-type"])
-def test_invalid_output_is_reasked_and_both_completions_are_counted(fake_llm: FakeLLMServer, bad: str) -> None:
-    fake_llm.queue(ok(bad, prompt_tokens=50, completion_tokens=11), ok({"answer": 5}, prompt_tokens=80, completion_tokens=6))
+@pytest.mark.parametrize(
+    "bad",
+    ['{"answer": "not a number"', '{"answer": "seven"}'],
+    ids=["truncated-json", "wrong-type"],
+)
+def test_invalid_output_is_reasked_and_both_completions_are_counted(
+    fake_llm: FakeLLMServer, bad: str
+) -> None:
+    fake_llm.queue(
+        ok(bad, prompt_tokens=50, completion_tokens=11),
+        ok({"answer": 5}, prompt_tokens=80, completion_tokens=6),
+    )
     slept: list[float] = []
     c = client(fake_llm, slept)
     assert c.structured(MESSAGES, Answer).answer == 5
@@ -82,9 +93,13 @@ def test_invalid_output_is_reasked_and_both_completions_are_counted(fake_llm: Fa
     assert c.usage.requests == 2
     first, second = (r["messages"] for r in fake_llm.requests)
     assert len(second) > len(first)
-    added = second[len(first):]
-    assert any(m["role"] == "assistant" and m["content"] == bad for m in added)  # the bad reply, echoed back
-    assert any(m["role"] == "user" and "validation error" in m["content"] for m in added)  # and what was wrong
+    added = second[len(first) :]
+    assert any(
+        m["role"] == "assistant" and m["content"] == bad for m in added
+    )  # the bad reply, echoed back
+    assert any(
+        m["role"] == "user" and "validation error" in m["content"] for m in added
+    )  # and what was wrong
 
 
 def test_length_cut_is_truncated_output_not_a_transport_retry(fake_llm: FakeLLMServer) -> None:
@@ -176,19 +191,43 @@ def _questions_block(body: dict) -> str:
     return user.split("Questions of the request", 1)[1].split("What a rules engine", 1)[0]
 
 
-def test_engine_rechunks_after_truncation_and_grounds_findings(fake_llm: FakeLLMServer, tmp_path: Path) -> None:
+def test_engine_rechunks_after_truncation_and_grounds_findings(
+    fake_llm: FakeLLMServer, tmp_path: Path
+) -> None:
     path = tmp_path / "northbridge.txt"
     path.write_text(LETTER, encoding="utf-8")
     doc = load(path)
     # q_2's status differs from the rules engine's (withheld), so it can only come from the findings;
     # it is one the engine accepts, since the grounded section 43(2) exemption supports it.
     fake_llm.queue(
-        ok('{"q_1": {"status": "answ', finish_reason="length", prompt_tokens=900, completion_tokens=1536),
-        ok({"q_1": {"status": "answered", "exemptions_applied": [],
-                    "answer_quote": "The council issued 18,240 penalty charge notices in 2023."}},
-           prompt_tokens=800, completion_tokens=40),
-        ok({"q_2": {"status": "partially_answered", "answer_quote": "The unit prices are withheld",
-                    "exemptions_applied": ["section 43(2)", "section 99"]}}, prompt_tokens=700, completion_tokens=50),
+        ok(
+            '{"q_1": {"status": "answ',
+            finish_reason="length",
+            prompt_tokens=900,
+            completion_tokens=1536,
+        ),
+        ok(
+            {
+                "q_1": {
+                    "status": "answered",
+                    "exemptions_applied": [],
+                    "answer_quote": "The council issued 18,240 penalty charge notices in 2023.",
+                }
+            },
+            prompt_tokens=800,
+            completion_tokens=40,
+        ),
+        ok(
+            {
+                "q_2": {
+                    "status": "partially_answered",
+                    "answer_quote": "The unit prices are withheld",
+                    "exemptions_applied": ["section 43(2)", "section 99"],
+                }
+            },
+            prompt_tokens=700,
+            completion_tokens=50,
+        ),
     )
     cfg = LLMConfig(model="m", base_url=fake_llm.url)
     slept: list[float] = []
@@ -199,9 +238,13 @@ def test_engine_rechunks_after_truncation_and_grounds_findings(fake_llm: FakeLLM
     assert set(by_id) == {"1", "2"}
     assert by_id["1"].status == "answered"
     assert by_id["2"].status == "partially_answered"
-    assert not [w for w in result.warnings if w.code in ("llm_status_unsupported", "llm_quote_not_found")]
+    assert not [
+        w for w in result.warnings if w.code in ("llm_status_unsupported", "llm_quote_not_found")
+    ]
     usage = result.engine.usage
-    assert usage["requests"] == 3 == len(fake_llm.requests) and usage["retries"] == 0 and slept == []
+    assert (
+        usage["requests"] == 3 == len(fake_llm.requests) and usage["retries"] == 0 and slept == []
+    )
     assert (usage["prompt_tokens"], usage["completion_tokens"]) == (900 + 800 + 700, 1536 + 40 + 50)
 
     first, *smaller = fake_llm.requests
@@ -214,7 +257,7 @@ def test_engine_rechunks_after_truncation_and_grounds_findings(fake_llm: FakeLLM
     (ex,) = by_id["2"].exemptions
     assert (ex.law, ex.section, ex.subsection) == ("FOIA", "43", "(2)")
     span = ex.evidence[0]
-    assert span.text == doc.pages[span.page - 1][span.start:span.end] == "section 43(2)"
+    assert span.text == doc.pages[span.page - 1][span.start : span.end] == "section 43(2)"
     assert [e.section for e in result.exemptions] == ["43"]
     dropped = [w for w in result.warnings if w.code == "llm_exemption_dropped"]
     assert len(dropped) == 1 and "section 99" in dropped[0].message
@@ -222,7 +265,9 @@ def test_engine_rechunks_after_truncation_and_grounds_findings(fake_llm: FakeLLM
     assert any(s.text == quote for s in by_id["1"].evidence)
 
 
-def test_llm_failure_keeps_the_rules_result_unless_strict(fake_llm: FakeLLMServer, tmp_path: Path) -> None:
+def test_llm_failure_keeps_the_rules_result_unless_strict(
+    fake_llm: FakeLLMServer, tmp_path: Path
+) -> None:
     """Endpoint down for this document: the rules result is written, marked as a fallback and flagged."""
     path = tmp_path / "northbridge.txt"
     path.write_text(LETTER, encoding="utf-8")
@@ -234,7 +279,9 @@ def test_llm_failure_keeps_the_rules_result_unless_strict(fake_llm: FakeLLMServe
     assert [(q.id, q.status) for q in result.questions] == [("1", "answered"), ("2", "withheld")]
     assert "fallback_rules" in result.review
     assert any(w.code == "llm_fallback" and "503" in w.message for w in result.warnings)
-    assert result.engine.usage and result.engine.usage["requests"] == 3  # the failed attempts are counted
+    assert (
+        result.engine.usage and result.engine.usage["requests"] == 3
+    )  # the failed attempts are counted
 
     fake_llm.queue(*[error(503, "down")] * 3)
     strict = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2, strict=True)

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from foi_extract.errors import ConfigError
 from foi_extract.llm.chunking import Unit, halve, make_chunks, tokens
@@ -26,7 +27,9 @@ def test_preflight_catches_an_example_quote_that_is_not_in_its_text(tmp_path: Pa
     copy = tmp_path / "prompts"
     shutil.copytree(prompts_dir(), copy)
     example = next((copy / "examples").glob("*.yaml"))
-    example.write_text(example.read_text().replace("answer_quote: ", "answer_quote: Invented words. ", 1))
+    example.write_text(
+        example.read_text().replace("answer_quote: ", "answer_quote: Invented words. ", 1)
+    )
     problems = preflight(load_prompts(str(copy)))
     assert problems and "not in the example text" in problems[0]
 
@@ -45,10 +48,21 @@ def test_prompt_version_changes_with_any_prompt_file(tmp_path: Path) -> None:
 
 def test_flags_beat_environment_beat_config_file(tmp_path: Path) -> None:
     cfg_file = tmp_path / "config.toml"
-    cfg_file.write_text('[llm]\nmodel = "from-file"\nbase_url = "http://file/v1"\ncontext_tokens = 4096\napi_key_env = "MY_KEY"\n')
-    env = {"FOI_EXTRACT_CONFIG": str(cfg_file), "FOI_EXTRACT_MODEL": "from-env", "MY_KEY": "k-from-env"}
+    cfg_file.write_text(
+        '[llm]\nmodel = "from-file"\nbase_url = "http://file/v1"\ncontext_tokens = 4096\napi_key_env = "MY_KEY"\n'
+    )
+    env = {
+        "FOI_EXTRACT_CONFIG": str(cfg_file),
+        "FOI_EXTRACT_MODEL": "from-env",
+        "MY_KEY": "k-from-env",
+    }
     cfg = load_config({"model": "from-flag"}, env=env)
-    assert (cfg.model, cfg.base_url, cfg.context_tokens, cfg.api_key) == ("from-flag", "http://file/v1", 4096, "k-from-env")
+    assert (cfg.model, cfg.base_url, cfg.context_tokens, cfg.api_key) == (
+        "from-flag",
+        "http://file/v1",
+        4096,
+        "k-from-env",
+    )
     assert load_config({}, env=env).model == "from-env"
     assert load_config({}, env={"FOI_EXTRACT_CONFIG": str(cfg_file)}).model == "from-file"
 
@@ -84,7 +98,11 @@ def test_an_answer_longer_than_the_budget_is_cut_at_paragraphs_and_keeps_its_id(
 
 def test_max_questions_and_halving() -> None:
     units = [Unit([str(i)], f"answer {i}") for i in range(1, 6)]
-    assert [c.ids for c in make_chunks(units, 10_000, max_questions=2)] == [["1", "2"], ["3", "4"], ["5"]]
+    assert [c.ids for c in make_chunks(units, 10_000, max_questions=2)] == [
+        ["1", "2"],
+        ["3", "4"],
+        ["5"],
+    ]
     big = make_chunks(units, 10_000)[0]
     assert [c.ids for c in halve(big)] == [["1", "2"], ["3", "4", "5"]]
 
@@ -96,23 +114,31 @@ def test_findings_schema_requires_every_question_and_a_known_status() -> None:
     model = chunk_model([("1", None), ("2a", None)])
     ok = {"q_1": {"status": "answered"}, "q_2a": {"status": "not_held"}}
     assert model.model_validate(ok).q_2a.status == "not_held"
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         model.model_validate({"q_1": {"status": "answered"}})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         model.model_validate({"q_1": {"status": "sort of"}, "q_2a": {"status": "answered"}})
 
 
 def test_paraphrased_answer_quote_is_rejected_for_a_reask() -> None:
     model = chunk_model([("1", None)])
     text = "The council holds 9 libraries across the borough."
-    model.model_validate({"q_1": {"status": "answered", "answer_quote": "The council holds 9 libraries"}}, context={"chunk": text})
+    model.model_validate(
+        {"q_1": {"status": "answered", "answer_quote": "The council holds 9 libraries"}},
+        context={"chunk": text},
+    )
     with pytest.raises(Exception, match="word for word"):
-        model.model_validate({"q_1": {"status": "answered", "answer_quote": "There are nine libraries"}}, context={"chunk": text})
+        model.model_validate(
+            {"q_1": {"status": "answered", "answer_quote": "There are nine libraries"}},
+            context={"chunk": text},
+        )
 
 
 def test_value_parts_not_in_the_quote_become_null() -> None:
-    value = [{"system": "CareDirector", "hours": 2.0, "delivery": "e-learning"},
-             {"system": "Mosaic", "hours": 7.0, "delivery": "in person"}]
+    value = [
+        {"system": "CareDirector", "hours": 2.0, "delivery": "e-learning"},
+        {"system": "Mosaic", "hours": 7.0, "delivery": "in person"},
+    ]
     quote = "CareDirector: E-learning before user account granted is approximately two hours."
     grounded, dropped = ground_value(value, quote)
     assert grounded == [{"system": "CareDirector", "hours": 2.0, "delivery": "e-learning"}]
@@ -120,14 +146,20 @@ def test_value_parts_not_in_the_quote_become_null() -> None:
 
 
 def test_money_without_support_is_dropped_whole() -> None:
-    grounded, dropped = ground_value({"amount": 5.0, "currency": "GBP", "period": "per year"}, "Please refer to Question 3.")
+    grounded, dropped = ground_value(
+        {"amount": 5.0, "currency": "GBP", "period": "per year"}, "Please refer to Question 3."
+    )
     assert grounded is None and set(dropped) == {"value.amount", "value.currency", "value.period"}
-    kept, _ = ground_value({"amount": 1200.5, "currency": "GBP", "period": None}, "The annual cost is £1,200.50.")
+    kept, _ = ground_value(
+        {"amount": 1200.5, "currency": "GBP", "period": None}, "The annual cost is £1,200.50."
+    )
     assert kept == {"amount": 1200.5, "currency": "GBP", "period": None}
 
 
 def test_dates_need_their_year_and_day_or_month_in_the_quote() -> None:
-    assert ground_value(date(2025, 3, 31), "The contract expires on 31 March 2025.")[0] == date(2025, 3, 31)
+    assert ground_value(date(2025, 3, 31), "The contract expires on 31 March 2025.")[0] == date(
+        2025, 3, 31
+    )
     assert ground_value(date(2026, 3, 31), "The contract expires on 31 March 2025.")[0] is None
 
 

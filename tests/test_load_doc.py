@@ -61,8 +61,10 @@ def test_every_corpus_doc_loads(corpus) -> None:
 
 
 def test_control_characters_become_plain_text() -> None:
-    raw = ("Dear Sir\rSee \x13 HYPERLINK \"https://x.org\" \x14our site\x15 now.\x0bNext line\r"
-           "Question\x07Answer\x07\x07Q2\x07A2\x07\x07\x01\x08Ends\x0cAnnex\r")
+    raw = (
+        'Dear Sir\rSee \x13 HYPERLINK "https://x.org" \x14our site\x15 now.\x0bNext line\r'
+        "Question\x07Answer\x07\x07Q2\x07A2\x07\x07\x01\x08Ends\x0cAnnex\r"
+    )
     assert split_pages(clean(raw)) == [
         "Dear Sir\nSee our site now.\nNext line\nQuestion\nAnswer\n\nQ2\nA2\n\nEnds",
         "Annex",

@@ -43,10 +43,18 @@ def read(msg: EmailMessage):
 
 def test_message_page_then_pdf_and_docx_attachments_with_sections(make_docx) -> None:
     msg = reply()
-    msg.add_attachment(make_pdf("Response letter page one", "Section 40(2) applies"), maintype="application",
-                       subtype="pdf", filename="response.pdf")
-    msg.add_attachment(make_docx(docx_paragraph("Annex: the data table")), maintype="application",
-                       subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename="annex.docx")
+    msg.add_attachment(
+        make_pdf("Response letter page one", "Section 40(2) applies"),
+        maintype="application",
+        subtype="pdf",
+        filename="response.pdf",
+    )
+    msg.add_attachment(
+        make_docx(docx_paragraph("Annex: the data table")),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename="annex.docx",
+    )
     loaded = read(msg)
     assert loaded.pages[0] == (
         "From: FOI Team <foi@council.example>\nTo: requester@example.org\n"
@@ -67,10 +75,15 @@ def test_message_page_then_pdf_and_docx_attachments_with_sections(make_docx) -> 
 
 def test_html_only_email_body_is_converted() -> None:
     msg = reply()
-    msg.set_content("<html><body><p>Dear requester,</p><script>x()</script><ol><li>Held</li><li>Not held</li></ol>"
-                    "</body></html>", subtype="html")
+    msg.set_content(
+        "<html><body><p>Dear requester,</p><script>x()</script><ol><li>Held</li><li>Not held</li></ol>"
+        "</body></html>",
+        subtype="html",
+    )
     page = read(msg).pages[0]
-    assert page.endswith("Subject: Freedom of Information request FOI-42\n\nDear requester,\n\n1. Held\n2. Not held")
+    assert page.endswith(
+        "Subject: Freedom of Information request FOI-42\n\nDear requester,\n\n1. Held\n2. Not held"
+    )
 
 
 def test_plain_text_alternative_is_preferred_over_html() -> None:
@@ -82,10 +95,18 @@ def test_plain_text_alternative_is_preferred_over_html() -> None:
 
 def test_images_archives_and_broken_attachments_are_skipped_with_a_notice() -> None:
     msg = reply()
-    msg.add_attachment(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, maintype="image", subtype="png", filename="logo.png")
-    msg.add_attachment(b"PK\x03\x04" + b"\x00" * 30, maintype="application", subtype="zip", filename="data.zip")
-    msg.add_attachment(b"%PDF-1.4 truncated", maintype="application", subtype="pdf", filename="broken.pdf")
-    msg.add_attachment(make_pdf("The real letter"), maintype="application", subtype="pdf", filename="letter.pdf")
+    msg.add_attachment(
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, maintype="image", subtype="png", filename="logo.png"
+    )
+    msg.add_attachment(
+        b"PK\x03\x04" + b"\x00" * 30, maintype="application", subtype="zip", filename="data.zip"
+    )
+    msg.add_attachment(
+        b"%PDF-1.4 truncated", maintype="application", subtype="pdf", filename="broken.pdf"
+    )
+    msg.add_attachment(
+        make_pdf("The real letter"), maintype="application", subtype="pdf", filename="letter.pdf"
+    )
     loaded = read(msg)
     assert [s.name for s in loaded.sections] == ["message", "letter.pdf"]
     assert "The real letter" in loaded.pages[1]
@@ -97,7 +118,9 @@ def test_images_archives_and_broken_attachments_are_skipped_with_a_notice() -> N
 def test_uuencoded_attachment_in_body_is_decoded_and_removed_from_the_text() -> None:
     letter = b"Dear Mr Young,\nThe information is not held.\nSection 1(1)(a) applies.\n"
     uu = "".join(binascii.b2a_uu(letter[i : i + 45]).decode() for i in range(0, len(letter), 45))
-    msg = reply(f"A reply is attached.\n\nbegin 644 reply letter.txt\n{uu}`\nend\n\nScanned for viruses.\n")
+    msg = reply(
+        f"A reply is attached.\n\nbegin 644 reply letter.txt\n{uu}`\nend\n\nScanned for viruses.\n"
+    )
     loaded = read(msg)
     assert "begin 644" not in loaded.pages[0] and "\nend\n" not in loaded.pages[0]
     assert loaded.pages[0].endswith("A reply is attached.\n\nScanned for viruses.")
@@ -111,8 +134,11 @@ def test_forwarded_message_body_is_included() -> None:
     outer = reply("Forwarding the earlier reply below.")
     outer.add_attachment(inner)
     page = read(outer).pages[0]
-    assert page.index("Forwarding the earlier reply") < page.index("Subject: Original reply") \
+    assert (
+        page.index("Forwarding the earlier reply")
+        < page.index("Subject: Original reply")
         < page.index("Original answer: 12 vehicles.")
+    )
 
 
 def test_attachments_in_the_html_branch_of_an_alternative_are_found() -> None:
@@ -121,8 +147,9 @@ def test_attachments_in_the_html_branch_of_an_alternative_are_found() -> None:
     msg.add_alternative("<p>HTML body</p>", subtype="html")
     html_part = msg.get_payload()[1]
     html_part.make_mixed()
-    html_part.add_attachment(make_pdf("Decision notice"), maintype="application", subtype="pdf",
-                             filename="decision.pdf")
+    html_part.add_attachment(
+        make_pdf("Decision notice"), maintype="application", subtype="pdf", filename="decision.pdf"
+    )
     loaded = read(msg)
     assert "Plain body" in loaded.pages[0] and "HTML body" not in loaded.pages[0]
     assert loaded.sections[1].name == "decision.pdf" and "Decision notice" in loaded.pages[1]

@@ -43,8 +43,20 @@ def text() -> str:
 
 def test_scripts_styles_and_page_chrome_are_not_in_the_page() -> None:
     page = text()
-    for chrome in ("SCRIPT TEXT", "color: red", "Site title", "We use cookies", "Council home", "Services",
-                   "Skip to content", "Home > FOI", "Related links", "Search", "© Council", "Enable JavaScript"):
+    for chrome in (
+        "SCRIPT TEXT",
+        "color: red",
+        "Site title",
+        "We use cookies",
+        "Council home",
+        "Services",
+        "Skip to content",
+        "Home > FOI",
+        "Related links",
+        "Search",
+        "© Council",
+        "Enable JavaScript",
+    ):
         assert chrome not in page, chrome
     assert page.startswith("Response to FOI 2021/123\n")
 
@@ -96,8 +108,11 @@ def test_unclosed_tags_and_line_breaks() -> None:
 
 def test_declared_charset_is_honoured(tmp_path) -> None:
     f = tmp_path / "reply.htm"
-    f.write_bytes('<html><head><meta charset="windows-1252"></head><body><p>Cost: £450 – “limit”</p></body></html>'
-                  .encode("cp1252"))
+    f.write_bytes(
+        '<html><head><meta charset="windows-1252"></head><body><p>Cost: £450 – “limit”</p></body></html>'.encode(
+            "cp1252"
+        )
+    )
     doc = load(f)
     assert doc.media_type == HTML and doc.pages == ["Cost: £450 – “limit”"]
 

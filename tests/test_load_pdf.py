@@ -33,8 +33,9 @@ def _with_reader(monkeypatch: pytest.MonkeyPatch, reader: str, path: Path):  # t
         monkeypatch.delenv(pdf.READER_ENV)
 
 
-def test_both_readers_give_the_same_pages_words_and_answers(synthetic: dict[str, Path],
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_both_readers_give_the_same_pages_words_and_answers(
+    synthetic: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert len(synthetic) >= 5
     for name, path in synthetic.items():
         ours, doc = _with_reader(monkeypatch, "pdfium", path)
@@ -48,10 +49,13 @@ def test_both_readers_give_the_same_pages_words_and_answers(synthetic: dict[str,
         for result, loaded in ((ours, doc), (theirs, fallback)):
             for q in result.questions:
                 for span in q.evidence:
-                    assert loaded.pages[span.page - 1][span.start:span.end] == span.text
-        assert [(q.id, q.status) for q in ours.questions] == [(q.id, q.status) for q in theirs.questions], name
+                    assert loaded.pages[span.page - 1][span.start : span.end] == span.text
+        assert [(q.id, q.status) for q in ours.questions] == [
+            (q.id, q.status) for q in theirs.questions
+        ], name
         assert ours.exemptions == [] or {(e.law, e.section) for e in ours.exemptions} == {
-            (e.law, e.section) for e in theirs.exemptions}, name
+            (e.law, e.section) for e in theirs.exemptions
+        }, name
 
 
 def test_paragraphs_and_lines_as_printed(tmp_path: Path) -> None:
@@ -62,7 +66,11 @@ def test_paragraphs_and_lines_as_printed(tmp_path: Path) -> None:
 
 
 def test_hyphen_at_a_line_end_is_kept_with_its_line_break(tmp_path: Path) -> None:
-    doc = load(render_pdf("See https://example.org/a-\nlong-address for the follow-\nup.", tmp_path / "h.pdf"))
+    doc = load(
+        render_pdf(
+            "See https://example.org/a-\nlong-address for the follow-\nup.", tmp_path / "h.pdf"
+        )
+    )
     assert "https://example.org/a-\nlong-address for the follow-\nup." in doc.pages[0]
     assert "\ufffe" not in doc.pages[0]
 
@@ -98,8 +106,14 @@ def test_pdf_run_does_not_import_pypdf(tmp_path: Path) -> None:
     """pypdf costs a few hundred milliseconds to import: only the fallback may pay that."""
     import subprocess
 
-    path = render_pdf("Our ref: FOI-7\n\n1. Do you hold it?\nThe information is not held.", tmp_path / "i.pdf")
-    code = ("import sys, foi_extract; foi_extract.extract(sys.argv[1]); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pypdf', 'yaml', 'openai', 'instructor', 'pytesseract')))")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
+    path = render_pdf(
+        "Our ref: FOI-7\n\n1. Do you hold it?\nThe information is not held.", tmp_path / "i.pdf"
+    )
+    code = (
+        "import sys, foi_extract; foi_extract.extract(sys.argv[1]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pypdf', 'yaml', 'openai', 'instructor', 'pytesseract')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

@@ -27,7 +27,14 @@ def grounded(doc, span) -> bool:  # type: ignore[no-untyped-def]
 
 def test_xlsx_sheet_is_a_page_and_a_table(tmp_path: Path) -> None:
     p = tmp_path / "reply.xlsx"
-    p.write_bytes(xlsx_bytes({"Beds": [["Year", "Beds"], ["2021/22", 48], ["2022/23", 52.5]], "Notes": [["Figures as at 31 March"]]}))
+    p.write_bytes(
+        xlsx_bytes(
+            {
+                "Beds": [["Year", "Beds"], ["2021/22", 48], ["2022/23", 52.5]],
+                "Notes": [["Figures as at 31 March"]],
+            }
+        )
+    )
     doc = load(p)
     assert doc.media_type.endswith("spreadsheetml.sheet")
     assert doc.pages == ["Year\tBeds\n2021/22\t48\n2022/23\t52.5", "Figures as at 31 March"]
@@ -50,7 +57,7 @@ def test_ods_reads_like_xlsx(tmp_path: Path) -> None:
 
 def test_csv_with_semicolons_and_bom(tmp_path: Path) -> None:
     p = tmp_path / "answers.csv"
-    p.write_bytes("\ufeffQuestion;Answer\n1;Not held\n2;\"12; rising\"\n".encode("utf-8"))
+    p.write_bytes('\ufeffQuestion;Answer\n1;Not held\n2;"12; rising"\n'.encode("utf-8"))
     doc = load(p)
     assert doc.pages[0] == "Question\tAnswer\n1\tNot held\n2\t12; rising"
     assert doc.tables[0].rows[1][1].ref == "B3"
@@ -64,7 +71,16 @@ def test_spreadsheet_in_an_email_answers_the_question(tmp_path: Path) -> None:
     doc = load(p)
     q1 = next(q for q in r.questions if q.id == "1")
     sheet_spans = [s for s in q1.evidence if s.page == 2]
-    assert [s.text for s in sheet_spans] == ["Year", "Beds", "2021/22", "48", "2022/23", "52", "2023/24", "57"]
+    assert [s.text for s in sheet_spans] == [
+        "Year",
+        "Beds",
+        "2021/22",
+        "48",
+        "2022/23",
+        "52",
+        "2023/24",
+        "57",
+    ]
     assert "57" in (q1.answer or "")
     assert all(grounded(doc, s) for s in q1.evidence)
     q2 = next(q for q in r.questions if q.id == "2")
@@ -85,8 +101,12 @@ def test_row_labelled_with_the_question_id(tmp_path: Path) -> None:
 
 
 def test_msg_with_a_spreadsheet_attachment(tmp_path: Path) -> None:
-    p = write_msg(tmp_path / "reply.msg", subject="FOI-2024-0917 response", body=LETTER.replace("\n", "\r\n"),
-                  attachments=[("beds.xlsx", xlsx_bytes(BEDS)), ("../../etc/cron.d/evil.txt", b"not a path")])
+    p = write_msg(
+        tmp_path / "reply.msg",
+        subject="FOI-2024-0917 response",
+        body=LETTER.replace("\n", "\r\n"),
+        attachments=[("beds.xlsx", xlsx_bytes(BEDS)), ("../../etc/cron.d/evil.txt", b"not a path")],
+    )
     doc = load(p)
     assert doc.media_type == "application/vnd.ms-outlook"
     assert doc.pages[0].startswith("From: foi@example.gov.uk\nTo: requester@example.org")
@@ -98,13 +118,19 @@ def test_msg_with_a_spreadsheet_attachment(tmp_path: Path) -> None:
 
 
 def test_msg_was_read_as_word_before(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    p = write_msg(tmp_path / "reply.msg", subject="Re: FOI", body="1. Is the information held?\r\nNo, it is not held.\r\n")
+    p = write_msg(
+        tmp_path / "reply.msg",
+        subject="Re: FOI",
+        body="1. Is the information held?\r\nNo, it is not held.\r\n",
+    )
     assert main([str(p), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["source"]["media_type"] == "application/vnd.ms-outlook"
 
 
-def test_tables_in_csv_output_and_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tables_in_csv_output_and_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     p = tmp_path / "reply.eml"
     p.write_bytes(bundle_eml())
     assert main([str(p), "--format", "csv"]) == 0
@@ -134,7 +160,9 @@ def test_xls_is_told_from_word_by_its_streams(tmp_path: Path) -> None:
     from foi_extract.load import XLS, sniff
 
     misnamed = compound_file({"Workbook": biff((0, 0)) + bytes(4096)})
-    assert sniff(misnamed, "report.doc") == XLS  # the Workbook stream makes it a spreadsheet, whatever its name
+    assert (
+        sniff(misnamed, "report.doc") == XLS
+    )  # the Workbook stream makes it a spreadsheet, whatever its name
     with pytest.raises(CorruptDocument, match="OLE compound file"):
         sniff(misnamed[:600], "report.xls")
 

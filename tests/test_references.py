@@ -21,19 +21,41 @@ def refs(text: str, kind: str | None = None) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     "text, url",
     [
-        pytest.param("The report is at https://www.fernhill.gov.uk/foi/report-2022 for you.",
-                     "https://www.fernhill.gov.uk/foi/report-2022", id="plain"),
-        pytest.param("Please visit <https://www.fernhill.gov.uk/transparency/spend> for the data.",
-                     "https://www.fernhill.gov.uk/transparency/spend", id="angle-brackets"),
-        pytest.param("The data is already published (see www.x.gov.uk/foi).", "www.x.gov.uk/foi",
-                     id="bracket-and-full-stop"),
-        pytest.param("It is published at https://www.x.gov.uk/foi.", "https://www.x.gov.uk/foi", id="full-stop"),
-        pytest.param("Spend data: https://www.fernhill.gov.uk/spend?year=2023&type=all, updated monthly.",
-                     "https://www.fernhill.gov.uk/spend?year=2023&type=all", id="query-string-and-comma"),
-        pytest.param("See “https://www.fernhill.gov.uk/policies”; it lists all current policies.",
-                     "https://www.fernhill.gov.uk/policies", id="curly-quotes-and-semicolon"),
-        pytest.param("You can complain via https://ico.org.uk/make-a-complaint/ or in writing.",
-                     "https://ico.org.uk/make-a-complaint/", id="trailing-slash-kept"),
+        pytest.param(
+            "The report is at https://www.fernhill.gov.uk/foi/report-2022 for you.",
+            "https://www.fernhill.gov.uk/foi/report-2022",
+            id="plain",
+        ),
+        pytest.param(
+            "Please visit <https://www.fernhill.gov.uk/transparency/spend> for the data.",
+            "https://www.fernhill.gov.uk/transparency/spend",
+            id="angle-brackets",
+        ),
+        pytest.param(
+            "The data is already published (see www.x.gov.uk/foi).",
+            "www.x.gov.uk/foi",
+            id="bracket-and-full-stop",
+        ),
+        pytest.param(
+            "It is published at https://www.x.gov.uk/foi.",
+            "https://www.x.gov.uk/foi",
+            id="full-stop",
+        ),
+        pytest.param(
+            "Spend data: https://www.fernhill.gov.uk/spend?year=2023&type=all, updated monthly.",
+            "https://www.fernhill.gov.uk/spend?year=2023&type=all",
+            id="query-string-and-comma",
+        ),
+        pytest.param(
+            "See “https://www.fernhill.gov.uk/policies”; it lists all current policies.",
+            "https://www.fernhill.gov.uk/policies",
+            id="curly-quotes-and-semicolon",
+        ),
+        pytest.param(
+            "You can complain via https://ico.org.uk/make-a-complaint/ or in writing.",
+            "https://ico.org.uk/make-a-complaint/",
+            id="trailing-slash-kept",
+        ),
     ],
 )
 def test_urls_as_printed(text: str, url: str) -> None:
@@ -87,8 +109,14 @@ def test_wrapped_url_end_to_end_evidence_covers_both_lines(tmp_path: Path) -> No
     "text, email",
     [
         ("Email foi@pendlevale.gov.uk if you have any questions.", "foi@pendlevale.gov.uk"),
-        ("Contact us at information.governance@kestrel.nhs.uk.", "information.governance@kestrel.nhs.uk"),
-        ("Write to <foi-requests@harrow-valley.police.uk> quoting your reference.", "foi-requests@harrow-valley.police.uk"),
+        (
+            "Contact us at information.governance@kestrel.nhs.uk.",
+            "information.governance@kestrel.nhs.uk",
+        ),
+        (
+            "Write to <foi-requests@harrow-valley.police.uk> quoting your reference.",
+            "foi-requests@harrow-valley.police.uk",
+        ),
     ],
 )
 def test_emails(text: str, email: str) -> None:
@@ -105,11 +133,21 @@ def test_email_inside_mailto_url_reported_once() -> None:
 @pytest.mark.parametrize(
     "text, value",
     [
-        pytest.param("The system is Care Director; contracts register ref: COV CG/002/Adult", "COV CG/002/Adult",
-                     id="COV CG/002/Adult"),
-        pytest.param("Contracts Register ref: ABC - 10304 (Liquid Logic Ltd, expires 2026)", "ABC - 10304",
-                     id="ABC - 10304 (...)"),
-        pytest.param("See Contracts Register reference: HSC/2021/118.", "HSC/2021/118", id="reference-full-stop"),
+        pytest.param(
+            "The system is Care Director; contracts register ref: COV CG/002/Adult",
+            "COV CG/002/Adult",
+            id="COV CG/002/Adult",
+        ),
+        pytest.param(
+            "Contracts Register ref: ABC - 10304 (Liquid Logic Ltd, expires 2026)",
+            "ABC - 10304",
+            id="ABC - 10304 (...)",
+        ),
+        pytest.param(
+            "See Contracts Register reference: HSC/2021/118.",
+            "HSC/2021/118",
+            id="reference-full-stop",
+        ),
     ],
 )
 def test_contracts_register_refs(text: str, value: str) -> None:
@@ -119,7 +157,12 @@ def test_contracts_register_refs(text: str, value: str) -> None:
 
 
 def test_contracts_register_without_a_reference_is_ignored() -> None:
-    assert refs("All contracts over £5,000 are listed on our contracts register.", "contracts_register") == []
+    assert (
+        refs(
+            "All contracts over £5,000 are listed on our contracts register.", "contracts_register"
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -128,8 +171,11 @@ def test_contracts_register_without_a_reference_is_ignored() -> None:
         pytest.param("Request ID: FOI445227294", "FOI445227294", id="Request ID"),
         pytest.param("Our ref: FOI 2021-315\nDate: 4 May 2021", "FOI 2021-315", id="Our ref"),
         pytest.param("Reference number: RFI-2207", "RFI-2207", id="Reference number"),
-        pytest.param("Thank you for your request FOI #981926, which we received on 2 May.", "FOI #981926",
-                     id="FOI #n inline"),
+        pytest.param(
+            "Thank you for your request FOI #981926, which we received on 2 May.",
+            "FOI #981926",
+            id="FOI #n inline",
+        ),
         pytest.param("Our Ref: FOI/2023/00456", "FOI/2023/00456", id="slashes"),
     ],
 )

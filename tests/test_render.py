@@ -8,7 +8,6 @@ from typing import Any
 
 import pypdf
 import pytest
-
 from conftest import corpus_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,12 +63,17 @@ def test_form_feed_starts_a_new_page(tmp_path: Path) -> None:
 
 
 def test_non_latin1_punctuation_is_mapped() -> None:
-    assert to_latin1("\u2018s.40\u2019 \u201cQ\u201d \u2013 \u2014 \u2026 \u00a3") == "'s.40' \"Q\" - - ... \u00a3"
+    assert (
+        to_latin1("\u2018s.40\u2019 \u201cQ\u201d \u2013 \u2014 \u2026 \u00a3")
+        == "'s.40' \"Q\" - - ... \u00a3"
+    )
     assert to_latin1("\u4e2d") == "?"
 
 
 def test_table_rows_render_as_bordered_cells(tmp_path: Path) -> None:
-    text = "Intro\n\n| Q | Answer |\n|---|---|\n| 1 | " + "long answer " * 30 + "|\n| 2 | Not held |\n"
+    text = (
+        "Intro\n\n| Q | Answer |\n|---|---|\n| 1 | " + "long answer " * 30 + "|\n| 2 | Not held |\n"
+    )
     out = render_pdf(text, tmp_path / "t.pdf")
     page = pypdf.PdfReader(out).pages[0]
     extracted = page.extract_text()
@@ -97,7 +101,9 @@ def test_each_synthetic_letter_renders(entry: dict[str, Any], tmp_path: Path) ->
     order = [text.find(s) for s in checks.get("reading_order", [])]
     assert all(i >= 0 for i in order) and order == sorted(order), order
     assert (entry["expect"]["letter"]["reference"] or "") in text
-    assert pdf.suffix == (Path(entry["file"]).suffix if is_as_is(entry) else ".pdf")  # as-is files are copied
+    assert pdf.suffix == (
+        Path(entry["file"]).suffix if is_as_is(entry) else ".pdf"
+    )  # as-is files are copied
 
 
 def test_two_columns_read_column_one_first(tmp_path: Path) -> None:
@@ -135,15 +141,23 @@ def test_cli_renders(tmp_path: Path) -> None:
     src.write_text("Dear Sir\n\nYour request \u2013 answered.\n", encoding="utf-8")
     assert main([str(src), str(tmp_path / "o.pdf"), "--letterhead", "A\\nB", "--footer", "F"]) == 0
     text = page_texts(tmp_path / "o.pdf")[0]
-    assert text.startswith("A\nB\n") and "Your request - answered." in text and "F    Page 1 of 1" in text
+    assert (
+        text.startswith("A\nB\n")
+        and "Your request - answered." in text
+        and "F    Page 1 of 1" in text
+    )
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["file"] for e in ENTRIES])
 def test_manifest_expectations_use_the_gold_format(entry: dict[str, Any]) -> None:
     from foi_extract.evaluate.gold import GoldDocument
 
-    gold = GoldDocument.model_validate({"document": f"synthetic/{entry['file']}", **entry["expect"]})
-    if gold.letter.kind != "request_only":  # a request with no reply has no answered questions, no body reference
+    gold = GoldDocument.model_validate(
+        {"document": f"synthetic/{entry['file']}", **entry["expect"]}
+    )
+    if (
+        gold.letter.kind != "request_only"
+    ):  # a request with no reply has no answered questions, no body reference
         assert gold.questions and gold.letter.reference
     applied = {(e.law, e.section, e.subsection) for e in gold.exemptions}
     assert not applied & {(e.law, e.section, e.subsection) for e in gold.mentioned_not_applied}

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from run_helpers import write_letters
 
 from foi_extract.engines.rules import RulesEngine
 from foi_extract.models import Extraction
@@ -20,11 +21,18 @@ from foi_extract.report import build_report, report_data
 from foi_extract.run.discover import discover
 from foi_extract.run.worker import process
 from foi_extract.write.records import DocRecord
-from run_helpers import write_letters
 
 CHROMIUM = os.environ.get("FOI_EXTRACT_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 TIMEOUT_MS = 15_000
 
 
@@ -55,12 +63,34 @@ def records(tmp_path: Path) -> list[DocRecord]:
             qs[1] = qs[1].model_copy(update={"review": ["weak_cue"]})
         if n == 1:
             qs[0] = qs[0].model_copy(update={"review": ["conflicting_cues", "ids_inferred"]})
-        ex = ex.model_copy(update={"questions": qs, "review": ["metadata_missing"] if n == 3 else []})
-        recs.append(DocRecord(path=item.path, outcome="needs_review" if n != 2 else "needs_review", sha256=item.sha256,
-                              extraction=ex, pages=out["pages"]))
-    recs.append(DocRecord(path=str(tmp_path / "scan.pdf"), outcome="failed", exit_code=15, error_code="needs_ocr",
-                          message="no text layer on any of its 2 page(s): scanned images need OCR"))
-    recs.append(DocRecord(path=str(tmp_path / "MANIFEST.tsv"), outcome="skipped", message="manifest or readme, not a reply"))
+        ex = ex.model_copy(
+            update={"questions": qs, "review": ["metadata_missing"] if n == 3 else []}
+        )
+        recs.append(
+            DocRecord(
+                path=item.path,
+                outcome="needs_review" if n != 2 else "needs_review",
+                sha256=item.sha256,
+                extraction=ex,
+                pages=out["pages"],
+            )
+        )
+    recs.append(
+        DocRecord(
+            path=str(tmp_path / "scan.pdf"),
+            outcome="failed",
+            exit_code=15,
+            error_code="needs_ocr",
+            message="no text layer on any of its 2 page(s): scanned images need OCR",
+        )
+    )
+    recs.append(
+        DocRecord(
+            path=str(tmp_path / "MANIFEST.tsv"),
+            outcome="skipped",
+            message="manifest or readme, not a reply",
+        )
+    )
     return recs
 
 
@@ -68,9 +98,15 @@ def _rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for d in data["documents"]:
         for q in d["questions"] or [None]:
-            rows.append({"doc": d, "q": q, "status": q["status"] if q else None,
-                         "exemptions": q["exemptions"] if q else d["exemptions"],
-                         "flags": (q["review"] if q else []) + d["review"]})
+            rows.append(
+                {
+                    "doc": d,
+                    "q": q,
+                    "status": q["status"] if q else None,
+                    "exemptions": q["exemptions"] if q else d["exemptions"],
+                    "flags": (q["review"] if q else []) + d["review"],
+                }
+            )
     return rows
 
 
@@ -106,7 +142,11 @@ def test_review_page_filters_and_highlights_in_chromium(tmp_path: Path) -> None:
 
             for status in ("answered", "withheld", "not_held"):
                 check("#f-status", status, sum(r["status"] == status for r in expected_rows))
-            check("#f-exemption", "FOIA s.43(2)", sum("FOIA s.43(2)" in r["exemptions"] for r in expected_rows))
+            check(
+                "#f-exemption",
+                "FOIA s.43(2)",
+                sum("FOIA s.43(2)" in r["exemptions"] for r in expected_rows),
+            )
             authorities = {r["doc"]["authority"] for r in expected_rows if r["doc"]["authority"]}
             for a in authorities:
                 check("#f-authority", a, sum(r["doc"]["authority"] == a for r in expected_rows))
@@ -118,7 +158,9 @@ def test_review_page_filters_and_highlights_in_chromium(tmp_path: Path) -> None:
             # two filters at once
             page.select_option("#f-status", "withheld")
             page.select_option("#f-review", "weak_cue")
-            assert visible() == sum(r["status"] == "withheld" and "weak_cue" in r["flags"] for r in expected_rows)
+            assert visible() == sum(
+                r["status"] == "withheld" and "weak_cue" in r["flags"] for r in expected_rows
+            )
             page.select_option("#f-status", "")
             page.select_option("#f-review", "")
 
@@ -128,11 +170,15 @@ def test_review_page_filters_and_highlights_in_chromium(tmp_path: Path) -> None:
                 if not r["q"] or not r["q"]["evidence"]:
                     continue
                 page.click(f"#row-{i}")
-                page.wait_for_function(f"document.querySelector('#row-{i}').classList.contains('selected')")
+                page.wait_for_function(
+                    f"document.querySelector('#row-{i}').classList.contains('selected')"
+                )
                 for n, ev in enumerate(e for e in r["q"]["evidence"] if e["end"] > e["start"]):
                     got = page.evaluate(
                         "n => Array.from(document.querySelectorAll('#detail mark'))"
-                        ".filter(m => m.dataset.ev.split(' ').includes(String(n))).map(m => m.textContent).join('')", n)
+                        ".filter(m => m.dataset.ev.split(' ').includes(String(n))).map(m => m.textContent).join('')",
+                        n,
+                    )
                     assert got == ev["text"], (i, n)
                     checked += 1
             assert checked >= 8
@@ -146,7 +192,9 @@ def test_review_page_filters_and_highlights_in_chromium(tmp_path: Path) -> None:
                 page.wait_for_function("location.hash.startsWith('#row-')")
                 seen.append(int(page.evaluate("location.hash").split("-")[1]))
             assert sorted(seen) == flagged and seen[0] == flagged[0]
-            failed_row = next(i for i, r in enumerate(expected_rows) if r["doc"]["outcome"] == "failed")
+            failed_row = next(
+                i for i, r in enumerate(expected_rows) if r["doc"]["outcome"] == "failed"
+            )
             page.click(f"#row-{failed_row}")
             assert "need OCR" in page.inner_text("#doc-error")
             assert problems == [], problems
@@ -157,8 +205,15 @@ def test_review_page_filters_and_highlights_in_chromium(tmp_path: Path) -> None:
 
 def test_the_page_cannot_be_injected(tmp_path: Path) -> None:
     recs = records(tmp_path)
-    evil = recs[0].extraction.model_copy(update={"letter": recs[0].extraction.letter.model_copy(
-        update={"authority": "</script><script>alert(1)</script>"})})
-    recs[0] = DocRecord(path=recs[0].path, outcome="ok", extraction=evil, pages=["<img src=x onerror=alert(1)>"])
+    evil = recs[0].extraction.model_copy(
+        update={
+            "letter": recs[0].extraction.letter.model_copy(
+                update={"authority": "</script><script>alert(1)</script>"}
+            )
+        }
+    )
+    recs[0] = DocRecord(
+        path=recs[0].path, outcome="ok", extraction=evil, pages=["<img src=x onerror=alert(1)>"]
+    )
     html = build_report(recs)
     assert "</script><script>alert(1)" not in html and "<img src=x" not in html

@@ -36,10 +36,16 @@ def _decide(answer: str, grounds: list[tuple[str, ...]] = []):  # noqa: B006 - r
         ("There is no protocol for the use of restraint in this setting.", "not_held"),
         ("Nil return.", "not_held"),
         ("No requests for records concerning the device were found.", "not_held"),
-        ("We hold information for 2019 onwards only. 2019: 6; 2020: 9; 2021: 14.", "partially_answered"),
+        (
+            "We hold information for 2019 onwards only. 2019: 6; 2020: 9; 2021: 14.",
+            "partially_answered",
+        ),
         ("The final report (58 pages) is released in part.", "partially_answered"),
-        ("The council holds this information but it is withheld under section 31(1)(a). Releasing it would put "
-         "lone officers at greater risk of assault, which has happened on 14 occasions.", "withheld"),
+        (
+            "The council holds this information but it is withheld under section 31(1)(a). Releasing it would put "
+            "lone officers at greater risk of assault, which has happened on 14 occasions.",
+            "withheld",
+        ),
     ],
 )
 def test_status_forms_real_replies_use(answer: str, status: str) -> None:
@@ -54,8 +60,10 @@ def test_eir_grounds_decide_by_what_they_do() -> None:
 
 
 def test_a_reported_wish_to_withhold_is_no_withholding() -> None:
-    text = ("The Trust asked that the fee be withheld under section 43(2). We considered this and concluded that "
-            "the exemption is not engaged. The fee was £1,850,000 in 2022/23.")
+    text = (
+        "The Trust asked that the fee be withheld under section 43(2). We considered this and concluded that "
+        "the exemption is not engaged. The fee was £1,850,000 in 2022/23."
+    )
     assert _decide(text).status == "answered"
 
 
@@ -64,7 +72,10 @@ def test_clear_decisions_are_not_flagged_and_close_calls_are() -> None:
     assert _decide("In 2022 the Council issued 1,204 penalty charge notices.").review == []
     weak = _decide("Some of this is available on our website.")
     assert weak.status == "published_elsewhere" and "weak_cue" in weak.review
-    mixed = _decide("We do not hold the invoices. The contract is withheld under section 43(2).", [("FOIA", "43", "(2)")])
+    mixed = _decide(
+        "We do not hold the invoices. The contract is withheld under section 43(2).",
+        [("FOIA", "43", "(2)")],
+    )
     assert "conflicting_cues" in mixed.review
 
 
@@ -89,14 +100,24 @@ def test_every_cue_carries_its_evidence_in_the_page_text(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     "text, kind",
     [
-        ("Region\tCount\tRate\nNorth\t12\t0.4\nSouth\t9\t0.3\nEast\t15\t0.5\nWest\t7\t0.2\nCentral\t21\t0.6\n", "not_a_reply"),
-        ("Dear FOI team,\n\nUnder the Freedom of Information Act 2000 I would like to request the following:\n"
-         "1. The number of parking fines issued in 2023.\n2. The income from them.\n\nYours faithfully,\nA. Person\n",
-         "request_only"),
-        ("Decision notice\n\nDate: 4 May 2011\nPublic Authority: Walberswick Parish Council\n\nSummary\n\nThe complainant "
-         "requested information.\n", "not_a_reply"),
-        ("Dear Mr Okafor\n\nThank you for your request. The Council does not hold this information.\n\nYours sincerely\n",
-         "response"),
+        (
+            "Region\tCount\tRate\nNorth\t12\t0.4\nSouth\t9\t0.3\nEast\t15\t0.5\nWest\t7\t0.2\nCentral\t21\t0.6\n",
+            "not_a_reply",
+        ),
+        (
+            "Dear FOI team,\n\nUnder the Freedom of Information Act 2000 I would like to request the following:\n"
+            "1. The number of parking fines issued in 2023.\n2. The income from them.\n\nYours faithfully,\nA. Person\n",
+            "request_only",
+        ),
+        (
+            "Decision notice\n\nDate: 4 May 2011\nPublic Authority: Walberswick Parish Council\n\nSummary\n\nThe complainant "
+            "requested information.\n",
+            "not_a_reply",
+        ),
+        (
+            "Dear Mr Okafor\n\nThank you for your request. The Council does not hold this information.\n\nYours sincerely\n",
+            "response",
+        ),
     ],
 )
 def test_what_a_document_is(text: str, kind: str) -> None:
@@ -105,7 +126,9 @@ def test_what_a_document_is(text: str, kind: str) -> None:
 
 def test_not_a_reply_gets_no_answered_rows_and_a_flag(tmp_path: Path) -> None:
     sheet = tmp_path / "figures.csv"
-    sheet.write_text("Region\tCount\nNorth\t12\nSouth\t9\nEast\t15\nWest\t7\nCentral\t21\n", encoding="utf-8")
+    sheet.write_text(
+        "Region\tCount\nNorth\t12\nSouth\t9\nEast\t15\nWest\t7\nCentral\t21\n", encoding="utf-8"
+    )
     result = extract(sheet)
     assert result.letter.kind == "not_a_reply"
     assert result.questions == []
@@ -171,7 +194,10 @@ def test_the_flag_means_something_on_the_labelled_sets() -> None:
     precision on unflagged questions ≥ 98 %, no trap applied, every span grounded."""
     _shared_or_fail()
     reports = [run_eval(ROOT / "fixtures" / name) for name in ("gold", "holdout")]
-    unflagged = sum(r.status_unflagged.correct for r in reports), sum(r.status_unflagged.total for r in reports)
+    unflagged = (
+        sum(r.status_unflagged.correct for r in reports),
+        sum(r.status_unflagged.total for r in reports),
+    )
     flagged = sum(r.status_flagged.total for r in reports)
     found = unflagged[1] + flagged
     tp = sum(r.question_exemptions_unflagged.tp for r in reports)
@@ -197,12 +223,17 @@ def test_eisr_letter_grounds_by_regulation(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = extract(letter)
-    assert [(q.id, q.status, [(e.law, e.section, e.subsection) for e in q.exemptions]) for q in result.questions] == [
+    assert [
+        (q.id, q.status, [(e.law, e.section, e.subsection) for e in q.exemptions])
+        for q in result.questions
+    ] == [
         ("1", "not_held", [("EISR", "10", "(4)(a)")]),
         ("2", "answered", []),
         ("3", "refused", [("EISR", "10", "(4)(b)")]),
     ]
-    assert {(e.law, e.section) for e in result.exemptions} == {("EISR", "10")}  # review and appeal rights are not grounds
+    assert {(e.law, e.section) for e in result.exemptions} == {
+        ("EISR", "10")
+    }  # review and appeal rights are not grounds
 
 
 def test_an_xlsx_without_a_letter_is_not_a_reply(tmp_path: Path) -> None:

@@ -8,10 +8,11 @@ import zipfile
 from email.message import EmailMessage
 from pathlib import Path
 
+from run_helpers import write_letters
+
+from foi_extract.engines.rules import RulesEngine
 from foi_extract.run.discover import discover, read_item, skip_reason
 from foi_extract.run.worker import load_item, process
-from foi_extract.engines.rules import RulesEngine
-from run_helpers import write_letters
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -22,7 +23,9 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def test_folders_are_walked_recursively_in_sorted_order_and_non_replies_are_skipped(tmp_path: Path) -> None:
+def test_folders_are_walked_recursively_in_sorted_order_and_non_replies_are_skipped(
+    tmp_path: Path,
+) -> None:
     write_letters(tmp_path / "b", 2)
     write_letters(tmp_path / "a" / "deep", 1)
     (tmp_path / "MANIFEST.tsv").write_text("file\tauthority\n")
@@ -36,8 +39,11 @@ def test_folders_are_walked_recursively_in_sorted_order_and_non_replies_are_skip
     # spreadsheets have a loader now: discovery lists them, the worker skips one that holds no letter
     assert docs == ["figures.xlsx", "a/deep/reply_000.txt", "b/reply_000.txt", "b/reply_001.txt"]
     skipped = {Path(i.path).name: i.skip for i in found.skipped}
-    assert skipped == {".DS_Store": "system file", "MANIFEST.tsv": "manifest or readme, not a reply",
-                       "scan.png": "image: no text layer to read (OCR is not supported)"}
+    assert skipped == {
+        ".DS_Store": "system file",
+        "MANIFEST.tsv": "manifest or readme, not a reply",
+        "scan.png": "image: no text layer to read (OCR is not supported)",
+    }
     assert all(i.sha256 and len(i.sha256) == 64 for i in found.documents)
 
 
@@ -52,22 +58,39 @@ def test_a_file_named_explicitly_is_never_skipped(tmp_path: Path) -> None:
 
 def test_globs_and_missing_paths(tmp_path: Path) -> None:
     write_letters(tmp_path / "x" / "y", 2)
-    found = discover([str(tmp_path / "**" / "*.txt"), str(tmp_path / "nope.pdf"), str(tmp_path / "none-*.pdf")])
-    assert [Path(i.path).name for i in found.documents] == ["reply_000.txt", "reply_001.txt", "nope.pdf", "none-*.pdf"]
+    found = discover(
+        [str(tmp_path / "**" / "*.txt"), str(tmp_path / "nope.pdf"), str(tmp_path / "none-*.pdf")]
+    )
+    assert [Path(i.path).name for i in found.documents] == [
+        "reply_000.txt",
+        "reply_001.txt",
+        "nope.pdf",
+        "none-*.pdf",
+    ]
     out = process(found.documents[2], RulesEngine(), None)
-    assert out["outcome"] == "failed" and out["exit_code"] == 10 and "no such file" in out["message"]
+    assert (
+        out["outcome"] == "failed" and out["exit_code"] == 10 and "no such file" in out["message"]
+    )
 
 
 def test_zip_members_are_documents_and_read_back_exactly(tmp_path: Path) -> None:
     letters = write_letters(tmp_path / "src", 2)
     archive = tmp_path / "replies.zip"
-    archive.write_bytes(_zip({"batch/one.txt": letters[0].read_bytes(), "batch/two.txt": letters[1].read_bytes(),
-                              "batch/photo.jpg": b"\xff\xd8\xff", "__MACOSX/batch/._one.txt": b"junk",
-                              "inner.zip": _zip({"three.txt": letters[0].read_bytes()})}))
+    archive.write_bytes(
+        _zip(
+            {
+                "batch/one.txt": letters[0].read_bytes(),
+                "batch/two.txt": letters[1].read_bytes(),
+                "batch/photo.jpg": b"\xff\xd8\xff",
+                "__MACOSX/batch/._one.txt": b"junk",
+                "inner.zip": _zip({"three.txt": letters[0].read_bytes()}),
+            }
+        )
+    )
     found = discover([str(archive)])
-    names = [i.path[len(str(archive)) + 1:] for i in found.documents]
+    names = [i.path[len(str(archive)) + 1 :] for i in found.documents]
     assert names == ["batch/one.txt", "batch/two.txt", "inner.zip/three.txt"]
-    assert [i.path[len(str(archive)) + 1:] for i in found.skipped] == ["batch/photo.jpg"]
+    assert [i.path[len(str(archive)) + 1 :] for i in found.skipped] == ["batch/photo.jpg"]
     one = found.documents[0]
     assert read_item(one) == letters[0].read_bytes()
     assert found.documents[2].sha256 == one.sha256  # same bytes, same content address
@@ -95,10 +118,18 @@ def test_a_damaged_zip_member_fails_with_its_reason(tmp_path: Path) -> None:
 def test_an_emails_zip_attachment_is_opened(tmp_path: Path) -> None:
     letters = write_letters(tmp_path / "src", 1)
     msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"] = "foi@council.example", "me@example.org", "Your FOI request"
+    msg["From"], msg["To"], msg["Subject"] = (
+        "foi@council.example",
+        "me@example.org",
+        "Your FOI request",
+    )
     msg.set_content("Please find attached our response.")
-    msg.add_attachment(_zip({"response.txt": letters[0].read_bytes()}), maintype="application", subtype="zip",
-                       filename="response.zip")
+    msg.add_attachment(
+        _zip({"response.txt": letters[0].read_bytes()}),
+        maintype="application",
+        subtype="zip",
+        filename="response.zip",
+    )
     mail = tmp_path / "reply.eml"
     mail.write_bytes(bytes(msg))
     found = discover([str(tmp_path / "reply.eml")])

@@ -10,11 +10,10 @@ import os
 import signal
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from llm_fake_server import error
 from run_helpers import AutoLLM, cli, csv_rows, popen, sqlite_tables, store_count, write_letters
 
@@ -31,11 +30,25 @@ def llm() -> Iterator[AutoLLM]:
 
 
 def _args(server: AutoLLM, *rest: str) -> list[str]:
-    return ["run", "--engine", "llm", "--model", MODEL, "--base-url", server.url, "--no-progress", *rest]
+    return [
+        "run",
+        "--engine",
+        "llm",
+        "--model",
+        MODEL,
+        "--base-url",
+        server.url,
+        "--no-progress",
+        *rest,
+    ]
 
 
 def _results_by_run(store: Path) -> dict[int, int]:
-    return dict(sqlite3.connect(store).execute("SELECT run_id, count(*) FROM results GROUP BY run_id").fetchall())
+    return dict(
+        sqlite3.connect(store)
+        .execute("SELECT run_id, count(*) FROM results GROUP BY run_id")
+        .fetchall()
+    )
 
 
 def test_kill_9_mid_request_then_rerun_asks_nothing_twice(tmp_path: Path) -> None:
@@ -43,18 +56,38 @@ def test_kill_9_mid_request_then_rerun_asks_nothing_twice(tmp_path: Path) -> Non
     write_letters(corpus, 8)
     ref_server = AutoLLM().start()
     try:
-        ref = cli(*_args(ref_server, str(corpus), "-o", f"{tmp_path}/ref.sqlite", "-o", f"{tmp_path}/ref.csv",
-                         "--llm-concurrency", "1"))
+        ref = cli(
+            *_args(
+                ref_server,
+                str(corpus),
+                "-o",
+                f"{tmp_path}/ref.sqlite",
+                "-o",
+                f"{tmp_path}/ref.csv",
+                "--llm-concurrency",
+                "1",
+            )
+        )
         assert ref.returncode == 0, ref.stderr
         total = len(ref_server.answered)
     finally:
         ref_server.stop()
     assert total >= 8
 
-    server = AutoLLM(hold_at=5).start()  # request 5 is never answered: the run is killed waiting for it
+    server = AutoLLM(
+        hold_at=5
+    ).start()  # request 5 is never answered: the run is killed waiting for it
     try:
-        args = _args(server, str(corpus), "-o", f"{tmp_path}/out.sqlite", "-o", f"{tmp_path}/out.csv",
-                     "--llm-concurrency", "1")
+        args = _args(
+            server,
+            str(corpus),
+            "-o",
+            f"{tmp_path}/out.sqlite",
+            "-o",
+            f"{tmp_path}/out.csv",
+            "--llm-concurrency",
+            "1",
+        )
         proc = popen(*args)
         try:
             assert server.held.wait(60), "the run never reached request 5"
@@ -75,14 +108,31 @@ def test_kill_9_mid_request_then_rerun_asks_nothing_twice(tmp_path: Path) -> Non
         server.stop()
     twice = [b for b, n in collections.Counter(server.answered).items() if n > 1]
     assert not twice, "an answered LLM request was sent again after the kill"
-    assert len(server.answered) == total, "the killed run and its resume together asked exactly what one run asks"
+    assert len(server.answered) == total, (
+        "the killed run and its resume together asked exactly what one run asks"
+    )
     assert sqlite_tables(tmp_path / "out.sqlite") == sqlite_tables(tmp_path / "ref.sqlite")
     assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "ref.csv").read_bytes()
     # and an unchanged re-run asks nothing at all
     idle = AutoLLM().start()
     try:
-        r = cli("run", "--engine", "llm", "--model", MODEL, "--base-url", idle.url, "--no-progress", str(corpus),
-                "-o", f"{tmp_path}/out.sqlite", "-o", f"{tmp_path}/out.csv", "--llm-concurrency", "1")
+        r = cli(
+            "run",
+            "--engine",
+            "llm",
+            "--model",
+            MODEL,
+            "--base-url",
+            idle.url,
+            "--no-progress",
+            str(corpus),
+            "-o",
+            f"{tmp_path}/out.sqlite",
+            "-o",
+            f"{tmp_path}/out.csv",
+            "--llm-concurrency",
+            "1",
+        )
         assert r.returncode == 0 and idle.requests == []
     finally:
         idle.stop()
@@ -127,10 +177,24 @@ def test_max_cost_stops_cleanly_and_the_next_run_goes_on(tmp_path: Path, llm: Au
     corpus = tmp_path / "replies"
     write_letters(corpus, 6)
     prices = tmp_path / "prices.yaml"
-    prices.write_text("models:\n  gpt-4o-mini: {input: 1000000, output: 0}\n")  # $1 a prompt token: $100 a request
+    prices.write_text(
+        "models:\n  gpt-4o-mini: {input: 1000000, output: 0}\n"
+    )  # $1 a prompt token: $100 a request
     out = tmp_path / "out.csv"
-    r = cli(*_args(llm, str(corpus), "-o", str(out), "--prices", str(prices), "--max-cost", "150",
-                   "--llm-concurrency", "1"))
+    r = cli(
+        *_args(
+            llm,
+            str(corpus),
+            "-o",
+            str(out),
+            "--prices",
+            str(prices),
+            "--max-cost",
+            "150",
+            "--llm-concurrency",
+            "1",
+        )
+    )
     assert r.returncode == 4, r.stderr
     assert "stopped at --max-cost" in r.stderr
     store = tmp_path / "out.foi.sqlite"
@@ -138,7 +202,9 @@ def test_max_cost_stops_cleanly_and_the_next_run_goes_on(tmp_path: Path, llm: Au
     assert 2 <= done <= 3, done
     assert len({row["path"] for row in csv_rows(out)}) == done, "finished documents are written"
     assert "$" in r.stdout and "cost" in r.stdout
-    r = cli(*_args(llm, str(corpus), "-o", str(out), "--prices", str(prices), "--llm-concurrency", "1"))
+    r = cli(
+        *_args(llm, str(corpus), "-o", str(out), "--prices", str(prices), "--llm-concurrency", "1")
+    )
     assert r.returncode == 0 and store_count(store) == 6
     # the money spent is in the outputs: every document's cost
     costs = sqlite3.connect(store).execute("SELECT cost FROM results").fetchall()
@@ -147,8 +213,20 @@ def test_max_cost_stops_cleanly_and_the_next_run_goes_on(tmp_path: Path, llm: Au
 
 def test_max_cost_needs_a_price(tmp_path: Path, llm: AutoLLM) -> None:
     write_letters(tmp_path / "r", 1)
-    r = cli("run", "--engine", "llm", "--model", "my-own-model", "--base-url", llm.url, str(tmp_path / "r"),
-            "-o", str(tmp_path / "o.csv"), "--max-cost", "1")
+    r = cli(
+        "run",
+        "--engine",
+        "llm",
+        "--model",
+        "my-own-model",
+        "--base-url",
+        llm.url,
+        str(tmp_path / "r"),
+        "-o",
+        str(tmp_path / "o.csv"),
+        "--max-cost",
+        "1",
+    )
     assert r.returncode == 2 and "no price" in r.stderr
 
 
@@ -160,14 +238,20 @@ def test_dry_run_estimates_without_calling_the_model(tmp_path: Path, llm: AutoLL
     assert r.returncode == 0, r.stderr
     assert llm.requests == [], "a dry run sends nothing"
     assert not (tmp_path / "o.foi.sqlite").exists() and not (tmp_path / "o.csv").exists()
-    assert "documents: 3" in r.stdout and "3 to extract" in r.stdout and "skipped files: 1" in r.stdout
+    assert (
+        "documents: 3" in r.stdout and "3 to extract" in r.stdout and "skipped files: 1" in r.stdout
+    )
     assert "estimated cost: $" in r.stdout and "prompt tokens:" in r.stdout
     line = next(ln for ln in r.stdout.splitlines() if ln.startswith("pages:"))
     prompt = int(line.split("prompt tokens:")[1].split()[0].replace(",", ""))
-    assert prompt > 300 * 3  # system prompt, examples and the letter, for each of 3 requests at least
+    assert (
+        prompt > 300 * 3
+    )  # system prompt, examples and the letter, for each of 3 requests at least
 
 
-def test_a_failed_llm_document_keeps_its_tokens_and_is_retried(tmp_path: Path, llm: AutoLLM) -> None:
+def test_a_failed_llm_document_keeps_its_tokens_and_is_retried(
+    tmp_path: Path, llm: AutoLLM
+) -> None:
     """With --strict an LLM failure fails its document (exit 20); without it the rules result is kept."""
     corpus = tmp_path / "replies"
     write_letters(corpus, 2)
@@ -188,7 +272,11 @@ def test_a_failed_llm_document_keeps_its_tokens_and_is_retried(tmp_path: Path, l
     errors = [row for row in csv_rows(out) if row["row"] == "error"]
     assert len(errors) == 1 and errors[0]["exit_code"] == "20"
     store = tmp_path / "out.foi.sqlite"
-    usage = json.loads(sqlite3.connect(store).execute("SELECT usage FROM results WHERE outcome='failed'").fetchone()[0])
+    usage = json.loads(
+        sqlite3.connect(store)
+        .execute("SELECT usage FROM results WHERE outcome='failed'")
+        .fetchone()[0]
+    )
     assert usage["requests"] == 1, "the failed attempt is counted"
     r = cli(*_args(llm, str(corpus), "-o", str(out), "--llm-concurrency", "1", "--strict"))
     assert r.returncode == 0, "an LLM failure is retried on the next run"
@@ -203,9 +291,17 @@ def test_prices_table(tmp_path: Path) -> None:
     table = load_prices(env={})
     assert price_for("gpt-4o-mini-2024-07-18", table) == table["models"]["gpt-4o-mini"]
     assert price_for("gpt-4o", table)["input"] == 2.5 and price_for("unknown", table) is None
-    assert cost_of({"prompt_tokens": 1_000_000, "completion_tokens": 0}, {"input": 2.0, "output": 8.0}) == 2.0
-    assert cost_of({"prompt_tokens": 1_000_000, "cached_tokens": 500_000, "completion_tokens": 1_000_000},
-                   {"input": 2.0, "cached_input": 0.5, "output": 8.0}) == 9.25
+    assert (
+        cost_of({"prompt_tokens": 1_000_000, "completion_tokens": 0}, {"input": 2.0, "output": 8.0})
+        == 2.0
+    )
+    assert (
+        cost_of(
+            {"prompt_tokens": 1_000_000, "cached_tokens": 500_000, "completion_tokens": 1_000_000},
+            {"input": 2.0, "cached_input": 0.5, "output": 8.0},
+        )
+        == 9.25
+    )
     assert cost_of({"prompt_tokens": 10}, None) is None and cost_of(None, None) == 0.0
     override = tmp_path / "p.yaml"
     override.write_text("models:\n  my-model: {input: 1, output: 2}\n")
@@ -217,9 +313,10 @@ def test_prices_table(tmp_path: Path) -> None:
 
 
 def test_replayed_responses_cost_nothing(tmp_path: Path) -> None:
+    import httpx2 as httpx
+
     from foi_extract.run.llm_threads import CachingTransport, Counter
     from foi_extract.run.store import Store
-    import httpx2 as httpx
 
     store = Store(str(tmp_path / "s.foi.sqlite"))
     body = json.dumps({"usage": {"prompt_tokens": 7, "completion_tokens": 3}}).encode()
@@ -232,11 +329,14 @@ def test_replayed_responses_cost_nothing(tmp_path: Path) -> None:
     counter = Counter()
     t = CachingTransport(httpx.MockTransport(handler), store, counter, threading.Lock())
     for _ in range(3):
-        r = t.handle_request(httpx.Request("POST", "http://127.0.0.1:1/v1/chat/completions", content=b'{"a": 1}'))
+        r = t.handle_request(
+            httpx.Request("POST", "http://127.0.0.1:1/v1/chat/completions", content=b'{"a": 1}')
+        )
         assert r.read() == body
     # another port (the local server's changes every run): same request, same answer
-    t.handle_request(httpx.Request("POST", "http://127.0.0.1:2/v1/chat/completions", content=b'{"a": 1}'))
+    t.handle_request(
+        httpx.Request("POST", "http://127.0.0.1:2/v1/chat/completions", content=b'{"a": 1}')
+    )
     assert len(sent) == 1 and counter.sent == 1 and counter.replayed == 3
     assert counter.prompt_tokens == 7 and counter.completion_tokens == 3
     store.close()
-

@@ -17,9 +17,9 @@ from foi_extract.load import load
 from foi_extract.models import Extraction
 
 
-
-
-def run(tmp_path: Path, text: str, questions: str | None = None, name: str = "letter.txt") -> Extraction:
+def run(
+    tmp_path: Path, text: str, questions: str | None = None, name: str = "letter.txt"
+) -> Extraction:
     p = tmp_path / name
     p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     qpath = None
@@ -75,7 +75,9 @@ def test_inline_numbered_answers(tmp_path: Path) -> None:
     assert by_id["1"].text == "How many empty homes were there in the district on 1 April 2023?"
     assert by_id["1"].answer == "There were 612 long-term empty homes on 1 April 2023."
     assert grounds(r, "3") == [("FOIA", "21")]
-    assert [x.value for x in by_id["3"].references if x.kind == "url"] == ["https://www.ashcombe.gov.uk/emptyhomes"]
+    assert [x.value for x in by_id["3"].references if x.kind == "url"] == [
+        "https://www.ashcombe.gov.uk/emptyhomes"
+    ]
     # the closing lines are not part of the last answer
     assert "Yours sincerely" not in (by_id["3"].answer or "")
 
@@ -359,10 +361,12 @@ def test_lettered_list(tmp_path: Path) -> None:
 
 
 def test_lettered_list_items_ending_in_semicolons(tmp_path: Path) -> None:
-    text = (LETTERED
-            .replace("(a) How many patients were waiting for physiotherapy on 31 March 2024?",
-                     "(a) the number of patients waiting for physiotherapy on 31 March 2024;")
-            .replace("(b) What was the longest waiting time in weeks?", "(b) the longest waiting time in weeks;"))
+    text = LETTERED.replace(
+        "(a) How many patients were waiting for physiotherapy on 31 March 2024?",
+        "(a) the number of patients waiting for physiotherapy on 31 March 2024;",
+    ).replace(
+        "(b) What was the longest waiting time in weeks?", "(b) the longest waiting time in weeks;"
+    )
     r = run(tmp_path, text)
     assert statuses(r) == {"a": "answered", "b": "answered", "c": "withheld"}
     assert grounds(r, "a") == []
@@ -491,9 +495,18 @@ def test_unnumbered_reply_without_question_set_is_one_question(tmp_path: Path) -
 
 
 ALL_LAYOUTS = {
-    "inline": INLINE, "joint": JOINT, "headings": HEADINGS, "qa": QA_STYLE, "twice": NUMBERED_TWICE,
-    "restated": RESTATED_IN_ANSWERS, "joint_named": JOINT_NAMED, "refers": REFERS, "lettered": LETTERED,
-    "roman": ROMAN, "thread": THREAD, "prose": PROSE_REPLY,
+    "inline": INLINE,
+    "joint": JOINT,
+    "headings": HEADINGS,
+    "qa": QA_STYLE,
+    "twice": NUMBERED_TWICE,
+    "restated": RESTATED_IN_ANSWERS,
+    "joint_named": JOINT_NAMED,
+    "refers": REFERS,
+    "lettered": LETTERED,
+    "roman": ROMAN,
+    "thread": THREAD,
+    "prose": PROSE_REPLY,
 }
 
 
@@ -511,7 +524,8 @@ def test_every_span_is_verbatim_page_text_across_form_feed_pages(tmp_path: Path)
         head + "4 April 2024\n\nOur ref: FOI 2024-300\n\n1. How many bins were replaced in 2023?\n"
         "The Council replaced 9,140 bins.\n\n2. Please provide the bin supplier contract.\nThe contract is withheld "
         "under section 43(2) of the Act.\n\nPage 1 of 2\n",
-        head + "3. How many missed collections were reported in 2023?\nThe Council does not hold this information.\n\n"
+        head
+        + "3. How many missed collections were reported in 2023?\nThe Council does not hold this information.\n\n"
         "Yours sincerely,\nWaste Services\n\nPage 2 of 2\n",
     ]
     r = run(tmp_path, "\f".join(pages))
@@ -521,7 +535,9 @@ def test_every_span_is_verbatim_page_text_across_form_feed_pages(tmp_path: Path)
 
 
 def test_statutory_annex_subsections_are_not_questions(tmp_path: Path) -> None:
-    r = run(tmp_path, """
+    r = run(
+        tmp_path,
+        """
         Harrowgate Constabulary
         Freedom of Information Unit
 
@@ -545,7 +561,8 @@ def test_statutory_annex_subsections_are_not_questions(tmp_path: Path) -> None:
 
         Section 40 - Personal information
         (2) Any information to which a request for information relates is also exempt information if it constitutes personal data.
-    """)
+    """,
+    )
     assert statuses(r) == {"1": "published_elsewhere"}
 
 
@@ -560,4 +577,8 @@ def test_sub_question_ids_in_brackets_and_after_a_dot(tmp_path) -> None:
         "replacement bin cost?\n\nA replacement bin costs £35.\n\nYours sincerely\n\nWaste Services\n",
         encoding="utf-8",
     )
-    assert [(q.id, q.status) for q in extract(letter).questions] == [("1a", "answered"), ("1b", "not_held"), ("2", "answered")]
+    assert [(q.id, q.status) for q in extract(letter).questions] == [
+        ("1a", "answered"),
+        ("1b", "not_held"),
+        ("2", "answered"),
+    ]

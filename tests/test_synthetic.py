@@ -25,14 +25,23 @@ def test_synthetic_letter_extracts_as_labelled(entry: dict[str, Any], tmp_path: 
     pdf = build_one(entry, tmp_path)  # a PDF, or the file itself for as-is entries (.html, .eml)
     result = foi_extract.extract(pdf)
     expect = entry["expect"]
-    assert [(q.id, q.status) for q in result.questions] == [(q["id"], q["status"]) for q in expect["questions"]]
+    assert [(q.id, q.status) for q in result.questions] == [
+        (q["id"], q["status"]) for q in expect["questions"]
+    ]
     for q, want in zip(result.questions, expect["questions"]):
-        assert {e.section for e in q.exemptions} == {e["section"] for e in want.get("exemptions") or []}, q.id
-    assert {(e.law, e.section) for e in result.exemptions} == {(e["law"], e["section"]) for e in expect["exemptions"]}
+        assert {e.section for e in q.exemptions} == {
+            e["section"] for e in want.get("exemptions") or []
+        }, q.id
+    assert {(e.law, e.section) for e in result.exemptions} == {
+        (e["law"], e["section"]) for e in expect["exemptions"]
+    }
     applied = {(e.law, e.section, e.subsection) for e in result.exemptions}
     for trap in expect.get("mentioned_not_applied") or []:
         sub = trap.get("subsection")
-        hit = any((law, sec) == (trap["law"], trap["section"]) and (sub is None or s == sub) for law, sec, s in applied)
+        hit = any(
+            (law, sec) == (trap["law"], trap["section"]) and (sub is None or s == sub)
+            for law, sec, s in applied
+        )
         assert not hit, f"mentioned only, reported as applied: {trap}"
     urls = {norm_url(r.value) for r in result.references if r.kind == "url"}
     assert {norm_url(u) for u in expect.get("urls") or []} <= urls

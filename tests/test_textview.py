@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from foi_extract import extract
 from foi_extract.document import Document
 from foi_extract.load import load
@@ -16,9 +15,11 @@ HEAD = "Fernhill Borough Council\nInformation Governance Team\nTown Hall, Fernhi
 
 def three_pages() -> Document:
     pages = [
-        HEAD + "12 April 2023\n\nDear Requester,\n\nYou asked for the Council's grounds maintenance contract.\n"
+        HEAD
+        + "12 April 2023\n\nDear Requester,\n\nYou asked for the Council's grounds maintenance contract.\n"
         "The contract value is £1.2m per year.\n\nPage 1 of 3\n",
-        HEAD + "The unit rates are exempt under section 43(2) of the Act.\nThe remainder of the contract is attached.\n\n"
+        HEAD
+        + "The unit rates are exempt under section 43(2) of the Act.\nThe remainder of the contract is attached.\n\n"
         "Page 2 of 3\n",
         HEAD + "Yours sincerely,\n\nProcurement Team\n\nPage 3 of 3\n",
     ]
@@ -27,7 +28,8 @@ def three_pages() -> Document:
 
 def split_citation_pages() -> list[str]:
     return [
-        HEAD + "12 April 2023\n\nDear Requester,\n\nFreedom of Information Act 2000 - Our ref: FOI 2023-0412\n\n"
+        HEAD
+        + "12 April 2023\n\nDear Requester,\n\nFreedom of Information Act 2000 - Our ref: FOI 2023-0412\n\n"
         "You asked for the names of staff disciplined in 2022.\n\n"
         "In 2022, 14 members of staff were disciplined. Their names are exempt under section\n\nPage 1 of 2\n",
         HEAD + "40(2) of the Act because they are personal data.\n\nYours sincerely,\n\n"
@@ -43,7 +45,11 @@ def test_repeated_letterhead_and_page_footers_are_dropped() -> None:
     # the letter itself survives, in order
     for s in ("12 April 2023", "grounds maintenance contract", "section 43(2)", "Procurement Team"):
         assert s in view.text
-    assert view.text.index("£1.2m") < view.text.index("section 43(2)") < view.text.index("Procurement Team")
+    assert (
+        view.text.index("£1.2m")
+        < view.text.index("section 43(2)")
+        < view.text.index("Procurement Team")
+    )
 
 
 def test_full_view_keeps_everything() -> None:
@@ -53,8 +59,12 @@ def test_full_view_keeps_everything() -> None:
 
 
 def test_single_page_letterhead_is_kept() -> None:
-    doc = Document(path="mem.txt", media_type="text/plain", sha256="0",
-                   pages=[HEAD + "12 April 2023\n\nThe Council holds 14 records.\n\nPage 1 of 1\n"])
+    doc = Document(
+        path="mem.txt",
+        media_type="text/plain",
+        sha256="0",
+        pages=[HEAD + "12 April 2023\n\nThe Council holds 14 records.\n\nPage 1 of 1\n"],
+    )
     view = TextView(doc)
     assert "Fernhill Borough Council" in view.text
 
@@ -62,7 +72,11 @@ def test_single_page_letterhead_is_kept() -> None:
 def test_view_offsets_map_back_to_exact_page_text() -> None:
     doc = three_pages()
     view = TextView(doc)
-    for needle, page in (("section 43(2)", 2), ("The contract value is £1.2m per year.", 1), ("Procurement Team", 3)):
+    for needle, page in (
+        ("section 43(2)", 2),
+        ("The contract value is £1.2m per year.", 1),
+        ("Procurement Team", 3),
+    ):
         i = view.text.index(needle)
         spans = view.spans(i, i + len(needle))
         assert len(spans) == 1
@@ -83,7 +97,9 @@ def test_citation_on_a_later_page_maps_back() -> None:
 
 
 def test_citation_split_across_page_break_maps_to_both_pages() -> None:
-    doc = Document(path="mem.txt", media_type="text/plain", sha256="0", pages=split_citation_pages())
+    doc = Document(
+        path="mem.txt", media_type="text/plain", sha256="0", pages=split_citation_pages()
+    )
     view = TextView(doc)
     # the view joins the citation across the dropped footer and letterhead
     (c,) = [c for c in find_citations(view.text) if c.section == "40"]
@@ -97,7 +113,9 @@ def test_citation_split_across_page_break_maps_to_both_pages() -> None:
 
 
 def test_split_citation_first_part_excludes_dropped_footer() -> None:
-    doc = Document(path="mem.txt", media_type="text/plain", sha256="0", pages=split_citation_pages())
+    doc = Document(
+        path="mem.txt", media_type="text/plain", sha256="0", pages=split_citation_pages()
+    )
     view = TextView(doc)
     (c,) = [c for c in find_citations(view.text) if c.section == "40"]
     spans = view.spans(c.start, c.end)

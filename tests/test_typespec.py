@@ -29,7 +29,10 @@ def check(spec: Any, value: Any) -> Any:
 
 
 def test_object_spec_validates_good_value_and_rejects_bad_enum_member() -> None:
-    good = check(SYSTEMS, [{"name": "CareDirector", "supplier": "CareDirector Group", "service_area": "adults"}])
+    good = check(
+        SYSTEMS,
+        [{"name": "CareDirector", "supplier": "CareDirector Group", "service_area": "adults"}],
+    )
     assert good[0].name == "CareDirector" and good[0].service_area == "adults"
     with pytest.raises(ValidationError):
         check(SYSTEMS, [{"name": "X", "service_area": "pensioners"}])
@@ -48,8 +51,16 @@ def test_every_field_and_the_value_itself_are_optional_and_never_invented() -> N
 
 def test_money_dates_and_scalars() -> None:
     cost = check("money", {"amount": 1200.5, "currency": "GBP"})
-    assert isinstance(cost, Money) and cost.amount == 1200.5 and cost.currency == "GBP" and cost.period is None
-    assert check("money", {"amount": "£1,200.50", "currency": "gbp", "period": "per year"}).amount == 1200.5
+    assert (
+        isinstance(cost, Money)
+        and cost.amount == 1200.5
+        and cost.currency == "GBP"
+        and cost.period is None
+    )
+    assert (
+        check("money", {"amount": "£1,200.50", "currency": "gbp", "period": "per year"}).amount
+        == 1200.5
+    )
     with pytest.raises(ValidationError):
         check("money", {"amount": 5, "currency": "pounds"})
     assert check("date", "2025-03-31") == dt.date(2025, 3, 31)
@@ -71,9 +82,21 @@ list:
       expires: date
       cost: money
 """)
-    [system] = check(spec, [{"system": "Liquidlogic", "contracts": [{"ref": "COV - 10304", "expires": "2027-01-31",
-                                                                    "cost": {"amount": 10}}]}])
-    assert system.contracts[0].expires == dt.date(2027, 1, 31) and system.contracts[0].cost.amount == 10
+    [system] = check(
+        spec,
+        [
+            {
+                "system": "Liquidlogic",
+                "contracts": [
+                    {"ref": "COV - 10304", "expires": "2027-01-31", "cost": {"amount": 10}}
+                ],
+            }
+        ],
+    )
+    assert (
+        system.contracts[0].expires == dt.date(2027, 1, 31)
+        and system.contracts[0].cost.amount == 10
+    )
 
 
 def test_describe_names_every_field_and_enum_member() -> None:
@@ -82,16 +105,19 @@ def test_describe_names_every_field_and_enum_member() -> None:
     assert "date" in describe(parse_type("date")) and "GBP" in describe(parse_type("money"))
 
 
-@pytest.mark.parametrize("spec, where", [
-    ({"list": {"name": "strng"}}, "unknown type 'strng' at questions[0].type.list.name"),
-    ("enum[]", "at questions[0].type"),
-    ("enum[a, a]", "repeated enum member"),
-    ({"hours": None}, "missing type at questions[0].type.hours"),
-    ({}, "empty object at questions[0].type"),
-    ({"json": "str"}, "'json'"),
-    ({"2020": "int"}, "bad field name '2020'"),
-    (["str"], "at questions[0].type"),
-])
+@pytest.mark.parametrize(
+    "spec, where",
+    [
+        ({"list": {"name": "strng"}}, "unknown type 'strng' at questions[0].type.list.name"),
+        ("enum[]", "at questions[0].type"),
+        ("enum[a, a]", "repeated enum member"),
+        ({"hours": None}, "missing type at questions[0].type.hours"),
+        ({}, "empty object at questions[0].type"),
+        ({"json": "str"}, "'json'"),
+        ({"2020": "int"}, "bad field name '2020'"),
+        (["str"], "at questions[0].type"),
+    ],
+)
 def test_bad_specs_raise_config_error_naming_the_path(spec: Any, where: str) -> None:
     with pytest.raises(ConfigError) as err:
         parse_type(spec, path="questions[0].type")
@@ -100,11 +126,19 @@ def test_bad_specs_raise_config_error_naming_the_path(spec: Any, where: str) -> 
 
 def test_load_question_set_rejects_a_bad_type_naming_file_and_question(tmp_path: Path) -> None:
     qset = tmp_path / "q.yaml"
-    qset.write_text('questions:\n  - id: "A"\n    text: Which systems?\n    type: {list: {name: strng}}\n')
+    qset.write_text(
+        'questions:\n  - id: "A"\n    text: Which systems?\n    type: {list: {name: strng}}\n'
+    )
     with pytest.raises(ConfigError) as err:
         load_question_set(qset)
-    assert str(qset) in str(err.value) and "'A'" in str(err.value) and "questions[0].type.list.name" in str(err.value)
-    qset.write_text('questions:\n  - id: "A"\n    text: Cost?\n    schema: money\n')  # `schema:` also works
+    assert (
+        str(qset) in str(err.value)
+        and "'A'" in str(err.value)
+        and "questions[0].type.list.name" in str(err.value)
+    )
+    qset.write_text(
+        'questions:\n  - id: "A"\n    text: Cost?\n    schema: money\n'
+    )  # `schema:` also works
     assert value_model_for(load_question_set(qset).questions[0]) == Optional[Money]
 
 
@@ -116,7 +150,9 @@ def _walk(node: Any) -> list[dict[str, Any]]:
     return []
 
 
-@pytest.mark.parametrize("name", ["social_care_software.yaml", "nhs_mental_health_accommodation.yaml"])
+@pytest.mark.parametrize(
+    "name", ["social_care_software.yaml", "nhs_mental_health_accommodation.yaml"]
+)
 def test_example_question_sets_build_models_with_closed_json_schemas(name: str) -> None:
     qset = load_question_set(EXAMPLES / name)
     typed = [q for q in qset.questions if q.schema is not None]
@@ -127,7 +163,9 @@ def test_example_question_sets_build_models_with_closed_json_schemas(name: str) 
         assert {"type", "anyOf", "$defs"} & set(schema), q.id
         nodes = _walk(schema)
         assert not any(n.get("additionalProperties") is True for n in nodes), q.id
-        assert all(n.get("additionalProperties") is False for n in nodes if n.get("type") == "object"), q.id
+        assert all(
+            n.get("additionalProperties") is False for n in nodes if n.get("type") == "object"
+        ), q.id
 
 
 def test_social_care_example_matches_the_request() -> None:
@@ -136,17 +174,23 @@ def test_social_care_example_matches_the_request() -> None:
     q1 = describe(value_model_for(qset.questions[0]))
     assert all(w in q1 for w in ("name", "supplier", "service_area", "adults", "children", "both"))
     expiry = TypeAdapter(value_model_for(qset.questions[3])).validate_python(
-        [{"system": "CareDirector", "expires": "2026-03-31"}, {"system": "Liquidlogic"}])
+        [{"system": "CareDirector", "expires": "2026-03-31"}, {"system": "Liquidlogic"}]
+    )
     assert expiry[0].expires == dt.date(2026, 3, 31) and expiry[1].expires is None
 
 
 class Training(BaseModel):
-    hours: Optional[float] = None
+    hours: float | None = None
 
 
 def test_python_users_pass_models_directly() -> None:
-    qset = QuestionSet.from_models([("8", "Hours of training", list[Training]), ("7", "Annual cost", "money"),
-                                    ("9", "Anything else")])
+    qset = QuestionSet.from_models(
+        [
+            ("8", "Hours of training", list[Training]),
+            ("7", "Annual cost", "money"),
+            ("9", "Anything else"),
+        ]
+    )
     assert qset.ids == ["8", "7", "9"]
     assert value_model_for(qset.questions[0]) == list[Training]
     assert value_model_for(qset.questions[1]) == Optional[Money]

@@ -6,7 +6,8 @@ receive the rules output as hints.
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from ..document import Document
 from ..models import Extraction
@@ -16,7 +17,7 @@ from ..questionset import QuestionSet
 class Engine(Protocol):
     name: str
 
-    def run(self, doc: Document, questions: Optional[QuestionSet] = None) -> Extraction:
+    def run(self, doc: Document, questions: QuestionSet | None = None) -> Extraction:
         """Extract one loaded document; spans must refer to `doc.pages`."""
         ...
 

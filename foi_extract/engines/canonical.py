@@ -35,9 +35,23 @@ def map_to_question_set(ex: Extraction, qset: QuestionSet) -> Extraction:
             shared = found[0].model_copy(update={"id": cq.id}, deep=True)
             out.append(shared)
         else:
-            warnings.append(Notice(code="question_unmatched", message=f"question {cq.id} of the question set was not found in the reply"))
-            out.append(Question(id=cq.id, text=None, status="not_answered", review=[review.NO_ANSWER_FOUND]))
+            warnings.append(
+                Notice(
+                    code="question_unmatched",
+                    message=f"question {cq.id} of the question set was not found in the reply",
+                )
+            )
+            out.append(
+                Question(
+                    id=cq.id, text=None, status="not_answered", review=[review.NO_ANSWER_FOUND]
+                )
+            )
     for i, q in enumerate(found):
         if i not in used and len(found) > 1:
-            warnings.append(Notice(code="question_extra", message=f"reply question {q.id} matches no question of the set"))
+            warnings.append(
+                Notice(
+                    code="question_extra",
+                    message=f"reply question {q.id} matches no question of the set",
+                )
+            )
     return ex.model_copy(update={"questions": out, "warnings": warnings})

@@ -8,13 +8,23 @@ from .. import review as R
 from ..models import Extraction, Question
 
 NOT_ANSWERING = frozenset({"not_a_reply", "request_only", "acknowledgement"})
-_SIGN_OFF = re.compile(r"^[ \t]*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm)\s+regards|regards|sincerely|respectfully|many\s+thanks)\b", re.I | re.M)
+_SIGN_OFF = re.compile(
+    r"^[ \t]*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm)\s+regards|regards|sincerely|respectfully|many\s+thanks)\b",
+    re.I | re.M,
+)
 _MID_SENTENCE = re.compile(r"(?:\b[a-z]{2,}|,)[ \t]*$")
 
 
 def unanswered(q: Question) -> Question:
     """A question in a document that answers nothing yet: kept (it is what was asked), not answered."""
-    return q.model_copy(update={"status": "not_answered", "exemptions": [], "review": [R.NO_ANSWER_FOUND], "cues": []})
+    return q.model_copy(
+        update={
+            "status": "not_answered",
+            "exemptions": [],
+            "review": [R.NO_ANSWER_FOUND],
+            "cues": [],
+        }
+    )
 
 
 def truncated(text: str) -> bool:
@@ -23,7 +33,9 @@ def truncated(text: str) -> bool:
     if not lines:
         return False
     last = lines[-1].strip()
-    return len(last) >= 30 and bool(_MID_SENTENCE.search(last)) and not _SIGN_OFF.search(text[-600:])
+    return (
+        len(last) >= 30 and bool(_MID_SENTENCE.search(last)) and not _SIGN_OFF.search(text[-600:])
+    )
 
 
 def document_review(ex: Extraction, text: str, *, single: bool) -> list[str]:

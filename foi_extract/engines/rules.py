@@ -3,29 +3,41 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable, Optional
 
 from .. import __version__, review
 from ..document import Document
-from ..models import Cue, EngineInfo, Exemption, Extraction, Letter, Notice, Question, Reference, Source, Span
+from ..models import (
+    Cue,
+    EngineInfo,
+    Exemption,
+    Extraction,
+    Letter,
+    Notice,
+    Question,
+    Reference,
+    Source,
+    Span,
+)
 from ..questionset import QuestionSet
 from ..rules import statutes
 from ..rules.applied import annex_start, is_applied
+from ..rules.authority import authority
 from ..rules.citations import Citation, find_citations
 from ..rules.joint import split_joint
-from ..rules.authority import authority
+from ..rules.kind import document_kind
 from ..rules.letter import default_law, detect_legislation, letter_date, request_title
 from ..rules.references import Found, find_references
 from ..rules.regions import find_regions
 from ..rules.segments import QA, align, quoted_requests, single_question
-from ..rules.unnumbered import unnumbered
-from ..rules.kind import document_kind
 from ..rules.status import StatusDecision, decide
-from .doc_review import NOT_ANSWERING, document_review, truncated, unanswered as _unanswered
+from ..rules.unnumbered import unnumbered
 from ..textview import TextView
 from . import register_engine
 from .canonical import map_to_question_set
+from .doc_review import NOT_ANSWERING, document_review, truncated
+from .doc_review import unanswered as _unanswered
 
 Range = tuple[int, int]
 
@@ -40,7 +52,7 @@ class RulesEngine:
     def close(self) -> None:
         """Nothing to release."""
 
-    def run(self, doc: Document, questions: Optional[QuestionSet] = None) -> Extraction:
+    def run(self, doc: Document, questions: QuestionSet | None = None) -> Extraction:
         view = TextView(doc)  # letterheads and footers dropped: for segmentation and judgement
         full = TextView(doc, drop_boilerplate=False)  # everything: for metadata and references
         text = view.text
@@ -58,14 +70,19 @@ class RulesEngine:
             ids_inferred = bool(qas)
         qas = qas or [single_question(text, regions.response, regions.request)]
         outgoing = [m.body for m in regions.messages if m.direction == "outgoing"]
-        request_ranges = outgoing + [qa.question for qa in qas if qa.question] + quoted_requests(text, *regions.response)
+        request_ranges = (
+            outgoing
+            + [qa.question for qa in qas if qa.question]
+            + quoted_requests(text, *regions.response)
+        )
         if questions is not None:
             qas = _share_by_sentence(text, qas, questions)
         if regions.request:
             request_ranges.append(regions.request)
         citations = find_citations(text, law)
         applied = [
-            c for c in citations
+            c
+            for c in citations
             if not _inside(c.start, request_ranges) and is_applied(c, text, annex_at=annex_at)
         ]
         found_refs = find_references(text)
@@ -80,18 +97,34 @@ class RulesEngine:
         self._trailing_grounds(view, qas, built, applied, regions.response)
         if len(built) > 1 and built[-1].answer is None and truncated(text):
             built.pop()  # an excerpt that stops inside the last question: only visible answers count
-        outgoing_only = bool(regions.messages) and all(m.direction == "outgoing" for m in regions.messages)
+        outgoing_only = bool(regions.messages) and all(
+            m.direction == "outgoing" for m in regions.messages
+        )
         kind, kind_cue = document_kind(text, built, outgoing_only=outgoing_only)
         warnings = list(doc.warnings)
         if kind in NOT_ANSWERING:
-            warnings.append(Notice(code=kind, message=f"{doc.path}: read as {kind.replace('_', ' ')} ({kind_cue}): no question is reported as answered"))
-            built = [] if kind in ("not_a_reply", "request_only") else [_unanswered(q) for q in built]
+            warnings.append(
+                Notice(
+                    code=kind,
+                    message=f"{doc.path}: read as {kind.replace('_', ' ')} ({kind_cue}): no question is reported as answered",
+                )
+            )
+            built = (
+                [] if kind in ("not_a_reply", "request_only") else [_unanswered(q) for q in built]
+            )
         extraction = Extraction(
-            source=Source(path=doc.path, sha256=doc.sha256, media_type=doc.media_type, pages=len(doc.pages),
-                          sections=doc.sections),
+            source=Source(
+                path=doc.path,
+                sha256=doc.sha256,
+                media_type=doc.media_type,
+                pages=len(doc.pages),
+                sections=doc.sections,
+            ),
             letter=self._letter(full, full_regions, legislation, full_refs),
             questions=built,
-            exemptions=[] if kind in NOT_ANSWERING else _exemptions(view, applied),  # nothing was withheld yet
+            exemptions=[]
+            if kind in NOT_ANSWERING
+            else _exemptions(view, applied),  # nothing was withheld yet
             references=_references(full, full_refs),
             engine=EngineInfo(name=self.name, version=__version__),
             warnings=warnings,
@@ -100,13 +133,17 @@ class RulesEngine:
         if kind == "request_only":  # no reply yet: the request's own date is no response date
             extraction.letter.date = None
             extraction.letter.evidence.pop("date", None)
-        extraction.review = document_review(extraction, view.text, single=len(qas) == 1 and not qas[0].question)
+        extraction.review = document_review(
+            extraction, view.text, single=len(qas) == 1 and not qas[0].question
+        )
         if questions is not None:
             extraction = map_to_question_set(extraction, questions)
         return extraction
 
     # ------------------------------------------------------------ questions
-    def _question(self, view: TextView, qa: QA, applied: list[Citation], refs: list[Found]) -> Question:
+    def _question(
+        self, view: TextView, qa: QA, applied: list[Citation], refs: list[Found]
+    ) -> Question:
         text = view.text
         evidence: list[Span] = []
         qtext = answer = None
@@ -124,9 +161,15 @@ class RulesEngine:
             found = [f for f in refs if _inside(f.start, ranges)]
         decision = decide(text, ranges, [(c.law, c.section, c.subsection) for c in grounds])
         return Question(
-            id=qa.id, text=qtext or None, answer=answer or None, status=decision.status,
-            exemptions=_exemptions(view, grounds), references=_references(view, found), evidence=evidence,
-            review=list(decision.review), cues=_cues(view, decision),
+            id=qa.id,
+            text=qtext or None,
+            answer=answer or None,
+            status=decision.status,
+            exemptions=_exemptions(view, grounds),
+            references=_references(view, found),
+            evidence=evidence,
+            review=list(decision.review),
+            cues=_cues(view, decision),
         )
 
     @staticmethod
@@ -145,10 +188,17 @@ class RulesEngine:
             q.references += [r for r in target.references if (r.kind, r.value) not in known]
 
     @staticmethod
-    def _preamble_grounds(view: TextView, qas: list[QA], built: list[Question], applied: list[Citation],
-                          response: Range) -> None:
+    def _preamble_grounds(
+        view: TextView,
+        qas: list[QA],
+        built: list[Question],
+        applied: list[Citation],
+        response: Range,
+    ) -> None:
         """Grounds stated before the first answer ('small numbers are withheld under s.40(2)') apply to all."""
-        starts = [qa.answer[0] for qa in qas if qa.answer] + [qa.question[0] for qa in qas if qa.question]
+        starts = [qa.answer[0] for qa in qas if qa.answer] + [
+            qa.question[0] for qa in qas if qa.question
+        ]
         if not starts or any(q.exemptions for q in built):
             return
         first = min(starts)
@@ -158,13 +208,24 @@ class RulesEngine:
         for qa, q in zip(qas, built):
             if q.answer:
                 ranges = ([qa.answer] if qa.answer else []) + qa.extra_answers
-                decision = decide(view.text, ranges, [(c.law, c.section, c.subsection) for c in pre])
+                decision = decide(
+                    view.text, ranges, [(c.law, c.section, c.subsection) for c in pre]
+                )
                 q.exemptions = _exemptions(view, pre)
-                q.status, q.review, q.cues = decision.status, list(decision.review), _cues(view, decision)
+                q.status, q.review, q.cues = (
+                    decision.status,
+                    list(decision.review),
+                    _cues(view, decision),
+                )
 
     @staticmethod
-    def _trailing_grounds(view: TextView, qas: list[QA], built: list[Question], applied: list[Citation],
-                          response: Range) -> None:
+    def _trailing_grounds(
+        view: TextView,
+        qas: list[QA],
+        built: list[Question],
+        applied: list[Citation],
+        response: Range,
+    ) -> None:
         """A reasons paragraph after the answers ('withheld pursuant to Exemptions 6 and 7(C)') grounds the
         answers that withhold or redact 'as described below' without naming a ground themselves."""
         ends = [r[1] for qa in qas for r in ([qa.answer] if qa.answer else []) + qa.extra_answers]
@@ -227,8 +288,14 @@ class RulesEngine:
         if title:
             title_value = title[0]
             put("request_title", rs + title[1], rs + title[2])
-        return Letter(authority=auth_value, reference=ref_value, date=when, request_title=title_value,
-                      legislation=legislation, evidence=evidence)
+        return Letter(
+            authority=auth_value,
+            reference=ref_value,
+            date=when,
+            request_title=title_value,
+            legislation=legislation,
+            evidence=evidence,
+        )
 
 
 def _share_by_sentence(text: str, qas: list[QA], qset: QuestionSet) -> list[QA]:
@@ -241,7 +308,9 @@ def _share_by_sentence(text: str, qas: list[QA], qset: QuestionSet) -> list[QA]:
     out = []
     for q in qset.questions:
         ranges = parts.get(q.id) or [(start, end)]
-        out.append(QA(q.id, question=question, answer=ranges[0], joint=True, extra_answers=ranges[1:]))
+        out.append(
+            QA(q.id, question=question, answer=ranges[0], joint=True, extra_answers=ranges[1:])
+        )
     return out
 
 
@@ -265,18 +334,24 @@ def _clean(text: str) -> str:
 
 def _exemptions(view: TextView, cites: list[Citation]) -> list[Exemption]:
     """One Exemption per (law, section, subsection); a bare '40' merges into '40(2)' when both appear."""
-    grouped: dict[tuple[str, str, Optional[str]], list[Span]] = {}
+    grouped: dict[tuple[str, str, str | None], list[Span]] = {}
     for c in cites:
         spans = view.spans(c.start, c.end)  # a citation split by a page break keeps both parts
         if spans:
             grouped.setdefault((c.law, c.section, c.subsection), []).extend(spans)
-    for (law, sec, sub) in list(grouped):
+    for law, sec, sub in list(grouped):
         if sub is None:
             richer = [k for k in grouped if k[0] == law and k[1] == sec and k[2] is not None]
             if richer:
                 grouped[richer[0]].extend(grouped.pop((law, sec, None)))
     return [
-        Exemption(law=law, section=sec, subsection=sub, title=statutes.title(law, sec, sub), evidence=spans[:5])
+        Exemption(
+            law=law,
+            section=sec,
+            subsection=sub,
+            title=statutes.title(law, sec, sub),
+            evidence=spans[:5],
+        )
         for (law, sec, sub), spans in grouped.items()
     ]
 

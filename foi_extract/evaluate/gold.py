@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -29,7 +29,7 @@ class _Gold(BaseModel):
 class GoldExemption(_Gold):
     law: Law
     section: str
-    subsection: Optional[str] = None
+    subsection: str | None = None
 
 
 class GoldQuestion(_Gold):
@@ -39,15 +39,23 @@ class GoldQuestion(_Gold):
 
 
 LetterKindName = Literal[
-    "response", "refusal_notice", "internal_review", "acknowledgement", "clarification", "request_only", "not_a_reply"
+    "response",
+    "refusal_notice",
+    "internal_review",
+    "acknowledgement",
+    "clarification",
+    "request_only",
+    "not_a_reply",
 ]
 
 
 class GoldLetter(_Gold):
-    kind: Optional[LetterKindName] = None  # what the document is; null in files labelled before it existed
-    authority: Optional[str] = None
-    reference: Optional[str] = None
-    date: Optional[str] = None
+    kind: LetterKindName | None = (
+        None  # what the document is; null in files labelled before it existed
+    )
+    authority: str | None = None
+    reference: str | None = None
+    date: str | None = None
     legislation: list[Law] = Field(default_factory=list)
 
     @field_validator("date", mode="before")
@@ -74,15 +82,15 @@ class GoldReference(_Gold):
 
 class GoldDocument(_Gold):
     document: str
-    role: Optional[str] = None
-    question_set: Optional[str] = None  # the request as sent (`--questions`), when the batch has one
+    role: str | None = None
+    question_set: str | None = None  # the request as sent (`--questions`), when the batch has one
     letter: GoldLetter = Field(default_factory=GoldLetter)
     questions: list[GoldQuestion] = Field(default_factory=list)
     exemptions: list[GoldExemption] = Field(default_factory=list)
     mentioned_not_applied: list[GoldExemption] = Field(default_factory=list)
     urls: list[str] = Field(default_factory=list)
     references: list[GoldReference] = Field(default_factory=list)
-    notes: Optional[str] = None
+    notes: str | None = None
 
     @field_validator(
         "questions", "exemptions", "mentioned_not_applied", "urls", "references", mode="before"
@@ -93,7 +101,7 @@ class GoldDocument(_Gold):
         return [] if value is None else value
 
     @model_validator(mode="after")
-    def _unique_question_ids(self) -> "GoldDocument":
+    def _unique_question_ids(self) -> GoldDocument:
         seen: set[str] = set()
         for q in self.questions:
             if q.id in seen:
@@ -124,7 +132,9 @@ def load_gold_dir(path: str | os.PathLike[str]) -> list[tuple[Path, GoldDocument
         return [(root, load_gold_file(root))]
     if not root.is_dir():
         raise FileNotFoundError(f"gold folder not found: {root}")
-    files = sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in (".yaml", ".yml"))
+    files = sorted(
+        p for p in root.iterdir() if p.is_file() and p.suffix.lower() in (".yaml", ".yml")
+    )
     return [(p, load_gold_file(p)) for p in files]
 
 

@@ -7,9 +7,10 @@ reproduced from hand-built objects in a unit test.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from ..document import Document
 from ..models import Extraction, Span
@@ -41,7 +42,7 @@ def _section(section: Any) -> str:
 
 
 def norm_qid(qid: Any) -> str:
-    """"1." / "(1)" / "Q1" all name question "1"; the request's own numbering otherwise."""
+    """ "1." / "(1)" / "Q1" all name question "1"; the request's own numbering otherwise."""
     s = re.sub(r"\s+", "", str(qid)).lower().strip("().:;-")
     return re.sub(r"^(question|q)(?=\d)", "", s)
 
@@ -52,7 +53,7 @@ def gold_exemption_keys(gold: GoldDocument) -> set[tuple[str, str]]:
     return {(_v(e.law), _section(e.section)) for e in items}
 
 
-def predicted_exemption_keys(ex: Optional[Extraction]) -> set[tuple[str, str]]:
+def predicted_exemption_keys(ex: Extraction | None) -> set[tuple[str, str]]:
     if ex is None:
         return set()
     items = list(ex.exemptions) + [e for q in ex.questions for e in q.exemptions]
@@ -79,7 +80,7 @@ def norm_ref(value: str) -> str:
     return re.sub(r"\s+", " ", value).strip().casefold()
 
 
-def _predicted_refs(ex: Optional[Extraction]) -> list[tuple[str, str]]:
+def _predicted_refs(ex: Extraction | None) -> list[tuple[str, str]]:
     if ex is None:
         return []
     refs = list(ex.references) + [r for q in ex.questions for r in q.references]
@@ -89,26 +90,26 @@ def _predicted_refs(ex: Optional[Extraction]) -> list[tuple[str, str]]:
 _PUNCT = re.compile(r"[^\w\s]|_")  # any punctuation, typographic quotes and dashes included
 
 
-def norm_authority(name: Optional[str]) -> str:
+def norm_authority(name: str | None) -> str:
     s = _PUNCT.sub(" ", (name or "").casefold())
     return " ".join(w for w in s.split() if w != "the")
 
 
-def authority_match(gold: Optional[str], pred: Optional[str]) -> bool:
+def authority_match(gold: str | None, pred: str | None) -> bool:
     g, p = norm_authority(gold), norm_authority(pred)
     if not g or not p:
         return g == p
     return g in p or p in g
 
 
-def reference_match(gold: Optional[str], pred: Optional[str]) -> bool:
-    def norm(s: Optional[str]) -> str:
+def reference_match(gold: str | None, pred: str | None) -> bool:
+    def norm(s: str | None) -> str:
         return re.sub(r"[^0-9a-z]", "", (s or "").casefold())
 
     return norm(gold) == norm(pred)
 
 
-def date_match(gold: Optional[str], pred: Optional[str]) -> bool:
+def date_match(gold: str | None, pred: str | None) -> bool:
     return (gold or None) == (pred or None)
 
 
@@ -130,7 +131,7 @@ def all_spans(ex: Extraction) -> list[Span]:
     return spans
 
 
-def grounding(ex: Optional[Extraction], doc: Optional[Document]) -> tuple[int, int, list[Span]]:
+def grounding(ex: Extraction | None, doc: Document | None) -> tuple[int, int, list[Span]]:
     """(total, grounded, ungrounded spans); without the Document nothing can be verified."""
     if ex is None:
         return 0, 0, []
@@ -153,7 +154,7 @@ class DocScore:
     found_pairs: list[tuple[str, str, bool]] = field(default_factory=list)
     # per-question exemption (tp, fp) split by the question's review flag: {False: unflagged, True: flagged}
     q_exemptions_by_flag: dict[bool, tuple[int, int]] = field(default_factory=dict)
-    kind: Optional[tuple[str, str]] = None  # (gold, predicted) where the gold file labels letter.kind
+    kind: tuple[str, str] | None = None  # (gold, predicted) where the gold file labels letter.kind
     letter: dict[str, bool] = field(default_factory=dict)
     ungrounded: list[Span] = field(default_factory=list)
 
@@ -164,10 +165,10 @@ def _fmt(keys: Iterable[tuple[str, ...]]) -> list[str]:
 
 def score_document(
     gold: GoldDocument,
-    ex: Optional[Extraction],
-    doc: Optional[Document],
+    ex: Extraction | None,
+    doc: Document | None,
     *,
-    error: Optional[str] = None,
+    error: str | None = None,
     gold_file: str = "",
 ) -> DocScore:
     """Score one document; `ex is None` means extraction failed and everything counts as wrong."""
@@ -178,14 +179,26 @@ def score_document(
         row.error = error or "extraction failed"
 
     g_ex, p_ex = gold_exemption_keys(gold), predicted_exemption_keys(ex)
-    row.exemption_tp, row.exemption_fp, row.exemption_fn = len(g_ex & p_ex), len(p_ex - g_ex), len(g_ex - p_ex)
+    row.exemption_tp, row.exemption_fp, row.exemption_fn = (
+        len(g_ex & p_ex),
+        len(p_ex - g_ex),
+        len(g_ex - p_ex),
+    )
     row.missed_exemptions, row.spurious_exemptions = _fmt(g_ex - p_ex), _fmt(p_ex - g_ex)
     row.trap_hits = [f"{name}:{law}:{sec}" for law, sec in sorted(p_ex & trap_keys(gold))]
 
-    g_qex = {(norm_qid(q.id), _v(e.law), _section(e.section)) for q in gold.questions for e in q.exemptions}
+    g_qex = {
+        (norm_qid(q.id), _v(e.law), _section(e.section))
+        for q in gold.questions
+        for e in q.exemptions
+    }
     p_qex = set()
     if ex is not None:
-        p_qex = {(norm_qid(q.id), _v(e.law), _section(e.section)) for q in ex.questions for e in q.exemptions}
+        p_qex = {
+            (norm_qid(q.id), _v(e.law), _section(e.section))
+            for q in ex.questions
+            for e in q.exemptions
+        }
     q_prf = prf(len(g_qex & p_qex), len(p_qex - g_qex), len(g_qex - p_qex))
 
     predicted_status: dict[str, str] = {}
@@ -223,7 +236,11 @@ def score_document(
 
     letter: dict[str, bool] = {}
     gl, pl = gold.letter, (ex.letter if ex is not None else None)
-    for fname, match in (("authority", authority_match), ("reference", reference_match), ("date", date_match)):
+    for fname, match in (
+        ("authority", authority_match),
+        ("reference", reference_match),
+        ("date", date_match),
+    ):
         gv, pv = getattr(gl, fname), (getattr(pl, fname) if pl is not None else None)
         letter[fname] = (not failed) and match(gv, pv)
         if not letter[fname] and not failed:
@@ -239,7 +256,9 @@ def score_document(
         status_pairs=pairs,
         found_pairs=found_pairs,
         q_exemptions_by_flag=by_flag,
-        kind=(gold.letter.kind, _v(ex.letter.kind) if ex is not None else FAILED) if gold.letter.kind else None,
+        kind=(gold.letter.kind, _v(ex.letter.kind) if ex is not None else FAILED)
+        if gold.letter.kind
+        else None,
         letter=letter,
         ungrounded=bad,
     )

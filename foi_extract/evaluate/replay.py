@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import yaml
 
@@ -28,12 +29,15 @@ def cassette_name(document: str | Path) -> str:
 def load_settings(directory: str | Path) -> dict[str, Any]:
     path = Path(directory) / SETTINGS
     if not path.exists():
-        raise ConfigError(f"{path}: no replay settings (record with scripts/record_cassettes.py --gold)")
+        raise ConfigError(
+            f"{path}: no replay settings (record with scripts/record_cassettes.py --gold)"
+        )
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 def json_body(r1: Any, r2: Any) -> None:
     """vcr matcher: the same JSON body, whatever the key order or whitespace."""
+
     def parse(body: Any) -> Any:
         raw = body.decode("utf-8") if isinstance(body, bytes) else body
         try:
@@ -49,9 +53,14 @@ def make_vcr(directory: str | Path, mode: str = "none") -> Any:
         import vcr
     except ImportError:
         raise ConfigError("replaying recordings needs vcrpy: pip install -e '.[dev]'") from None
-    v = vcr.VCR(cassette_library_dir=str(directory), serializer="yaml", record_mode=mode,
-                match_on=["method", "path", "json_body"], filter_headers=["authorization", "user-agent"],
-                decode_compressed_response=True)
+    v = vcr.VCR(
+        cassette_library_dir=str(directory),
+        serializer="yaml",
+        record_mode=mode,
+        match_on=["method", "path", "json_body"],
+        filter_headers=["authorization", "user-agent"],
+        decode_compressed_response=True,
+    )
     v.register_matcher("json_body", json_body)
     return v
 
@@ -66,7 +75,7 @@ def replaying(directory: str | Path, engine: Any, mode: str = "none") -> Callabl
 
     recorder = make_vcr(directory, mode)
 
-    def fn(path: str, engine: Any = engine, questions: Optional[str] = None) -> Any:
+    def fn(path: str, engine: Any = engine, questions: str | None = None) -> Any:
         with recorder.use_cassette(cassette_name(path)):
             return extract(path, engine=engine, questions=questions)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from pydantic import BaseModel, Field
 
 
@@ -28,7 +26,9 @@ class Grounding(BaseModel):
     spans: int = 0
     grounded: int = 0
     rate: float = 1.0
-    ungrounded: list[str] = Field(default_factory=list, description='"doc: p1 12:30 \'text\'", first few per document')
+    ungrounded: list[str] = Field(
+        default_factory=list, description="\"doc: p1 12:30 'text'\", first few per document"
+    )
 
 
 class FailedDocument(BaseModel):
@@ -42,7 +42,7 @@ class DocumentRow(BaseModel):
 
     document: str
     gold_file: str = ""
-    error: Optional[str] = None
+    error: str | None = None
     exemption_tp: int = 0
     exemption_fp: int = 0
     exemption_fn: int = 0
@@ -53,7 +53,7 @@ class DocumentRow(BaseModel):
     status_total: int = 0
     status_errors: list[str] = Field(default_factory=list, description='"q2: not_held -> answered"')
     questions_gold: int = 0
-    questions_predicted: Optional[int] = None
+    questions_predicted: int | None = None
     question_ids_found: int = 0
     urls_missed: list[str] = Field(default_factory=list)
     urls_spurious: list[str] = Field(default_factory=list)
@@ -86,24 +86,46 @@ class EvalReport(BaseModel):
     gold_dir: str = ""
     documents: int = 0
     failed: list[FailedDocument] = Field(default_factory=list)
-    exemptions: PRF = Field(default_factory=PRF, description="(law, section) per document, micro-averaged")
+    exemptions: PRF = Field(
+        default_factory=PRF, description="(law, section) per document, micro-averaged"
+    )
     question_exemptions: PRF = Field(default_factory=PRF, description="(question id, law, section)")
     trap_hit_count: int = 0
     trap_hits: list[str] = Field(default_factory=list, description='"doc:law:section"')
     status: Accuracy = Field(default_factory=Accuracy)
-    status_found: Accuracy = Field(default_factory=Accuracy, description="status where the question was found")
-    status_unflagged: Accuracy = Field(default_factory=Accuracy, description="found questions with no review reason")
-    status_flagged: Accuracy = Field(default_factory=Accuracy, description="found questions with a review reason")
-    flag_rate: float = Field(default=0.0, description="share of found questions with a review reason")
-    question_exemptions_unflagged: PRF = Field(default_factory=PRF, description="precision on unflagged questions")
+    status_found: Accuracy = Field(
+        default_factory=Accuracy, description="status where the question was found"
+    )
+    status_unflagged: Accuracy = Field(
+        default_factory=Accuracy, description="found questions with no review reason"
+    )
+    status_flagged: Accuracy = Field(
+        default_factory=Accuracy, description="found questions with a review reason"
+    )
+    flag_rate: float = Field(
+        default=0.0, description="share of found questions with a review reason"
+    )
+    question_exemptions_unflagged: PRF = Field(
+        default_factory=PRF, description="precision on unflagged questions"
+    )
     question_exemptions_flagged: PRF = Field(default_factory=PRF)
-    question_ids: Accuracy = Field(default_factory=Accuracy, description="labelled question ids found in the output")
-    kind: Accuracy = Field(default_factory=Accuracy, description="letter.kind, where the gold file labels it")
-    status_confusion: dict[str, dict[str, int]] = Field(default_factory=dict, description="gold -> predicted -> n")
+    question_ids: Accuracy = Field(
+        default_factory=Accuracy, description="labelled question ids found in the output"
+    )
+    kind: Accuracy = Field(
+        default_factory=Accuracy, description="letter.kind, where the gold file labels it"
+    )
+    status_confusion: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="gold -> predicted -> n"
+    )
     question_count: Accuracy = Field(default_factory=Accuracy)
     urls: PRF = Field(default_factory=PRF)
-    references: Accuracy = Field(default_factory=Accuracy, description="recall of non-URL references")
-    letter: dict[str, Accuracy] = Field(default_factory=dict, description="authority, reference, date")
+    references: Accuracy = Field(
+        default_factory=Accuracy, description="recall of non-URL references"
+    )
+    letter: dict[str, Accuracy] = Field(
+        default_factory=dict, description="authority, reference, date"
+    )
     grounding: Grounding = Field(default_factory=Grounding)
     rows: list[DocumentRow] = Field(default_factory=list)
 
@@ -129,7 +151,12 @@ def _confusion(table: dict[str, dict[str, int]]) -> list[str]:
     cols = sorted({p for row in table.values() for p in row})
     width = max([len("gold \\ predicted")] + [len(g) for g in table])
     cw = [max(len(c), 3) for c in cols]
-    lines = ["  " + "gold \\ predicted".ljust(width) + "  " + "  ".join(c.rjust(w) for c, w in zip(cols, cw))]
+    lines = [
+        "  "
+        + "gold \\ predicted".ljust(width)
+        + "  "
+        + "  ".join(c.rjust(w) for c, w in zip(cols, cw))
+    ]
     for gold in sorted(table):
         cells = [str(table[gold].get(c, 0) or ".").rjust(w) for c, w in zip(cols, cw)]
         lines.append("  " + gold.ljust(width) + "  " + "  ".join(cells))
@@ -154,7 +181,9 @@ def _row_details(row: DocumentRow) -> list[str]:
         if items:
             out.append(f"    {label}: " + "; ".join(items))
     if row.questions_predicted != row.questions_gold:
-        out.append(f"    question count: gold {row.questions_gold}, predicted {row.questions_predicted}")
+        out.append(
+            f"    question count: gold {row.questions_gold}, predicted {row.questions_predicted}"
+        )
     if row.spans_grounded != row.spans:
         out.append(f"    ungrounded spans: {row.spans - row.spans_grounded} of {row.spans}")
     return out
@@ -169,7 +198,8 @@ def format_report(report: EvalReport, worst: int = 10) -> str:
         "",
         _prf_line("exemptions", report.exemptions),
         _prf_line("exemptions/question", report.question_exemptions),
-        f"{'trap hits':<22} {report.trap_hit_count}" + (f"   ({', '.join(report.trap_hits)})" if report.trap_hits else ""),
+        f"{'trap hits':<22} {report.trap_hit_count}"
+        + (f"   ({', '.join(report.trap_hits)})" if report.trap_hits else ""),
         _acc_line("status", report.status),
         _acc_line("  where found", report.status_found),
         _acc_line("  unflagged", report.status_unflagged),
@@ -189,7 +219,9 @@ def format_report(report: EvalReport, worst: int = 10) -> str:
         lines.append(_acc_line(f"letter.{name}", acc))
     g = report.grounding
     lines.append(f"{'grounding':<22} {_pct(g.rate)}   ({g.grounded}/{g.spans} spans)")
-    lines += ["", "status confusion (rows gold, columns predicted):"] + _confusion(report.status_confusion)
+    lines += ["", "status confusion (rows gold, columns predicted):"] + _confusion(
+        report.status_confusion
+    )
     if report.failed:
         lines += ["", "failed documents:"] + [f"  {f.document}: {f.error}" for f in report.failed]
     bad = sorted((r for r in report.rows if r.problems), key=lambda r: -r.problems)[:worst]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any
 
 from ..document import Document
 from ..errors import FoiExtractError
@@ -20,15 +21,15 @@ from .metrics import accuracy, prf, score_document
 from .report import EvalReport, FailedDocument, Grounding
 
 ExtractFn = Callable[..., Extraction]
-Case = tuple[GoldDocument, Optional[Extraction], Optional[Document]]
+Case = tuple[GoldDocument, Extraction | None, Document | None]
 UNGROUNDED_SAMPLES = 3  # per document, in the report
 
 
 def score_cases(
     cases: Sequence[Case],
     *,
-    errors: Optional[Sequence[Optional[str]]] = None,
-    gold_files: Optional[Sequence[str]] = None,
+    errors: Sequence[str | None] | None = None,
+    gold_files: Sequence[str] | None = None,
     engine: str = "",
     gold_dir: str = "",
 ) -> EvalReport:
@@ -72,8 +73,11 @@ def score_cases(
     unflagged = [(g, p) for g, p, f in found if not f]
     flagged = [(g, p) for g, p, f in found if f]
     by_flag = {
-        flag: prf(sum(s.q_exemptions_by_flag.get(flag, (0, 0))[0] for s in scores),
-                  sum(s.q_exemptions_by_flag.get(flag, (0, 0))[1] for s in scores), 0)
+        flag: prf(
+            sum(s.q_exemptions_by_flag.get(flag, (0, 0))[0] for s in scores),
+            sum(s.q_exemptions_by_flag.get(flag, (0, 0))[1] for s in scores),
+            0,
+        )
         for flag in (False, True)
     }
     kinds = [s.kind for s in scores if s.kind is not None]
@@ -84,9 +88,15 @@ def score_cases(
         engine=engine,
         gold_dir=gold_dir,
         documents=len(rows),
-        failed=[FailedDocument(document=r.document, gold_file=r.gold_file, error=r.error) for r in rows if r.error],
+        failed=[
+            FailedDocument(document=r.document, gold_file=r.gold_file, error=r.error)
+            for r in rows
+            if r.error
+        ],
         exemptions=prf(
-            sum(r.exemption_tp for r in rows), sum(r.exemption_fp for r in rows), sum(r.exemption_fn for r in rows)
+            sum(r.exemption_tp for r in rows),
+            sum(r.exemption_fp for r in rows),
+            sum(r.exemption_fn for r in rows),
         ),
         question_exemptions=prf(
             sum(s.q_exemptions.tp for s in scores),
@@ -102,15 +112,22 @@ def score_cases(
         flag_rate=len(flagged) / len(found) if found else 0.0,
         question_exemptions_unflagged=by_flag[False],
         question_exemptions_flagged=by_flag[True],
-        question_ids=accuracy(sum(r.question_ids_found for r in rows), sum(r.questions_gold for r in rows)),
+        question_ids=accuracy(
+            sum(r.question_ids_found for r in rows), sum(r.questions_gold for r in rows)
+        ),
         kind=accuracy(sum(g == p for g, p in kinds), len(kinds)),
         status_confusion={g: dict(ps) for g, ps in confusion.items()},
-        question_count=accuracy(sum(r.questions_predicted == r.questions_gold for r in rows), len(rows)),
+        question_count=accuracy(
+            sum(r.questions_predicted == r.questions_gold for r in rows), len(rows)
+        ),
         urls=prf(sum(s.url_tp for s in scores), url_fp, url_fn),
         references=accuracy(sum(s.refs_found for s in scores), sum(s.refs_total for s in scores)),
         letter=letter,
         grounding=Grounding(
-            spans=spans, grounded=grounded, rate=grounded / spans if spans else 1.0, ungrounded=samples
+            spans=spans,
+            grounded=grounded,
+            rate=grounded / spans if spans else 1.0,
+            ungrounded=samples,
         ),
         rows=rows,
     )
@@ -126,9 +143,9 @@ def run_eval(
     gold_dir: str | os.PathLike[str],
     *,
     engine: Any = "rules",
-    extract_fn: Optional[ExtractFn] = None,
-    json_path: Optional[str | os.PathLike[str]] = None,
-    select: Optional[Callable[[Path, Any], bool]] = None,
+    extract_fn: ExtractFn | None = None,
+    json_path: str | os.PathLike[str] | None = None,
+    select: Callable[[Path, Any], bool] | None = None,
 ) -> EvalReport:
     """Extract every gold file's document with `extract_fn(path, engine=engine)` and score it.
 
@@ -137,14 +154,14 @@ def run_eval(
     """
     fn = extract_fn or _default_extract()
     cases: list[Case] = []
-    errors: list[Optional[str]] = []
+    errors: list[str | None] = []
     gold_files: list[str] = []
     for gold_file, gold in load_gold_dir(gold_dir):
         if select is not None and not select(gold_file, gold):
             continue
-        ex: Optional[Extraction] = None
-        doc: Optional[Document] = None
-        error: Optional[str] = None
+        ex: Extraction | None = None
+        doc: Document | None = None
+        error: str | None = None
         try:
             path = resolve_document(gold_file, gold.document)
             doc = load(path)
@@ -161,7 +178,9 @@ def run_eval(
         errors.append(error)
         gold_files.append(str(gold_file))
     label = engine if isinstance(engine, str) else getattr(engine, "name", type(engine).__name__)
-    report = score_cases(cases, errors=errors, gold_files=gold_files, engine=label, gold_dir=str(gold_dir))
+    report = score_cases(
+        cases, errors=errors, gold_files=gold_files, engine=label, gold_dir=str(gold_dir)
+    )
     if json_path is not None:
         out = Path(json_path)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -186,12 +205,16 @@ def thresholds_met(
     if report.status.rate < status_acc:
         failed.append(f"status accuracy {report.status.rate:.3f} < {status_acc:.3f}")
     if report.question_count.rate < question_count_acc:
-        failed.append(f"question-count accuracy {report.question_count.rate:.3f} < {question_count_acc:.3f}")
+        failed.append(
+            f"question-count accuracy {report.question_count.rate:.3f} < {question_count_acc:.3f}"
+        )
     if report.grounding.rate < grounding:
         failed.append(
             f"grounding {report.grounding.rate:.3f} < {grounding:.3f}"
             f" ({report.grounding.spans - report.grounding.grounded} ungrounded spans)"
         )
     if report.trap_hit_count > max_trap_hits:
-        failed.append(f"trap hits {report.trap_hit_count} > {max_trap_hits}: {', '.join(report.trap_hits)}")
+        failed.append(
+            f"trap hits {report.trap_hit_count} > {max_trap_hits}: {', '.join(report.trap_hits)}"
+        )
     return failed

@@ -75,7 +75,9 @@ def make_chunks(units: list[Unit], budget: int, max_questions: int = 0) -> list[
             for part in _split_text(unit.text, budget):
                 chunks.append(Chunk(list(unit.ids), part.strip(), list(unit.pages)))
             continue
-        too_many = max_questions and len({i for u in cur for i in u.ids} | set(unit.ids)) > max_questions
+        too_many = (
+            max_questions and len({i for u in cur for i in u.ids} | set(unit.ids)) > max_questions
+        )
         if cur and (too_many or sum(tokens(u.text) for u in cur) + tokens(unit.text) > budget):
             flush()
         cur.append(unit)
@@ -87,7 +89,10 @@ def halve(chunk: Chunk) -> list[Chunk]:
     """A smaller re-chunking after the model ran out of output tokens: fewer questions, or less text."""
     if len(chunk.ids) > 1:
         mid = len(chunk.ids) // 2
-        return [Chunk(chunk.ids[:mid], chunk.text, chunk.pages), Chunk(chunk.ids[mid:], chunk.text, chunk.pages)]
+        return [
+            Chunk(chunk.ids[:mid], chunk.text, chunk.pages),
+            Chunk(chunk.ids[mid:], chunk.text, chunk.pages),
+        ]
     parts = _split_text(chunk.text, max(50, chunk.size // 2))
     if len(parts) < 2:
         return []

@@ -12,8 +12,9 @@ import email.utils
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, TypeVar
 
 import httpx2 as httpx
 import instructor
@@ -26,7 +27,11 @@ from .config import LLMConfig
 
 T = TypeVar("T", bound=BaseModel)
 
-_MODES = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON}
+_MODES = {
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+}
 BACKOFF_START = 1.0
 BACKOFF_CAP = 30.0
 RETRY_AFTER_CAP = 120.0
@@ -81,11 +86,18 @@ def _unwrap(exc: BaseException) -> BaseException:
 
 
 def _retryable(exc: BaseException) -> bool:
-    return isinstance(_unwrap(exc), (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError,
-                                     openai.APIConnectionError))
+    return isinstance(
+        _unwrap(exc),
+        (
+            openai.RateLimitError,
+            openai.InternalServerError,
+            openai.APITimeoutError,
+            openai.APIConnectionError,
+        ),
+    )
 
 
-def retry_after(exc: BaseException) -> Optional[float]:
+def retry_after(exc: BaseException) -> float | None:
     """Seconds the server asked us to wait (Retry-After: seconds or an HTTP date)."""
     response = getattr(exc, "response", None)
     value = response.headers.get("retry-after") if response is not None else None
@@ -110,8 +122,13 @@ def backoff(state: RetryCallState) -> float:
 class LLMClient:
     """A thin, testable wrapper: `structured(messages, Model)` returns a validated Model."""
 
-    def __init__(self, cfg: LLMConfig, *, http_client: Optional[httpx.Client] = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        cfg: LLMConfig,
+        *,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.cfg = cfg
         self.usage = Usage()
         self._sleep = sleep
@@ -139,8 +156,14 @@ class LLMClient:
     def _before_sleep(self, state: RetryCallState) -> None:
         self.usage.retries += 1
 
-    def structured(self, messages: list[dict[str, str]], model: type[T], *, max_tokens: Optional[int] = None,
-                   context: Optional[dict[str, Any]] = None) -> T:
+    def structured(
+        self,
+        messages: list[dict[str, str]],
+        model: type[T],
+        *,
+        max_tokens: int | None = None,
+        context: dict[str, Any] | None = None,
+    ) -> T:
         """A validated `model`; `context` reaches the model's validators (e.g. the text quotes must come from)."""
         retrying = Retrying(
             stop=stop_after_attempt(self.cfg.max_retries + 1),
@@ -163,25 +186,35 @@ class LLMClient:
                         max_tokens=max_tokens or self.cfg.max_output_tokens,
                         context=context,
                     )
-        except Exception as wrapped:  # noqa: BLE001 - every failure becomes one typed, one-line error
+        except Exception as wrapped:
             raise _translate(wrapped, self) from None
         raise LLMError("no attempt was made")  # pragma: no cover - Retrying always yields
 
 
-def _translate(wrapped: BaseException, client: "LLMClient") -> LLMError:
+def _translate(wrapped: BaseException, client: LLMClient) -> LLMError:
     exc = _unwrap(wrapped)
-    if isinstance(wrapped, InstructorRetryException) and not isinstance(exc, (openai.APIError, IncompleteOutputException)):
-        return InvalidOutput(f"the model's output failed validation after {client.cfg.max_reasks + 1} attempts: {_short(exc)}")
+    if isinstance(wrapped, InstructorRetryException) and not isinstance(
+        exc, (openai.APIError, IncompleteOutputException)
+    ):
+        return InvalidOutput(
+            f"the model's output failed validation after {client.cfg.max_reasks + 1} attempts: {_short(exc)}"
+        )
     if isinstance(exc, IncompleteOutputException):
         return TruncatedOutput("the model's answer was cut at the output-token limit")
     if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
-        return AuthError(f"the LLM endpoint refused the credentials ({exc.status_code}): check OPENAI_API_KEY or the config file")
+        return AuthError(
+            f"the LLM endpoint refused the credentials ({exc.status_code}): check OPENAI_API_KEY or the config file"
+        )
     if isinstance(exc, openai.APIStatusError):
         return LLMError(f"the LLM endpoint answered {exc.status_code}: {_short(exc)}")
     if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
-        return LLMError(f"the LLM endpoint could not be reached ({type(exc).__name__}) after {client.usage.retries} retries")
+        return LLMError(
+            f"the LLM endpoint could not be reached ({type(exc).__name__}) after {client.usage.retries} retries"
+        )
     if isinstance(exc, InstructorRetryException):
-        return InvalidOutput(f"the model's output failed validation after {client.cfg.max_reasks + 1} attempts: {_short(exc)}")
+        return InvalidOutput(
+            f"the model's output failed validation after {client.cfg.max_reasks + 1} attempts: {_short(exc)}"
+        )
     if isinstance(exc, LLMError):
         return exc
     return LLMError(f"LLM call failed: {type(exc).__name__}: {_short(exc)}")

@@ -15,9 +15,10 @@ Environment: OPENAI_API_KEY, OPENAI_BASE_URL, FOI_EXTRACT_MODEL, FOI_EXTRACT_LLM
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from ..errors import ConfigError
 
@@ -26,19 +27,25 @@ MODES = ("json_schema", "tools", "json")
 
 @dataclass(frozen=True)
 class LLMConfig:
-    model: Optional[str] = None
-    base_url: Optional[str] = None
-    api_key: Optional[str] = None
-    mode: str = "json_schema"  # structured outputs: response_format json_schema (OpenAI, llama.cpp, vLLM)
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    mode: str = (
+        "json_schema"  # structured outputs: response_format json_schema (OpenAI, llama.cpp, vLLM)
+    )
     timeout: float = 300.0  # seconds per request; small local models on two cores are slow
     max_retries: int = 4  # transport retries (429, 5xx, timeouts, resets)
     max_reasks: int = 2  # validation re-asks
     context_tokens: int = 8192
-    max_questions: int = 0  # questions per request; 0 = as many as fit (small local models do better with few)
+    max_questions: int = (
+        0  # questions per request; 0 = as many as fit (small local models do better with few)
+    )
     max_output_tokens: int = 1536
     temperature: float = 0.0
-    seed: Optional[int] = 0
-    strict: bool = False  # an LLM failure fails the document (exit 20) instead of keeping the rules result
+    seed: int | None = 0
+    strict: bool = (
+        False  # an LLM failure fails the document (exit 20) instead of keeping the rules result
+    )
 
     @property
     def configured(self) -> bool:
@@ -46,12 +53,18 @@ class LLMConfig:
         return bool(self.model and (self.base_url or self.api_key))
 
     def describe(self) -> str:
-        return f"model {self.model!r} at {self.base_url or 'https://api.openai.com/v1'} ({self.mode})"
+        return (
+            f"model {self.model!r} at {self.base_url or 'https://api.openai.com/v1'} ({self.mode})"
+        )
 
 
 def config_path(env: Mapping[str, str] = os.environ) -> Path:
     explicit = env.get("FOI_EXTRACT_CONFIG")
-    return Path(explicit).expanduser() if explicit else Path.home() / ".config" / "foi-extract" / "config.toml"
+    return (
+        Path(explicit).expanduser()
+        if explicit
+        else Path.home() / ".config" / "foi-extract" / "config.toml"
+    )
 
 
 def _from_file(path: Path, env: Mapping[str, str]) -> dict[str, Any]:
@@ -75,11 +88,17 @@ def _from_file(path: Path, env: Mapping[str, str]) -> dict[str, Any]:
     return data
 
 
-def load_config(flags: Optional[Mapping[str, Any]] = None, env: Mapping[str, str] = os.environ) -> LLMConfig:
+def load_config(
+    flags: Mapping[str, Any] | None = None, env: Mapping[str, str] = os.environ
+) -> LLMConfig:
     """Flags win over the environment, which wins over the config file."""
     values: dict[str, Any] = _from_file(config_path(env), env)
-    for key, var in (("api_key", "OPENAI_API_KEY"), ("base_url", "OPENAI_BASE_URL"),
-                     ("model", "FOI_EXTRACT_MODEL"), ("mode", "FOI_EXTRACT_LLM_MODE")):
+    for key, var in (
+        ("api_key", "OPENAI_API_KEY"),
+        ("base_url", "OPENAI_BASE_URL"),
+        ("model", "FOI_EXTRACT_MODEL"),
+        ("mode", "FOI_EXTRACT_LLM_MODE"),
+    ):
         if env.get(var):
             values[key] = env[var]
     for key, value in (flags or {}).items():

@@ -8,7 +8,7 @@ quote, but an exemption needs a real citation in the reply, and a value needs it
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from .. import __version__, review
 from ..document import Document
@@ -41,7 +41,13 @@ class LLMAuthFailed(LLMFailed):
 class LLMEngine:
     name = "llm"
 
-    def __init__(self, config: LLMConfig, *, client: Optional[LLMClient] = None, prompts: Optional[PromptSet] = None) -> None:
+    def __init__(
+        self,
+        config: LLMConfig,
+        *,
+        client: LLMClient | None = None,
+        prompts: PromptSet | None = None,
+    ) -> None:
         self.cfg = config
         self.client = client or LLMClient(config)
         self.prompts = prompts or load_prompts()
@@ -50,7 +56,7 @@ class LLMEngine:
         """Nothing to release; the local engine stops its server here."""
 
     # ------------------------------------------------------------------ run
-    def run(self, doc: Document, questions: Optional[QuestionSet] = None) -> Extraction:
+    def run(self, doc: Document, questions: QuestionSet | None = None) -> Extraction:
         from ..engines.rules import RulesEngine
 
         rules = RulesEngine().run(doc, questions)
@@ -61,8 +67,14 @@ class LLMEngine:
         header = _header(doc, rules)
         hints = {q.id: _hint(q) for q in rules.questions}
         try:
-            for chunk in make_chunks(_units(doc, rules, asked), self._budget(asked, header, hints), self.cfg.max_questions):
-                for qid, finding in self._ask(doc.path, chunk, asked, header, hints, warnings, 0).items():
+            for chunk in make_chunks(
+                _units(doc, rules, asked),
+                self._budget(asked, header, hints),
+                self.cfg.max_questions,
+            ):
+                for qid, finding in self._ask(
+                    doc.path, chunk, asked, header, hints, warnings, 0
+                ).items():
                     findings[qid] = merge(findings[qid], finding) if qid in findings else finding
         except LLMFailed as exc:
             if self.cfg.strict or isinstance(exc, LLMAuthFailed):
@@ -75,20 +87,45 @@ class LLMEngine:
     def _fallback(self, rules: Extraction, exc: LLMFailed, usage: dict[str, int]) -> Extraction:
         """The LLM failed for this document: keep the rules result, say so, and flag it for review."""
         notice = Notice(code="llm_fallback", message=f"{exc}; the rules engine's result is kept")
-        return rules.model_copy(update={
-            "engine": EngineInfo(name=self.name, version=__version__, model=self.cfg.model,
-                                 prompt_version=self.prompts.version, usage=usage, fallback="rules"),
-            "warnings": [*rules.warnings, notice],
-            "review": list(dict.fromkeys([*rules.review, review.FALLBACK_RULES])),
-        })
+        return rules.model_copy(
+            update={
+                "engine": EngineInfo(
+                    name=self.name,
+                    version=__version__,
+                    model=self.cfg.model,
+                    prompt_version=self.prompts.version,
+                    usage=usage,
+                    fallback="rules",
+                ),
+                "warnings": [*rules.warnings, notice],
+                "review": list(dict.fromkeys([*rules.review, review.FALLBACK_RULES])),
+            }
+        )
 
     def _budget(self, asked: dict[str, tuple[str, Any]], header: str, hints: dict[str, str]) -> int:
-        fixed = self.prompts.system + json.dumps(example_messages(self.prompts)) + self.prompts.render(
-            header=header, questions=_question_lines(asked, list(asked)), typed_note="", hints="\n".join(hints.values()), chunk="")
+        fixed = (
+            self.prompts.system
+            + json.dumps(example_messages(self.prompts))
+            + self.prompts.render(
+                header=header,
+                questions=_question_lines(asked, list(asked)),
+                typed_note="",
+                hints="\n".join(hints.values()),
+                chunk="",
+            )
+        )
         return max(200, self.cfg.context_tokens - self.cfg.max_output_tokens - tokens(fixed) - 200)
 
-    def _ask(self, path: str, chunk: Chunk, asked: dict[str, tuple[str, Any]], header: str, hints: dict[str, str],
-             warnings: list[Notice], depth: int) -> dict[str, dict[str, Any]]:
+    def _ask(
+        self,
+        path: str,
+        chunk: Chunk,
+        asked: dict[str, tuple[str, Any]],
+        header: str,
+        hints: dict[str, str],
+        warnings: list[Notice],
+        depth: int,
+    ) -> dict[str, dict[str, Any]]:
         ids = [i for i in chunk.ids if i in asked]
         if not ids:
             return {}
@@ -100,24 +137,39 @@ class LLMEngine:
             hints="\n".join(hints[i] for i in ids if i in hints) or "(none)",
             chunk=chunk.text,
         )
-        messages = [{"role": "system", "content": self.prompts.system}, *example_messages(self.prompts),
-                    {"role": "user", "content": user}]
+        messages = [
+            {"role": "system", "content": self.prompts.system},
+            *example_messages(self.prompts),
+            {"role": "user", "content": user},
+        ]
         model = chunk_model([(i, asked[i][1]) for i in ids])
         try:
             try:
                 result = self.client.structured(messages, model, context={"chunk": chunk.text})
             except InvalidOutput:
                 # Quotes still not verbatim after re-asks: take the findings; grounding will judge each quote.
-                warnings.append(Notice(code="llm_quotes_unverified", message=f"questions {', '.join(ids)}: the model kept paraphrasing its quotes"))
+                warnings.append(
+                    Notice(
+                        code="llm_quotes_unverified",
+                        message=f"questions {', '.join(ids)}: the model kept paraphrasing its quotes",
+                    )
+                )
                 result = self.client.structured(messages, model)
         except TruncatedOutput:
             smaller = halve(chunk) if depth < MAX_HALVINGS else []
             if not smaller:
-                warnings.append(Notice(code="llm_truncated", message=f"questions {', '.join(ids)}: the model's answer did not fit even in the smallest chunk; rules result kept"))
+                warnings.append(
+                    Notice(
+                        code="llm_truncated",
+                        message=f"questions {', '.join(ids)}: the model's answer did not fit even in the smallest chunk; rules result kept",
+                    )
+                )
                 return {}
             out: dict[str, dict[str, Any]] = {}
             for part in smaller:
-                for qid, f in self._ask(path, part, asked, header, hints, warnings, depth + 1).items():
+                for qid, f in self._ask(
+                    path, part, asked, header, hints, warnings, depth + 1
+                ).items():
                     out[qid] = merge(out[qid], f) if qid in out else f
             return out
         except AuthError as exc:
@@ -128,12 +180,19 @@ class LLMEngine:
         return {qid: data[field_name(qid)] for qid in ids if data.get(field_name(qid))}
 
     # ------------------------------------------------------------------ grounding
-    def _assemble(self, doc: Document, rules: Extraction, asked: dict[str, tuple[str, Any]],
-                  findings: dict[str, dict[str, Any]], warnings: list[Notice], usage: dict[str, int]) -> Extraction:
+    def _assemble(
+        self,
+        doc: Document,
+        rules: Extraction,
+        asked: dict[str, tuple[str, Any]],
+        findings: dict[str, dict[str, Any]],
+        warnings: list[Notice],
+        usage: dict[str, int],
+    ) -> Extraction:
         law = default_law(rules.letter.legislation)
         by_id = {q.id: q for q in rules.questions}
         built: list[Question] = []
-        for qid, (text, vtype) in asked.items():
+        for qid, (_text, vtype) in asked.items():
             base = by_id.get(qid) or Question(id=qid, text=None, status="not_answered")
             f = findings.get(qid)
             if f is None:
@@ -144,22 +203,46 @@ class LLMEngine:
             for cited in f.get("exemptions_applied") or []:
                 ex = _ground_exemption(doc, cited, law, base)
                 if ex is None:
-                    warnings.append(Notice(code="llm_exemption_dropped", message=f"question {qid}: {cited!r} is not a ground cited for this question in the reply; dropped"))
+                    warnings.append(
+                        Notice(
+                            code="llm_exemption_dropped",
+                            message=f"question {qid}: {cited!r} is not a ground cited for this question in the reply; dropped",
+                        )
+                    )
                 elif all((e.law, e.section) != (ex.law, ex.section) for e in exemptions):
                     exemptions.append(ex)
             evidence = list(base.evidence)
             quote = f.get("answer_quote")
             span = locate(doc, quote, page_hint) if quote else None
             if quote and span is None:
-                warnings.append(Notice(code="llm_quote_not_found", message=f"question {qid}: answer quote not found in the text: {quote[:60]!r}"))
-            elif span is not None and not any(s.page == span.page and s.start <= span.start and span.end <= s.end for s in evidence):
+                warnings.append(
+                    Notice(
+                        code="llm_quote_not_found",
+                        message=f"question {qid}: answer quote not found in the text: {quote[:60]!r}",
+                    )
+                )
+            elif span is not None and not any(
+                s.page == span.page and s.start <= span.start and span.end <= s.end
+                for s in evidence
+            ):
                 evidence.append(span)
             status = _adjudicate(f["status"], base, span, exemptions)
             exemptions = _keep_rules_grounds(status, base, exemptions)
             if status != f["status"]:
-                warnings.append(Notice(code="llm_status_unsupported", message=f"question {qid}: the model said {f['status']} but quoted nothing that says so; kept {status}"))
-            update: dict[str, Any] = {"status": status, "exemptions": exemptions, "evidence": evidence}
-            if status != f["status"]:  # the model read it otherwise and could not show it: a person should look
+                warnings.append(
+                    Notice(
+                        code="llm_status_unsupported",
+                        message=f"question {qid}: the model said {f['status']} but quoted nothing that says so; kept {status}",
+                    )
+                )
+            update: dict[str, Any] = {
+                "status": status,
+                "exemptions": exemptions,
+                "evidence": evidence,
+            }
+            if (
+                status != f["status"]
+            ):  # the model read it otherwise and could not show it: a person should look
                 update["review"] = list(dict.fromkeys([*base.review, review.LLM_DISAGREES]))
             if vtype is not None:
                 update.update(_ground_value(doc, qid, f, page_hint, warnings))
@@ -168,20 +251,27 @@ class LLMEngine:
         for q in built:
             for e in q.exemptions:
                 top.setdefault((e.law, e.section), e)
-        return rules.model_copy(update={
-            "questions": built,
-            "exemptions": list(top.values()),
-            "engine": EngineInfo(name=self.name, version=__version__, model=self.cfg.model,
-                                 prompt_version=self.prompts.version, usage=usage),
-            "warnings": warnings,
-        })
+        return rules.model_copy(
+            update={
+                "questions": built,
+                "exemptions": list(top.values()),
+                "engine": EngineInfo(
+                    name=self.name,
+                    version=__version__,
+                    model=self.cfg.model,
+                    prompt_version=self.prompts.version,
+                    usage=usage,
+                ),
+                "warnings": warnings,
+            }
+        )
 
 
 def _inside(span: Span, spans: list[Span]) -> bool:
     return any(s.page == span.page and s.start <= span.start and span.end <= s.end for s in spans)
 
 
-def _ground_exemption(doc: Document, cited: str, law: str, base: Question) -> Optional[Exemption]:
+def _ground_exemption(doc: Document, cited: str, law: str, base: Question) -> Exemption | None:
     """Keep a ground only if it is a real exemption printed in THIS question's answer, or the rules
     engine already tied it to this question (a cross-reference such as "Please refer to Question 3")."""
     parsed = find_citations(cited, law)
@@ -200,36 +290,58 @@ def _ground_exemption(doc: Document, cited: str, law: str, base: Question) -> Op
             spans += [x for x in e.evidence if not _inside(x, spans)]
     if not spans:
         return None
-    return Exemption(law=c.law, section=c.section, subsection=c.subsection,
-                     title=statutes.title(c.law, c.section, c.subsection), evidence=spans[:3])
+    return Exemption(
+        law=c.law,
+        section=c.section,
+        subsection=c.subsection,
+        title=statutes.title(c.law, c.section, c.subsection),
+        evidence=spans[:3],
+    )
 
 
 _COMPATIBLE = {"partially_answered": {"answered", "withheld", "not_held", "partially_answered"}}
-_GROUND_STATUS = {"21": "published_elsewhere", "25": "published_elsewhere", "12": "refused", "14": "refused"}
+_GROUND_STATUS = {
+    "21": "published_elsewhere",
+    "25": "published_elsewhere",
+    "12": "refused",
+    "14": "refused",
+}
 
 
-def _keep_rules_grounds(status: str, base: Question, exemptions: list[Exemption]) -> list[Exemption]:
+def _keep_rules_grounds(
+    status: str, base: Question, exemptions: list[Exemption]
+) -> list[Exemption]:
     """Grounds the rules engine found applied in this answer stay when the status agrees with them."""
     if status in ("answered", "not_held", "not_answered", "clarification_requested"):
         return exemptions
     have = {(e.law, e.section) for e in exemptions}
     for e in base.exemptions:
         agrees = _GROUND_STATUS.get(e.section) == status or (
-            e.section not in _GROUND_STATUS and status in ("withheld", "partially_answered", "ncnd"))
+            e.section not in _GROUND_STATUS and status in ("withheld", "partially_answered", "ncnd")
+        )
         if agrees and (e.law, e.section) not in have:
             exemptions.append(e)
             have.add((e.law, e.section))
     return exemptions
 
 
-def _adjudicate(said: str, base: Question, quote: Optional[Span], exemptions: list[Exemption]) -> str:
+def _adjudicate(said: str, base: Question, quote: Span | None, exemptions: list[Exemption]) -> str:
     """The model's status stands when its own quote (or a grounded exemption) says so, or the rules agree."""
     from ..rules.status import classify
 
-    if said == base.status or base.status == "not_answered" and said != "not_answered" and quote is not None:
+    if (
+        said == base.status
+        or base.status == "not_answered"
+        and said != "not_answered"
+        and quote is not None
+    ):
         return said
     for e in exemptions:
-        if _GROUND_STATUS.get(e.section) == said or said in ("withheld", "partially_answered") and e.section not in _GROUND_STATUS:
+        if (
+            _GROUND_STATUS.get(e.section) == said
+            or said in ("withheld", "partially_answered")
+            and e.section not in _GROUND_STATUS
+        ):
             return said
     if quote is not None:
         heard = classify(quote.text, [(e.law, e.section) for e in exemptions])
@@ -238,30 +350,44 @@ def _adjudicate(said: str, base: Question, quote: Optional[Span], exemptions: li
     return base.status
 
 
-def _ground_value(doc: Document, qid: str, f: dict[str, Any], page_hint: Optional[int], warnings: list[Notice]) -> dict[str, Any]:
+def _ground_value(
+    doc: Document, qid: str, f: dict[str, Any], page_hint: int | None, warnings: list[Notice]
+) -> dict[str, Any]:
     """The value stands only where its quote is in the reply and states each part of it."""
     value, quote = f.get("value"), f.get("value_quote")
     if value in (None, [], {}):
         return {"value": None, "value_evidence": []}
     span = locate(doc, quote, page_hint) if quote else None
     if span is None:
-        warnings.append(Notice(code="llm_value_dropped", message=f"question {qid}: the value's quote is not in the text, so the value is null: {str(quote)[:60]!r}"))
+        warnings.append(
+            Notice(
+                code="llm_value_dropped",
+                message=f"question {qid}: the value's quote is not in the text, so the value is null: {str(quote)[:60]!r}",
+            )
+        )
         return {"value": None, "value_evidence": []}
     grounded, dropped = ground_value(value, span.text)
     if dropped:
-        warnings.append(Notice(code="llm_value_part_dropped", message=f"question {qid}: not stated in the quoted text, set to null: {', '.join(dropped[:6])}"))
+        warnings.append(
+            Notice(
+                code="llm_value_part_dropped",
+                message=f"question {qid}: not stated in the quoted text, set to null: {', '.join(dropped[:6])}",
+            )
+        )
     if grounded in (None, [], {}) and value not in (None, [], {}):
         return {"value": None, "value_evidence": []}
     return {"value": grounded, "value_evidence": [span]}
 
 
-def _questions(rules: Extraction, qset: Optional[QuestionSet]) -> dict[str, tuple[str, Any]]:
+def _questions(rules: Extraction, qset: QuestionSet | None) -> dict[str, tuple[str, Any]]:
     """id -> (text, value type): the question set's when given, else the reply's own."""
     if qset is not None:
         from .typespec import value_model_for
 
         return {q.id: (q.text, value_model_for(q)) for q in qset.questions}
-    return {q.id: ((q.text or f"question {q.id}").replace("\n", " "), None) for q in rules.questions}
+    return {
+        q.id: ((q.text or f"question {q.id}").replace("\n", " "), None) for q in rules.questions
+    }
 
 
 def _units(doc: Document, rules: Extraction, asked: dict[str, tuple[str, Any]]) -> list[Unit]:
@@ -289,8 +415,16 @@ def _units(doc: Document, rules: Extraction, asked: dict[str, tuple[str, Any]]) 
 
 def _header(doc: Document, rules: Extraction) -> str:
     L = rules.letter
-    facts = "; ".join(f"{k}: {v}" for k, v in (("authority", L.authority), ("reference", L.reference),
-                                                 ("date", L.date), ("law", ", ".join(L.legislation))) if v)
+    facts = "; ".join(
+        f"{k}: {v}"
+        for k, v in (
+            ("authority", L.authority),
+            ("reference", L.reference),
+            ("date", L.date),
+            ("law", ", ".join(L.legislation)),
+        )
+        if v
+    )
     return facts or doc.pages[0].strip()[:400]
 
 

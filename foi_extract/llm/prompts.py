@@ -54,9 +54,13 @@ class PromptSet:
 @lru_cache(maxsize=4)
 def load_prompts(directory: str | None = None) -> PromptSet:
     base = Path(directory) if directory else prompts_dir()
-    files = sorted(p for p in base.rglob("*") if p.is_file() and p.suffix in (".md", ".yaml", ".yml"))
+    files = sorted(
+        p for p in base.rglob("*") if p.is_file() and p.suffix in (".md", ".yaml", ".yml")
+    )
     if not (base / "system.md").exists() or not (base / "extract.md").exists():
-        raise ConfigError(f"{base}: prompts not found (need system.md and extract.md; set FOI_EXTRACT_PROMPTS)")
+        raise ConfigError(
+            f"{base}: prompts not found (need system.md and extract.md; set FOI_EXTRACT_PROMPTS)"
+        )
     digest = hashlib.sha256()
     for p in files:
         digest.update(p.relative_to(base).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
@@ -82,10 +86,14 @@ def preflight(prompts: PromptSet) -> list[str]:
             for field in ("answer_quote", "value_quote"):
                 quote = finding.get(field)
                 if quote and quote not in ex.text:
-                    problems.append(f"{ex.name}: {key}.{field} is not in the example text: {quote!r}")
+                    problems.append(
+                        f"{ex.name}: {key}.{field} is not in the example text: {quote!r}"
+                    )
             for citation in finding.get("exemptions_applied", []):
                 if citation not in ex.text:
-                    problems.append(f"{ex.name}: {key} cites {citation!r}, which is not in the example text")
+                    problems.append(
+                        f"{ex.name}: {key} cites {citation!r}, which is not in the example text"
+                    )
     return problems
 
 
@@ -94,7 +102,13 @@ def example_messages(prompts: PromptSet) -> list[dict[str, str]]:
     messages = []
     for ex in prompts.examples:
         questions = "\n".join(f"{q['id']}: {q['text']}" for q in ex.questions)
-        user = prompts.render(header="(example)", questions=questions, typed_note="", hints="(none)", chunk=ex.text.strip())
+        user = prompts.render(
+            header="(example)",
+            questions=questions,
+            typed_note="",
+            hints="(none)",
+            chunk=ex.text.strip(),
+        )
         messages.append({"role": "user", "content": user})
         messages.append({"role": "assistant", "content": json.dumps(ex.answer, ensure_ascii=False)})
     return messages

@@ -34,7 +34,9 @@ from ..errors import ConfigError
 __all__ = ["Money", "parse_type", "value_model_for", "describe"]
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-_EXPECTED = "expected str, int, float, bool, date, money, enum[...], list[...] or a mapping of fields"
+_EXPECTED = (
+    "expected str, int, float, bool, date, money, enum[...], list[...] or a mapping of fields"
+)
 
 
 class Money(BaseModel):
@@ -42,9 +44,9 @@ class Money(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    amount: Optional[float] = None
-    currency: Optional[str] = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code")
-    period: Optional[str] = Field(default=None, description='e.g. "per year"; null when not stated')
+    amount: float | None = None
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code")
+    period: str | None = Field(default=None, description='e.g. "per year"; null when not stated')
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -61,7 +63,14 @@ class Money(BaseModel):
         return v
 
 
-_SCALARS: dict[str, Any] = {"str": str, "int": int, "float": float, "bool": bool, "date": dt.date, "money": Money}
+_SCALARS: dict[str, Any] = {
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "date": dt.date,
+    "money": Money,
+}
 
 
 def parse_type(spec: Any, name: str = "Value", path: str = "type") -> Any:
@@ -70,7 +79,7 @@ def parse_type(spec: Any, name: str = "Value", path: str = "type") -> Any:
     `name` seeds the names of generated models (they appear in the JSON schema's `$defs`);
     `path` is where `spec` sits in its file, so a ConfigError can point at the bad part.
     """
-    return Optional[_parse(spec, name, path)]
+    return Optional[_parse(spec, name, path)]  # noqa: UP045 - built at run time
 
 
 def _parse(spec: Any, name: str, path: str) -> Any:
@@ -114,7 +123,7 @@ def _object(spec: dict[Any, Any], name: str, path: str) -> type[BaseModel]:
         if field.startswith("model_") or hasattr(BaseModel, field):
             raise ConfigError(f"field name {field!r} at {path} clashes with pydantic; rename it")
         sub_name = name + "".join(p.capitalize() for p in field.split("_"))
-        fields[field] = (Optional[_parse(sub, sub_name, f"{path}.{field}")], None)
+        fields[field] = (Optional[_parse(sub, sub_name, f"{path}.{field}")], None)  # noqa: UP045
     return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)  # type: ignore[call-overload]
 
 
@@ -129,8 +138,14 @@ def value_model_for(question: Any) -> Any:
     return parse_type(schema, name=f"Q{safe}Value")
 
 
-_WORDS = {str: "text", int: "whole number", float: "number", bool: "yes/no", dt.date: "date (YYYY-MM-DD)",
-          Money: "money {amount: number, currency: ISO 4217 code e.g. GBP, period: e.g. per year}"}
+_WORDS = {
+    str: "text",
+    int: "whole number",
+    float: "number",
+    bool: "yes/no",
+    dt.date: "date (YYYY-MM-DD)",
+    Money: "money {amount: number, currency: ISO 4217 code e.g. GBP, period: e.g. per year}",
+}
 
 
 def describe(tp: Any) -> str:
@@ -152,5 +167,9 @@ def describe(tp: Any) -> str:
     if isinstance(tp, type) and issubclass(tp, Enum):
         return "one of " + "|".join(str(m.value) for m in tp)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return "{" + ", ".join(f"{k}: {describe(f.annotation)}" for k, f in tp.model_fields.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f"{k}: {describe(f.annotation)}" for k, f in tp.model_fields.items())
+            + "}"
+        )
     return getattr(tp, "__name__", None) or str(tp)

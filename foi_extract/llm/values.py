@@ -11,11 +11,48 @@ import re
 from datetime import date
 from typing import Any
 
-_NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"]
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
 def _norm(text: str) -> str:
@@ -36,7 +73,9 @@ def supported(leaf: Any, quote: str) -> bool:
         return float(leaf) in _numbers(quote)
     if isinstance(leaf, date):
         q = quote.lower()
-        return str(leaf.year) in q and (str(leaf.day) in q or _MONTHS[leaf.month - 1][:3] in q or f"{leaf.month:02d}" in q)
+        return str(leaf.year) in q and (
+            str(leaf.day) in q or _MONTHS[leaf.month - 1][:3] in q or f"{leaf.month:02d}" in q
+        )
     text = _norm(str(leaf))
     if not text:
         return True
@@ -75,5 +114,9 @@ def ground_value(value: Any, quote: str, path: str = "value") -> tuple[Any, list
 
 
 def _currency_in(code: str, quote: str) -> bool:
-    symbols = {"GBP": ("£", "gbp", "pound"), "USD": ("$", "usd", "dollar"), "EUR": ("€", "eur", "euro")}
+    symbols = {
+        "GBP": ("£", "gbp", "pound"),
+        "USD": ("$", "usd", "dollar"),
+        "EUR": ("€", "eur", "euro"),
+    }
     return any(s in quote.lower() for s in symbols.get(code.upper(), (code.lower(),)))

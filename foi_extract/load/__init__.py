@@ -9,13 +9,20 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .. import limits
 from ..document import Document
-from ..errors import CorruptDocument, EmptyDocument, FileMissing, TooLarge, Unreadable, UnsupportedType
+from ..errors import (
+    CorruptDocument,
+    EmptyDocument,
+    FileMissing,
+    TooLarge,
+    Unreadable,
+    UnsupportedType,
+)
 from ..models import Notice, Section, Table
 
 MAX_BYTES = limits.current().max_bytes  # kept for callers; load() reads the limit at call time
@@ -29,7 +36,9 @@ class Loaded:
     sections: list[Section] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)  # spans refer to these pages (1-based)
-    ocr_confidence: dict[int, float] = field(default_factory=dict)  # pages read by OCR -> confidence 0..1
+    ocr_confidence: dict[int, float] = field(
+        default_factory=dict
+    )  # pages read by OCR -> confidence 0..1
 
 
 LoaderFn = Callable[[bytes, str], Loaded]
@@ -64,11 +73,41 @@ _ODS_MIME = ODS.encode()
 # Each loader module is imported when its type is first met, so one PDF does not pay for the email,
 # HTML and Word parsers. A module listed here registers the types it reads when imported; a loader
 # not listed is found by importing them all (`_register_all`).
-_MODULES = {PDF: "pdf", DOCX: "docx", DOC: "doc", EML: "eml", HTML: "html", MARKDOWN: "text", TEXT: "text",
-            CSV: "sheets", XLSX: "sheets", XLS: "sheets", ODS: "sheets", MSG: "msg"}
-_EXTENSIONS.update({".pdf": PDF, ".docx": DOCX, ".doc": DOC, ".eml": EML, ".html": HTML, ".htm": HTML,
-                    ".txt": TEXT, ".text": TEXT, ".md": MARKDOWN, ".markdown": MARKDOWN, ".csv": CSV, ".tsv": CSV,
-                    ".xlsx": XLSX, ".xlsm": XLSX, ".xls": XLS, ".ods": ODS, ".msg": MSG})
+_MODULES = {
+    PDF: "pdf",
+    DOCX: "docx",
+    DOC: "doc",
+    EML: "eml",
+    HTML: "html",
+    MARKDOWN: "text",
+    TEXT: "text",
+    CSV: "sheets",
+    XLSX: "sheets",
+    XLS: "sheets",
+    ODS: "sheets",
+    MSG: "msg",
+}
+_EXTENSIONS.update(
+    {
+        ".pdf": PDF,
+        ".docx": DOCX,
+        ".doc": DOC,
+        ".eml": EML,
+        ".html": HTML,
+        ".htm": HTML,
+        ".txt": TEXT,
+        ".text": TEXT,
+        ".md": MARKDOWN,
+        ".markdown": MARKDOWN,
+        ".csv": CSV,
+        ".tsv": CSV,
+        ".xlsx": XLSX,
+        ".xlsm": XLSX,
+        ".xls": XLS,
+        ".ods": ODS,
+        ".msg": MSG,
+    }
+)
 
 
 def _register_all() -> None:
@@ -133,13 +172,17 @@ def _sniff_zip(data: bytes, path: str, ext: str) -> str:
         return DOCX
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return XLSX
-    if "content.xml" in names and _ODS_MIME in data[30:200]:  # 'mimetype' is the first, stored member
+    if (
+        "content.xml" in names and _ODS_MIME in data[30:200]
+    ):  # 'mimetype' is the first, stored member
         return ODS
     if ext == ".docx":
         return DOCX  # the loader names what is missing
     if ext in (".xlsx", ".ods"):
         raise CorruptDocument(path, f"not a {ext} file (a ZIP archive without its workbook part)")
-    raise UnsupportedType(path, "a ZIP archive that is not a Word, Excel or OpenDocument spreadsheet file")
+    raise UnsupportedType(
+        path, "a ZIP archive that is not a Word, Excel or OpenDocument spreadsheet file"
+    )
 
 
 def _sniff_ole(data: bytes, path: str, ext: str) -> str:
@@ -152,7 +195,9 @@ def _sniff_ole(data: bytes, path: str, ext: str) -> str:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=True)}
     except Exception as exc:  # olefile on a damaged header: say so, whatever it raised
-        raise CorruptDocument(path, f"unreadable OLE compound file ({type(exc).__name__}: {exc})") from None
+        raise CorruptDocument(
+            path, f"unreadable OLE compound file ({type(exc).__name__}: {exc})"
+        ) from None
     tops = {s.split("/")[0] for s in streams}
     if "__properties_version1.0" in tops or any(t.startswith("__substg1.0_") for t in tops):
         return MSG
@@ -161,8 +206,13 @@ def _sniff_ole(data: bytes, path: str, ext: str) -> str:
     if "WordDocument" in tops or ext == ".doc":
         return DOC
     if "EncryptedPackage" in tops:
-        return DOCX if ext == ".docx" else XLSX if ext == ".xlsx" else DOC  # the loaders report encryption
-    raise UnsupportedType(path, f"an OLE compound file that is not Word, Excel or Outlook ({', '.join(sorted(tops)[:4])})")
+        return (
+            DOCX if ext == ".docx" else XLSX if ext == ".xlsx" else DOC
+        )  # the loaders report encryption
+    raise UnsupportedType(
+        path,
+        f"an OLE compound file that is not Word, Excel or Outlook ({', '.join(sorted(tops)[:4])})",
+    )
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -196,11 +246,20 @@ def read_input(p: str) -> bytes:
     if stat.S_ISDIR(st.st_mode):
         raise UnsupportedType(p, "is a directory")
     if not stat.S_ISREG(st.st_mode):
-        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a device" if (
-            stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a file"
+        kind = (
+            "a FIFO (named pipe)"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a device"
+            if (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode))
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "not a file"
+        )
         raise UnsupportedType(p, f"is {kind}, not a regular file")
     if st.st_size > cap:
-        raise TooLarge(p, f"{st.st_size:,} bytes is over the {cap:,}-byte limit (FOI_EXTRACT_MAX_BYTES)")
+        raise TooLarge(
+            p, f"{st.st_size:,} bytes is over the {cap:,}-byte limit (FOI_EXTRACT_MAX_BYTES)"
+        )
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
@@ -258,7 +317,13 @@ def check_size(pages: list[str], path: str) -> None:
     """Page-count and text-size limits, applied to every loader's output (attachments included)."""
     lim = limits.current()
     if len(pages) > lim.max_pages:
-        raise TooLarge(path, f"{len(pages):,} pages is over the {lim.max_pages:,}-page limit (FOI_EXTRACT_MAX_PAGES)")
+        raise TooLarge(
+            path,
+            f"{len(pages):,} pages is over the {lim.max_pages:,}-page limit (FOI_EXTRACT_MAX_PAGES)",
+        )
     chars = sum(map(len, pages))
     if chars > lim.max_text_chars:
-        raise TooLarge(path, f"{chars:,} characters of text is over the {lim.max_text_chars:,} limit (FOI_EXTRACT_MAX_CHARS)")
+        raise TooLarge(
+            path,
+            f"{chars:,} characters of text is over the {lim.max_text_chars:,} limit (FOI_EXTRACT_MAX_CHARS)",
+        )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from ..document import Document
 from ..errors import ConfigError
@@ -34,15 +34,39 @@ def load_bundle(paths: Sequence[str | os.PathLike[str]], *, ocr: str = "auto") -
         confidence.update({n + offset: c for n, c in doc.ocr_confidence.items()})
         digest.update(doc.sha256.encode())
         if doc.sections:
-            sections += [Section(name=s.name if doc is first else f"{name}: {s.name}", first_page=s.first_page + offset,
-                                 last_page=s.last_page + offset) for s in doc.sections]
+            sections += [
+                Section(
+                    name=s.name if doc is first else f"{name}: {s.name}",
+                    first_page=s.first_page + offset,
+                    last_page=s.last_page + offset,
+                )
+                for s in doc.sections
+            ]
         else:
-            sections.append(Section(name=name if doc is not first else "message", first_page=offset + 1,
-                                    last_page=len(pages)))
+            sections.append(
+                Section(
+                    name=name if doc is not first else "message",
+                    first_page=offset + 1,
+                    last_page=len(pages),
+                )
+            )
         tables += [shift(t, offset, name) if offset else t for t in doc.tables]
-        warnings += [Notice(code=w.code, message=w.message if doc is first else f"{name}: {w.message}",
-                            page=None if w.page is None else w.page + offset) for w in doc.warnings]
+        warnings += [
+            Notice(
+                code=w.code,
+                message=w.message if doc is first else f"{name}: {w.message}",
+                page=None if w.page is None else w.page + offset,
+            )
+            for w in doc.warnings
+        ]
     check_size(pages, first.path)
-    return Document(path=first.path, media_type=first.media_type, sha256=digest.hexdigest() if len(docs) > 1 else first.sha256,
-                    pages=pages, sections=sections, warnings=warnings, tables=tables,
-                    ocr_confidence=confidence)
+    return Document(
+        path=first.path,
+        media_type=first.media_type,
+        sha256=digest.hexdigest() if len(docs) > 1 else first.sha256,
+        pages=pages,
+        sections=sections,
+        warnings=warnings,
+        tables=tables,
+        ocr_confidence=confidence,
+    )

@@ -36,7 +36,9 @@ def load_doc(data: bytes, path: str) -> Loaded:
             if not ole.exists("WordDocument"):
                 if ole.exists("EncryptedPackage"):
                     raise EncryptedDocument(path, "password-protected Word document")
-                raise CorruptDocument(path, "OLE file without a WordDocument stream (not a Word document)")
+                raise CorruptDocument(
+                    path, "OLE file without a WordDocument stream (not a Word document)"
+                )
             word = ole.openstream("WordDocument").read()
             fib = _Fib(word, path)
             table_name = "1Table" if fib.which_table else "0Table"
@@ -57,9 +59,14 @@ class _Fib:
     def __init__(self, word: bytes, path: str) -> None:
         if len(word) < 0x22 or struct.unpack_from("<H", word, 0)[0] != 0xA5EC:
             raise CorruptDocument(path, "WordDocument stream has no Word 97+ header")
-        n_fib, flags = struct.unpack_from("<HH", word, 2)[0], struct.unpack_from("<H", word, 0x0A)[0]
+        n_fib, flags = (
+            struct.unpack_from("<HH", word, 2)[0],
+            struct.unpack_from("<H", word, 0x0A)[0],
+        )
         if n_fib < 0x0070:  # Word 97+ is 0xC1; Word 6/95 (0x65-0x68) use another layout
-            raise UnsupportedType(path, f"Word 6/95 or older .doc (nFib {n_fib:#x}); save it as .docx")
+            raise UnsupportedType(
+                path, f"Word 6/95 or older .doc (nFib {n_fib:#x}); save it as .docx"
+            )
         if flags & 0x0100:  # fEncrypted
             raise EncryptedDocument(path, "password-protected Word document")
         self.which_table = bool(flags & 0x0200)
@@ -105,7 +112,9 @@ def _piece_text(word: bytes, table: bytes, fib: _Fib, path: str) -> str:
             start = (fc_field & ~0x40000000) // 2
             parts.append(word[start : start + count].decode("cp1252", errors="replace"))
         else:
-            parts.append(word[fc_field : fc_field + 2 * count].decode("utf-16-le", errors="replace"))
+            parts.append(
+                word[fc_field : fc_field + 2 * count].decode("utf-16-le", errors="replace")
+            )
         total += count
         if total >= fib.ccp_text:
             break

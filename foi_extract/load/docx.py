@@ -30,7 +30,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 MAX_LABEL_CHARS = 40  # a letter label past "zz…" (Word stops near 780) is written as a number
 PAGE = "\f"  # internal page-break marker; XML 1.0 text cannot contain it
-_SKIP = {W + t for t in ("pPr", "rPr", "del", "moveFrom", "instrText", "delText", "commentReference")}
+_SKIP = {
+    W + t for t in ("pPr", "rPr", "del", "moveFrom", "instrText", "delText", "commentReference")
+}
 _SKIP.add(MC_FALLBACK)  # mc:Choice holds the same content; reading both would double it
 
 
@@ -40,7 +42,9 @@ def load_docx(data: bytes, path: str) -> Loaded:
         with open_zip(data, path, ".docx") as zf:
             names = set(zf.namelist())
             if "word/document.xml" not in names:
-                raise CorruptDocument(path, "not a Word document (no word/document.xml in the .docx)")
+                raise CorruptDocument(
+                    path, "not a Word document (no word/document.xml in the .docx)"
+                )
             document = _parse_optional(zf, names, "word/document.xml", path)
             numbering = _parse_optional(zf, names, "word/numbering.xml", path)
             styles = _parse_optional(zf, names, "word/styles.xml", path)
@@ -48,7 +52,15 @@ def load_docx(data: bytes, path: str) -> Loaded:
         raise
     except RuntimeError as exc:  # zipfile raises this for password-protected members
         raise EncryptedDocument(path, f"encrypted .docx ({exc})") from None
-    except (zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError, OSError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        ET.ParseError,
+        KeyError,
+        EOFError,
+        OSError,
+        NotImplementedError,
+    ) as exc:
         raise CorruptDocument(path, f"unreadable .docx ({type(exc).__name__}: {exc})") from None
     body = document.find(W + "body") if document is not None else None
     if body is None:
@@ -56,14 +68,20 @@ def load_docx(data: bytes, path: str) -> Loaded:
     try:
         text = _Reader(_Numbering(numbering, styles)).blocks(body)
     except (ValueError, RecursionError) as exc:  # e.g. a non-numeric w:ilvl in a damaged file
-        raise CorruptDocument(path, f"unreadable .docx content ({type(exc).__name__}: {exc})") from None
+        raise CorruptDocument(
+            path, f"unreadable .docx content ({type(exc).__name__}: {exc})"
+        ) from None
     return Loaded(pages=split_pages(text))
 
 
-def _parse_optional(zf: zipfile.ZipFile, names: set[str], name: str, path: str) -> ET.Element | None:
+def _parse_optional(
+    zf: zipfile.ZipFile, names: set[str], name: str, path: str
+) -> ET.Element | None:
     if name not in names:
         return None
-    return ET.fromstring(read_part(zf, name, path, ".docx"))  # expat: no external entities, no entity bombs
+    return ET.fromstring(
+        read_part(zf, name, path, ".docx")
+    )  # expat: no external entities, no entity bombs
 
 
 def split_pages(text: str) -> list[str]:
@@ -104,7 +122,13 @@ class _Reader:
                 out.append(self.paragraph(child))
             elif child.tag == W + "tbl":
                 out.append(self.table(child))
-            elif child.tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "moveTo"):
+            elif child.tag in (
+                W + "sdt",
+                W + "sdtContent",
+                W + "customXml",
+                W + "ins",
+                W + "moveTo",
+            ):
                 out.append(self.blocks(child))
         return "".join(out)
 
@@ -192,7 +216,9 @@ class _Numbering:
             return
         for an in numbering.iter(W + "abstractNum"):
             aid = an.get(W + "abstractNumId", "")
-            self.abstract[aid] = {int(lvl.get(W + "ilvl", "0")): _level(lvl) for lvl in an.findall(W + "lvl")}
+            self.abstract[aid] = {
+                int(lvl.get(W + "ilvl", "0")): _level(lvl) for lvl in an.findall(W + "lvl")
+            }
             link = _val(an.find(W + "numStyleLink"))
             if link:
                 self.style_links[aid] = link
@@ -201,8 +227,14 @@ class _Numbering:
             for ov in num.findall(W + "lvlOverride"):
                 start = _int(_val(ov.find(W + "startOverride")))
                 lvl = ov.find(W + "lvl")
-                overrides[int(ov.get(W + "ilvl", "0"))] = (start, _level(lvl) if lvl is not None else None)
-            self.nums[num.get(W + "numId", "")] = (_val(num.find(W + "abstractNumId"), "") or "", overrides)
+                overrides[int(ov.get(W + "ilvl", "0"))] = (
+                    start,
+                    _level(lvl) if lvl is not None else None,
+                )
+            self.nums[num.get(W + "numId", "")] = (
+                _val(num.find(W + "abstractNumId"), "") or "",
+                overrides,
+            )
 
     def label(self, ppr: ET.Element | None) -> str:
         num_id, ilvl = self._numpr(ppr)
@@ -286,8 +318,21 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+_ROMAN = [
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+]
 
 
 def format_number(n: int, fmt: str) -> str:

@@ -31,7 +31,24 @@ from pathlib import PurePosixPath, PureWindowsPath
 from .. import limits
 from ..errors import CorruptDocument, FoiExtractError, TooLarge
 from ..models import Notice, Section, Table
-from . import CSV, DOC, DOCX, EML, HTML, MARKDOWN, MSG, ODS, PDF, TEXT, XLS, XLSX, Loaded, load_bytes, register, sniff
+from . import (
+    CSV,
+    DOC,
+    DOCX,
+    EML,
+    HTML,
+    MARKDOWN,
+    MSG,
+    ODS,
+    PDF,
+    TEXT,
+    XLS,
+    XLSX,
+    Loaded,
+    load_bytes,
+    register,
+    sniff,
+)
 from .html import html_to_text_bounded
 from .tables import shift
 from .text import decode, normalise_newlines
@@ -60,7 +77,9 @@ def load_eml(data: bytes, path: str) -> Loaded:
     return assemble(collected.bodies, collected.attachments, collected.notices)
 
 
-def assemble(bodies: list[str], attachments: list[tuple[str, str, bytes]], notices: list[Notice]) -> Loaded:
+def assemble(
+    bodies: list[str], attachments: list[tuple[str, str, bytes]], notices: list[Notice]
+) -> Loaded:
     """Page 1 is the message; each readable attachment follows as its own pages (shared with .msg)."""
     pages = ["\n\n".join(b for b in bodies if b.strip())]
     sections = [Section(name="message", first_page=1, last_page=1)]
@@ -79,8 +98,11 @@ def assemble(bodies: list[str], attachments: list[tuple[str, str, bytes]], notic
         token = _DEPTH.set(depth + 1)
         try:
             if depth + 1 > limits.current().max_attachment_depth:
-                raise TooLarge(name, f"attachments nested more than {limits.current().max_attachment_depth} deep "
-                                     "(FOI_EXTRACT_MAX_DEPTH)")
+                raise TooLarge(
+                    name,
+                    f"attachments nested more than {limits.current().max_attachment_depth} deep "
+                    "(FOI_EXTRACT_MAX_DEPTH)",
+                )
             loaded = _load_attachment(payload, name, content_type)
         except FoiExtractError as exc:
             if exc.code == "over_budget":
@@ -88,7 +110,9 @@ def assemble(bodies: list[str], attachments: list[tuple[str, str, bytes]], notic
             warnings.append(Notice(code="attachment_skipped", message=f"{name}: {exc.cause}"))
             continue
         except Exception as exc:  # a loader bug must not cost the user the whole email
-            warnings.append(Notice(code="attachment_skipped", message=f"{name}: {type(exc).__name__}: {exc}"))
+            warnings.append(
+                Notice(code="attachment_skipped", message=f"{name}: {type(exc).__name__}: {exc}")
+            )
             continue
         finally:
             _DEPTH.reset(token)
@@ -102,7 +126,13 @@ def assemble(bodies: list[str], attachments: list[tuple[str, str, bytes]], notic
             page = None if w.page is None else w.page + first - 1
             warnings.append(Notice(code=w.code, message=f"{section_name}: {w.message}", page=page))
     warnings.extend(notices)
-    return Loaded(pages=pages, sections=sections, warnings=warnings, tables=tables, ocr_confidence=ocr_confidence)
+    return Loaded(
+        pages=pages,
+        sections=sections,
+        warnings=warnings,
+        tables=tables,
+        ocr_confidence=ocr_confidence,
+    )
 
 
 def _load_attachment(payload: bytes, name: str, content_type: str) -> Loaded:
@@ -137,8 +167,13 @@ class _Collector:
 
     def message(self, msg: Message) -> None:
         if self.depth > limits.current().max_attachment_depth:
-            self.notices.append(Notice(code="attachment_skipped", message="a forwarded message nested more than "
-                                       f"{limits.current().max_attachment_depth} deep, not read (FOI_EXTRACT_MAX_DEPTH)"))
+            self.notices.append(
+                Notice(
+                    code="attachment_skipped",
+                    message="a forwarded message nested more than "
+                    f"{limits.current().max_attachment_depth} deep, not read (FOI_EXTRACT_MAX_DEPTH)",
+                )
+            )
             return
         self.depth += 1
         self.bodies.append(_header_block(msg))
@@ -162,16 +197,26 @@ class _Collector:
                     self.part(child, want_body)
             return
         filename = _filename(part)
-        is_body = ctype in ("text/plain", "text/html") and part.get_content_disposition() != "attachment"
+        is_body = (
+            ctype in ("text/plain", "text/html") and part.get_content_disposition() != "attachment"
+        )
         if is_body and not filename:
             if want_body:
                 self.body(part, ctype)
             return
         payload = _payload_bytes(part)
-        name = filename or f"attachment-{len(self.attachments) + 1}{mimetypes.guess_extension(ctype) or ''}"
-        if ctype.startswith("image/") or ctype in ("application/zip", "application/x-zip-compressed"):
+        name = (
+            filename
+            or f"attachment-{len(self.attachments) + 1}{mimetypes.guess_extension(ctype) or ''}"
+        )
+        if ctype.startswith("image/") or ctype in (
+            "application/zip",
+            "application/x-zip-compressed",
+        ):
             kind = "image" if ctype.startswith("image/") else "archive"
-            self.notices.append(Notice(code="attachment_skipped", message=f"{name}: {kind} ({ctype}), not read"))
+            self.notices.append(
+                Notice(code="attachment_skipped", message=f"{name}: {kind} ({ctype}), not read")
+            )
             return
         self.attachments.append((name, ctype, payload))
 
@@ -180,8 +225,13 @@ class _Collector:
         if ctype == "text/html":
             text, stripped = html_to_text_bounded(text)
             if stripped:
-                self.notices.append(Notice(code="html_tags_stripped", message="HTML body over the part limit: "
-                                           "tags stripped (FOI_EXTRACT_MAX_PART_BYTES)"))
+                self.notices.append(
+                    Notice(
+                        code="html_tags_stripped",
+                        message="HTML body over the part limit: "
+                        "tags stripped (FOI_EXTRACT_MAX_PART_BYTES)",
+                    )
+                )
         text, uu_files = extract_uuencoded(normalise_newlines(text))
         self.attachments.extend((name, "application/octet-stream", data) for name, data in uu_files)
         self.bodies.append(_tidy(text))
@@ -269,7 +319,11 @@ def extract_uuencoded(text: str) -> tuple[str, list[tuple[str, bytes]]]:
     i = 0
     while i < len(lines):
         m = _UU_BEGIN.match(lines[i])
-        end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == "end"), None) if m else None
+        end = (
+            next((j for j in range(i + 1, len(lines)) if lines[j].strip() == "end"), None)
+            if m
+            else None
+        )
         if m is None or end is None:
             kept.append(lines[i])
             i += 1

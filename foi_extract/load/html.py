@@ -20,17 +20,89 @@ from . import HTML, Loaded, register
 from .docx import format_number
 from .text import bom_encoding, decode
 
-_DROP = {"script", "style", "noscript", "template", "svg", "head", "title", "nav", "header", "footer",
-         "aside", "select", "button", "iframe", "object", "map", "datalist"}
+_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "head",
+    "title",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "select",
+    "button",
+    "iframe",
+    "object",
+    "map",
+    "datalist",
+}
 _CHROME = re.compile(r"cookie|banner|menu|breadcrumb|skip-?link", re.I)
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-         "source", "track", "wbr"}
-_PARA = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "dl",
-         "figure", "hr", "address"}  # separated by a blank line
-_LINE = {"div", "li", "dt", "dd", "section", "article", "main", "caption", "figcaption", "center",
-         "td", "th", "fieldset", "legend", "details", "summary"}  # start a new line
-_CLOSES_P = _PARA | _LINE - {"td", "th", "li", "dt", "dd", "caption", "figcaption", "summary",
-                             "legend"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
+}
+_PARA = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "figure",
+    "hr",
+    "address",
+}  # separated by a blank line
+_LINE = {
+    "div",
+    "li",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "main",
+    "caption",
+    "figcaption",
+    "center",
+    "td",
+    "th",
+    "fieldset",
+    "legend",
+    "details",
+    "summary",
+}  # start a new line
+_CLOSES_P = _PARA | _LINE - {
+    "td",
+    "th",
+    "li",
+    "dt",
+    "dd",
+    "caption",
+    "figcaption",
+    "summary",
+    "legend",
+}
 _OL_TYPES = {"a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
 _MAX_DEPTH = 200
 _NBSP_PRE = "\ue000"  # stands in for a <pre> space so whitespace collapsing leaves it alone
@@ -73,7 +145,9 @@ class _TreeBuilder(HTMLParser):
             self._close_within("option", stop={"select"})
         node = _Node(tag, {k: v or "" for k, v in attrs})
         self.stack[-1].children.append(node)
-        if tag not in _VOID and len(self.stack) < _MAX_DEPTH:  # deeper tags flatten: no recursion blow-up
+        if (
+            tag not in _VOID and len(self.stack) < _MAX_DEPTH
+        ):  # deeper tags flatten: no recursion blow-up
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -220,7 +294,8 @@ def _text_of(node: _Node) -> str:
 def _has_content(node: _Node) -> bool:
     """A form holding real prose (not just a search box) is page content, not chrome."""
     return any(
-        isinstance(c, _Node) and (c.tag in ("p", "table", "article", "main", "h1", "h2", "h3") or _has_content(c))
+        isinstance(c, _Node)
+        and (c.tag in ("p", "table", "article", "main", "h1", "h2", "h3") or _has_content(c))
         for c in node.children
     )
 
@@ -244,7 +319,9 @@ def _render(root: _Node, drop_chrome: bool) -> str:
     renderer = _Renderer(drop_chrome)
     renderer.render(root, [])
     text = "".join(renderer.out).replace("\r", "").replace("\xa0", " ")
-    lines = [re.sub(r" {2,}", " ", line).strip(" ").replace(_NBSP_PRE, " ") for line in text.split("\n")]
+    lines = [
+        re.sub(r" {2,}", " ", line).strip(" ").replace(_NBSP_PRE, " ") for line in text.split("\n")
+    ]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
@@ -272,13 +349,24 @@ def html_to_text_bounded(markup: str) -> tuple[str, bool]:
         return html_to_text(markup), False
     text = re.sub(r"(?i)<(?:br|/p|/div|/li|/tr|/h[1-6])\b[^>]*>", "\n", markup)
     text = html_lib.unescape(re.sub(r"<[^>]*>", " ", text))
-    lines = [re.sub(r"[ \t\xa0]+", " ", line).strip() for line in text.replace("\r", "").split("\n")]
+    lines = [
+        re.sub(r"[ \t\xa0]+", " ", line).strip() for line in text.replace("\r", "").split("\n")
+    ]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n"), True
 
 
 @register(HTML, (".html", ".htm"))
 def load_html(data: bytes, path: str) -> Loaded:
     text, stripped = html_to_text_bounded(decode_html(data))
-    warnings = [Notice(code="html_tags_stripped", message="HTML over the part limit: tags stripped, layout not read "
-                       "(FOI_EXTRACT_MAX_PART_BYTES)")] if stripped else []
+    warnings = (
+        [
+            Notice(
+                code="html_tags_stripped",
+                message="HTML over the part limit: tags stripped, layout not read "
+                "(FOI_EXTRACT_MAX_PART_BYTES)",
+            )
+        ]
+        if stripped
+        else []
+    )
     return Loaded(pages=[text], warnings=warnings)

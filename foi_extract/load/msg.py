@@ -8,8 +8,8 @@ forwarded message/rfc822 part does, down to FOI_EXTRACT_MAX_DEPTH.
 
 from __future__ import annotations
 
-import re
 import logging
+import re
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -34,22 +34,32 @@ def load_msg(data: bytes, path: str) -> Loaded:
     attachments: list[tuple[str, str, bytes]] = []
     notices: list[Notice] = []
     try:
-        msg = extract_msg.openMsg(data, delayAttachments=False, errorBehavior=extract_msg.enums.ErrorBehavior.ATTACH_NOT_IMPLEMENTED
-                                  | extract_msg.enums.ErrorBehavior.ATTACH_BROKEN)
+        msg = extract_msg.openMsg(
+            data,
+            delayAttachments=False,
+            errorBehavior=extract_msg.enums.ErrorBehavior.ATTACH_NOT_IMPLEMENTED
+            | extract_msg.enums.ErrorBehavior.ATTACH_BROKEN,
+        )
     except FoiExtractError:
         raise
     except ExMsgBaseException as exc:
         if "encrypt" in str(exc).lower():
             raise EncryptedDocument(path, f"encrypted Outlook message ({exc})") from None
-        raise CorruptDocument(path, f"unreadable Outlook .msg ({type(exc).__name__}: {_one_line(exc)})") from None
+        raise CorruptDocument(
+            path, f"unreadable Outlook .msg ({type(exc).__name__}: {_one_line(exc)})"
+        ) from None
     except Exception as exc:  # olefile and extract-msg on a damaged file
-        raise CorruptDocument(path, f"unreadable Outlook .msg ({type(exc).__name__}: {_one_line(exc)})") from None
+        raise CorruptDocument(
+            path, f"unreadable Outlook .msg ({type(exc).__name__}: {_one_line(exc)})"
+        ) from None
     try:
         _collect(msg, bodies, attachments, notices, depth=0)
     except FoiExtractError:
         raise
     except Exception as exc:
-        raise CorruptDocument(path, f"unreadable Outlook .msg ({type(exc).__name__}: {_one_line(exc)})") from None
+        raise CorruptDocument(
+            path, f"unreadable Outlook .msg ({type(exc).__name__}: {_one_line(exc)})"
+        ) from None
     finally:
         msg.close()
     return assemble(bodies, attachments, notices)
@@ -59,8 +69,13 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200]
 
 
-def _collect(msg: Any, bodies: list[str], attachments: list[tuple[str, str, bytes]], notices: list[Notice],
-             depth: int) -> None:
+def _collect(
+    msg: Any,
+    bodies: list[str],
+    attachments: list[tuple[str, str, bytes]],
+    notices: list[Notice],
+    depth: int,
+) -> None:
     limits.check("reading the message")
     bodies.append(_header_block(msg))
     body, files = extract_uuencoded(normalise_newlines(_body(msg)))
@@ -72,17 +87,29 @@ def _collect(msg: Any, bodies: list[str], attachments: list[tuple[str, str, byte
         if isinstance(payload, bytes):
             ctype = getattr(att, "mimetype", None) or "application/octet-stream"
             if ctype.startswith("image/"):
-                notices.append(Notice(code="attachment_skipped", message=f"{name}: image ({ctype}), not read"))
+                notices.append(
+                    Notice(code="attachment_skipped", message=f"{name}: image ({ctype}), not read")
+                )
                 continue
             attachments.append((name, ctype, payload))
         elif payload is not None and hasattr(payload, "attachments"):  # an embedded message
             if depth + 1 > limits.current().max_attachment_depth:
-                notices.append(Notice(code="attachment_skipped", message=f"{name}: messages nested more than "
-                                      f"{limits.current().max_attachment_depth} deep, not read (FOI_EXTRACT_MAX_DEPTH)"))
+                notices.append(
+                    Notice(
+                        code="attachment_skipped",
+                        message=f"{name}: messages nested more than "
+                        f"{limits.current().max_attachment_depth} deep, not read (FOI_EXTRACT_MAX_DEPTH)",
+                    )
+                )
                 continue
             _collect(payload, bodies, attachments, notices, depth + 1)
         else:
-            notices.append(Notice(code="attachment_skipped", message=f"{name}: an attachment extract-msg cannot read"))
+            notices.append(
+                Notice(
+                    code="attachment_skipped",
+                    message=f"{name}: an attachment extract-msg cannot read",
+                )
+            )
 
 
 def _body(msg: Any) -> str:
@@ -108,7 +135,7 @@ def _safe(get: Any) -> Any:
 def _header_block(msg: Any) -> str:
     lines = []
     for label, attr in _HEADERS:
-        value = _safe(lambda: getattr(msg, attr))
+        value = _safe(lambda attr=attr: getattr(msg, attr))
         text = " ".join(str(value).split()) if value else ""
         if text:
             lines.append(f"{label}: {text}")
@@ -116,8 +143,15 @@ def _header_block(msg: Any) -> str:
 
 
 def _filename(att: Any, n: int) -> str:
-    raw = _safe(lambda: att.longFilename) or _safe(lambda: att.shortFilename) or _safe(lambda: att.name) or ""
-    name = PureWindowsPath(PurePosixPath(str(raw).replace("\x00", "")).name).name.strip()  # never a path
+    raw = (
+        _safe(lambda: att.longFilename)
+        or _safe(lambda: att.shortFilename)
+        or _safe(lambda: att.name)
+        or ""
+    )
+    name = PureWindowsPath(
+        PurePosixPath(str(raw).replace("\x00", "")).name
+    ).name.strip()  # never a path
     return name or f"attachment-{n}"
 
 

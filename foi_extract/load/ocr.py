@@ -15,17 +15,20 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 AUTO, NEVER, ALWAYS = "auto", "never", "always"
 MODES = (AUTO, NEVER, ALWAYS)
-DPI = 300                    # Tesseract's own recommendation for body text
+DPI = 300  # Tesseract's own recommendation for body text
 LANG = os.environ.get("FOI_EXTRACT_OCR_LANG", "eng")
-LOW_CONFIDENCE = 0.80        # a page below this mean word confidence is flagged for review
-INSTALL_HINT = ("install Tesseract (Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-eng, "
-                "or scripts/setup_system.sh)")
+LOW_CONFIDENCE = 0.80  # a page below this mean word confidence is flagged for review
+INSTALL_HINT = (
+    "install Tesseract (Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-eng, "
+    "or scripts/setup_system.sh)"
+)
 
 _MODE: ContextVar[str] = ContextVar("foi_extract_ocr_mode", default=AUTO)
 
@@ -117,4 +120,7 @@ def page_from_data(data: dict[str, list[Any]]) -> OCRPage:
         out.append(" ".join(words))
         last_par = par
     text = "".join(out)
-    return OCRPage(text=text + "\n" if text else "", confidence=round(weighted / chars / 100, 3) if chars else 0.0)
+    return OCRPage(
+        text=text + "\n" if text else "",
+        confidence=round(weighted / chars / 100, 3) if chars else 0.0,
+    )

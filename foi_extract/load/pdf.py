@@ -19,15 +19,25 @@ import io
 import os
 import re
 from collections import OrderedDict
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from .. import limits
-from ..errors import CorruptDocument, EncryptedDocument, FoiExtractError, NeedsOCR, TooLarge, UnsupportedType
+from ..errors import (
+    CorruptDocument,
+    EncryptedDocument,
+    FoiExtractError,
+    NeedsOCR,
+    TooLarge,
+    UnsupportedType,
+)
 from ..models import Notice
 from . import PDF, Loaded, ocr, register
 
 MIN_PAGE_CHARS = 3
-READER_ENV = "FOI_EXTRACT_PDF_READER"  # "pypdf" forces the fallback reader (comparisons, a PDFium bug)
+READER_ENV = (
+    "FOI_EXTRACT_PDF_READER"  # "pypdf" forces the fallback reader (comparisons, a PDFium bug)
+)
 _PDFIUM_TEXT = str.maketrans({"\ufffe": "-\n", "\x02": "-\n", "\x00": None})
 
 
@@ -47,7 +57,11 @@ def load_pdf(data: bytes, path: str) -> Loaded:
         pages, render, close = pdfium_pages(data, path)
     except _PdfiumCannotOpen as exc:
         pages, render, close = pypdf_pages(data, path), None, lambda: None
-        warnings.append(Notice(code="pdf_fallback", message=f"read with pypdf: PDFium could not open it ({exc})"))
+        warnings.append(
+            Notice(
+                code="pdf_fallback", message=f"read with pypdf: PDFium could not open it ({exc})"
+            )
+        )
     try:
         if not pages:
             raise CorruptDocument(path, "PDF has no pages")
@@ -78,10 +92,16 @@ def check_streams(data: bytes, path: str) -> None:
         size = _inflated_size(data, m.end(), min(page_cap, total_cap - total) + 1)
         total += size
         if size > page_cap:
-            raise TooLarge(path, f"a content stream inflates past {page_cap:,} bytes (FOI_EXTRACT_MAX_PAGE_CONTENT; "
-                                 "a text flood or a bomb)")
+            raise TooLarge(
+                path,
+                f"a content stream inflates past {page_cap:,} bytes (FOI_EXTRACT_MAX_PAGE_CONTENT; "
+                "a text flood or a bomb)",
+            )
         if total > total_cap:
-            raise TooLarge(path, f"its streams inflate past {total_cap:,} bytes (FOI_EXTRACT_MAX_UNPACKED; a bomb?)")
+            raise TooLarge(
+                path,
+                f"its streams inflate past {total_cap:,} bytes (FOI_EXTRACT_MAX_UNPACKED; a bomb?)",
+            )
         limits.check("checking PDF streams")
 
 
@@ -108,7 +128,9 @@ def _inflated_size(data: bytes, start: int, cap: int) -> int:
 
 
 # ---------------------------------------------------------------------------------- PDFium
-def pdfium_pages(data: bytes, path: str) -> tuple[list[str], Callable[[int], Any], Callable[[], None]]:
+def pdfium_pages(
+    data: bytes, path: str
+) -> tuple[list[str], Callable[[int], Any], Callable[[], None]]:
     """Every page's text through PDFium, a function rendering page i (1-based) for OCR, and a closer."""
     import pypdfium2 as pdfium
 
@@ -116,7 +138,9 @@ def pdfium_pages(data: bytes, path: str) -> tuple[list[str], Callable[[int], Any
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
-            raise EncryptedDocument(path, "encrypted PDF: a password is needed to read it") from None
+            raise EncryptedDocument(
+                path, "encrypted PDF: a password is needed to read it"
+            ) from None
         raise _PdfiumCannotOpen(_reason(exc)) from None
     try:
         _check_count(len(pdf), path)
@@ -154,7 +178,9 @@ def _pdfium_page_text(pdf: Any, index: int) -> str:
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 _BREAK_OR_SPACE = re.compile(r"\r\n|\r|\n| ")
-COLUMN_GAP = 2.0  # a space PDFium puts over a gap wider than this many line heights separates columns
+COLUMN_GAP = (
+    2.0  # a space PDFium puts over a gap wider than this many line heights separates columns
+)
 
 
 def _line_breaks(textpage: Any, text: str) -> str:
@@ -184,8 +210,12 @@ def _line_breaks(textpage: Any, text: str) -> str:
     for m in _BREAK_OR_SPACE.finditer(text):
         start, end = m.span()
         if text[start] == " ":
-            if (0 < start < n - 1 and raw.FPDFText_IsGenerated(handle, start) == 1
-                    and text[start - 1] not in " \r\n" and text[start + 1] not in " \r\n"):
+            if (
+                0 < start < n - 1
+                and raw.FPDFText_IsGenerated(handle, start) == 1
+                and text[start - 1] not in " \r\n"
+                and text[start + 1] not in " \r\n"
+            ):
                 pl, pb, pr, pt = box(start - 1)
                 ql, qb, qr, qt = box(start + 1)
                 if ql - pr > COLUMN_GAP * max(pt - pb, qt - qb, 1.0):
@@ -206,7 +236,11 @@ def _line_breaks(textpage: Any, text: str) -> str:
             ph, qh = pt - pb, qt - qb
             height = max(ph, qh)
             gap = ql - pr
-            if height > 0 and min(pt, qt) - max(pb, qb) > 0.5 * min(ph, qh) and -0.5 * height < gap < 0.5 * height:
+            if (
+                height > 0
+                and min(pt, qt) - max(pb, qb) > 0.5 * min(ph, qh)
+                and -0.5 * height < gap < 0.5 * height
+            ):
                 # the same printed line: a superscript or subscript ("1st") joins, else a space
                 script = min(ph, qh) < 0.85 * height
                 sep = "" if gap < (0.3 if script else 0.15) * height else " "
@@ -238,28 +272,53 @@ def pypdf_pages(data: bytes, path: str) -> list[str]:
             try:
                 ok = reader.decrypt("")
             except Exception as exc:  # missing crypto backend, unknown algorithm
-                raise EncryptedDocument(path, f"encrypted PDF that cannot be opened ({exc})") from None
+                raise EncryptedDocument(
+                    path, f"encrypted PDF that cannot be opened ({exc})"
+                ) from None
             if not ok:
                 raise EncryptedDocument(path, "encrypted PDF: a password is needed to read it")
         _check_count(len(reader.pages), path)
-        return _bounded(lambda i: _pypdf_page_text(reader.pages[i], i + 1, path), len(reader.pages), path)
+        return _bounded(
+            lambda i: _pypdf_page_text(reader.pages[i], i + 1, path), len(reader.pages), path
+        )
     except FoiExtractError:
         raise
-    except LimitReachedError as exc:  # pypdf's own bound on inflating a stream: a decompression bomb
-        raise TooLarge(path, f"a PDF stream inflates past pypdf's limit (decompression bomb?): {_reason(exc)}") from None
+    except (
+        LimitReachedError
+    ) as exc:  # pypdf's own bound on inflating a stream: a decompression bomb
+        raise TooLarge(
+            path, f"a PDF stream inflates past pypdf's limit (decompression bomb?): {_reason(exc)}"
+        ) from None
     except NotImplementedError as exc:  # an unknown filter or encryption handler
-        raise UnsupportedType(path, f"PDF uses a feature pypdf does not implement ({_reason(exc)[:200]})") from None
+        raise UnsupportedType(
+            path, f"PDF uses a feature pypdf does not implement ({_reason(exc)[:200]})"
+        ) from None
     except RecursionError:
         raise CorruptDocument(path, "unreadable PDF (objects nested too deeply)") from None
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, ZeroDivisionError,
-            AssertionError, UnicodeError, OverflowError) as exc:
-        raise CorruptDocument(path, f"unreadable PDF ({type(exc).__name__}: {_reason(exc)[:200]})") from None
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        ZeroDivisionError,
+        AssertionError,
+        UnicodeError,
+        OverflowError,
+    ) as exc:
+        raise CorruptDocument(
+            path, f"unreadable PDF ({type(exc).__name__}: {_reason(exc)[:200]})"
+        ) from None
 
 
 def _check_count(count: int, path: str) -> None:
     cap = limits.current().max_pages
     if count > cap:
-        raise TooLarge(path, f"{count:,} pages is over the {cap:,}-page limit (FOI_EXTRACT_MAX_PAGES)")
+        raise TooLarge(
+            path, f"{count:,} pages is over the {cap:,}-page limit (FOI_EXTRACT_MAX_PAGES)"
+        )
 
 
 def _bounded(read: Callable[[int], str], count: int, path: str) -> list[str]:
@@ -272,7 +331,9 @@ def _bounded(read: Callable[[int], str], count: int, path: str) -> list[str]:
         pages.append(read(i))
         chars += len(pages[-1])
         if chars > cap:
-            raise TooLarge(path, f"over {cap:,} characters of text by page {i + 1} (FOI_EXTRACT_MAX_CHARS)")
+            raise TooLarge(
+                path, f"over {cap:,} characters of text by page {i + 1} (FOI_EXTRACT_MAX_CHARS)"
+            )
     return pages
 
 
@@ -281,15 +342,20 @@ def _pypdf_page_text(page: Any, number: int, path: str) -> str:
     size = len(contents.get_data()) if contents is not None else 0
     cap = limits.current().max_page_content
     if size > cap:  # pypdf's text extraction is slow per operator: refuse before it starts
-        raise TooLarge(path, f"page {number}'s content stream is {size:,} bytes decoded, over {cap:,} "
-                             "(FOI_EXTRACT_MAX_PAGE_CONTENT)")
+        raise TooLarge(
+            path,
+            f"page {number}'s content stream is {size:,} bytes decoded, over {cap:,} "
+            "(FOI_EXTRACT_MAX_PAGE_CONTENT)",
+        )
     text = page.extract_text() or ""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # ---------------------------------------------------------------------------------- OCR
-_OCR_CACHE: "OrderedDict[tuple[bytes, int], ocr.OCRPage]" = OrderedDict()
-_OCR_CACHE_PAGES = 256  # a file loaded twice in one process (eval loads each document twice) is read once
+_OCR_CACHE: OrderedDict[tuple[bytes, int], ocr.OCRPage] = OrderedDict()
+_OCR_CACHE_PAGES = (
+    256  # a file loaded twice in one process (eval loads each document twice) is read once
+)
 
 
 def _ocr_page(key: tuple[bytes, int], render: Callable[[int], Any]) -> ocr.OCRPage:
@@ -304,13 +370,17 @@ def _ocr_page(key: tuple[bytes, int], render: Callable[[int], Any]) -> ocr.OCRPa
     return page
 
 
-def _ocr_pages(pages: list[str], render: Optional[Callable[[int], Any]], warnings: list[Notice],
-               digest: bytes) -> tuple[dict[int, float], Optional[str]]:
+def _ocr_pages(
+    pages: list[str], render: Callable[[int], Any] | None, warnings: list[Notice], digest: bytes
+) -> tuple[dict[int, float], str | None]:
     """OCR the pages the mode asks for, in place: {page: confidence} of the pages read so, and why
     OCR could not run (None when it could or was not needed)."""
     mode = ocr.current_mode()
-    wanted = [i for i, text in enumerate(pages, 1)
-              if mode == ocr.ALWAYS or (mode == ocr.AUTO and len(text.strip()) < MIN_PAGE_CHARS)]
+    wanted = [
+        i
+        for i, text in enumerate(pages, 1)
+        if mode == ocr.ALWAYS or (mode == ocr.AUTO and len(text.strip()) < MIN_PAGE_CHARS)
+    ]
     unavailable = None
     if wanted and render is None:
         unavailable = "the page cannot be rendered for OCR (PDFium could not open the file)"
@@ -329,28 +399,50 @@ def _ocr_pages(pages: list[str], render: Optional[Callable[[int], Any]], warning
         if len(page.text.strip()) < MIN_PAGE_CHARS:
             if mode == ocr.ALWAYS and len(pages[number - 1].strip()) >= MIN_PAGE_CHARS:
                 continue  # nothing read from the image: the text layer stands
-            warnings.append(Notice(code="image_only_page", page=number,
-                                   message=f"page {number} has no text layer and OCR read no text from it"))
+            warnings.append(
+                Notice(
+                    code="image_only_page",
+                    page=number,
+                    message=f"page {number} has no text layer and OCR read no text from it",
+                )
+            )
             continue
         pages[number - 1] = page.text
         confidence[number] = page.confidence
         if page.confidence < ocr.LOW_CONFIDENCE:
-            warnings.append(Notice(code="ocr_low_confidence", page=number,
-                                   message=f"page {number} was read by OCR with low confidence ({page.confidence:.2f})"))
+            warnings.append(
+                Notice(
+                    code="ocr_low_confidence",
+                    page=number,
+                    message=f"page {number} was read by OCR with low confidence ({page.confidence:.2f})",
+                )
+            )
     for number, text in enumerate(pages, 1):
         if number in confidence or len(text.strip()) >= MIN_PAGE_CHARS:
             continue
         if any(w.code == "image_only_page" and w.page == number for w in warnings):
             continue
-        why = "OCR is off (--ocr never)" if mode == ocr.NEVER else unavailable or "OCR needed to read it"
-        warnings.append(Notice(code="image_only_page", page=number, message=f"page {number} has no text layer; {why}"))
+        why = (
+            "OCR is off (--ocr never)"
+            if mode == ocr.NEVER
+            else unavailable or "OCR needed to read it"
+        )
+        warnings.append(
+            Notice(
+                code="image_only_page",
+                page=number,
+                message=f"page {number} has no text layer; {why}",
+            )
+        )
     return confidence, unavailable
 
 
-def _needs_ocr_cause(n_pages: int, unavailable: Optional[str]) -> str:
+def _needs_ocr_cause(n_pages: int, unavailable: str | None) -> str:
     base = f"no text layer on any of its {n_pages} page(s): scanned images need OCR"
     if ocr.current_mode() == ocr.NEVER:
         return f"{base} (OCR is off: --ocr never)"
     if unavailable:
         return f"{base}; {unavailable}"
-    return f"no text layer on any of its {n_pages} page(s), and OCR read no text from the page images"
+    return (
+        f"no text layer on any of its {n_pages} page(s), and OCR read no text from the page images"
+    )

@@ -125,7 +125,16 @@ def _repeat(el: ET.Element, attr: str) -> int:
 
 
 # BIFF8 cell records: (record type, how to read row and columns)
-_CELL_RECORDS = {0x0203, 0x027E, 0x00FD, 0x0006, 0x0204, 0x0205, 0x0201, 0x0406}  # one cell: row, col
+_CELL_RECORDS = {
+    0x0203,
+    0x027E,
+    0x00FD,
+    0x0006,
+    0x0204,
+    0x0205,
+    0x0201,
+    0x0406,
+}  # one cell: row, col
 _MULTI_RECORDS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first col, ..., last col
 _BOF = 0x0809
 

@@ -31,7 +31,10 @@ _KIND = {XLSX: ".xlsx", XLS: ".xls", ODS: ".ods"}
 def _check_cells(cells: int, path: str) -> None:
     cap = limits.current().max_cells
     if cells > cap:
-        raise TooLarge(path, f"the workbook spans {cells:,} cells, over the {cap:,}-cell limit (FOI_EXTRACT_MAX_CELLS)")
+        raise TooLarge(
+            path,
+            f"the workbook spans {cells:,} cells, over the {cap:,}-cell limit (FOI_EXTRACT_MAX_CELLS)",
+        )
 
 
 def _workbook(data: bytes, path: str, media_type: str) -> Loaded:
@@ -55,8 +58,12 @@ def _workbook(data: bytes, path: str, media_type: str) -> Loaded:
             sheet = wb.get_sheet_by_name(meta.name)
             start_row, start_col = sheet.start or (0, 0)
             grid = sheet.to_python(skip_empty_area=True)
-            text, table = render(meta.name, ((start_row + i, row) for i, row in enumerate(grid)), len(pages) + 1,
-                                 first_col=start_col)
+            text, table = render(
+                meta.name,
+                ((start_row + i, row) for i, row in enumerate(grid)),
+                len(pages) + 1,
+                first_col=start_col,
+            )
             if not text.strip():
                 continue
             pages.append(text)
@@ -65,8 +72,12 @@ def _workbook(data: bytes, path: str, media_type: str) -> Loaded:
         raise
     except pc.PasswordError:
         raise EncryptedDocument(path, f"password-protected {kind} workbook") from None
-    except Exception as exc:  # calamine's errors (XmlError, ZipError, CalamineError) and damaged values
-        raise CorruptDocument(path, f"unreadable {kind} ({type(exc).__name__}: {_one_line(exc)})") from None
+    except (
+        Exception
+    ) as exc:  # calamine's errors (XmlError, ZipError, CalamineError) and damaged values
+        raise CorruptDocument(
+            path, f"unreadable {kind} ({type(exc).__name__}: {_one_line(exc)})"
+        ) from None
     return Loaded(pages=pages or [""], tables=tables)
 
 

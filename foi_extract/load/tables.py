@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
 
 from ..models import Table
 
@@ -44,8 +44,13 @@ def cell_text(value: object) -> str:
     return _BREAKS.sub(" ", str(value)).strip()
 
 
-def render(name: str, rows: Iterable[tuple[int, Sequence[object]]], page: int, first_col: int = 0,
-           source: Optional[str] = None) -> tuple[str, Table]:
+def render(
+    name: str,
+    rows: Iterable[tuple[int, Sequence[object]]],
+    page: int,
+    first_col: int = 0,
+    source: str | None = None,
+) -> tuple[str, Table]:
     """`rows` are (0-based row index, values from column `first_col` on); returns the page and its table."""
     lines: list[str] = []
     pos = 0
@@ -66,8 +71,18 @@ def render(name: str, rows: Iterable[tuple[int, Sequence[object]]], page: int, f
         col_pos = pos
         for c, text in enumerate(cells):
             if text:
-                row.append({"ref": f"{column_letters(first_col + c)}{r + 1}", "text": text,
-                            "evidence": {"page": page, "start": col_pos, "end": col_pos + len(text), "text": text}})
+                row.append(
+                    {
+                        "ref": f"{column_letters(first_col + c)}{r + 1}",
+                        "text": text,
+                        "evidence": {
+                            "page": page,
+                            "start": col_pos,
+                            "end": col_pos + len(text),
+                            "text": text,
+                        },
+                    }
+                )
             col_pos += len(text) + 1
         line = "\t".join(cells)
         lines.append(line)
@@ -79,7 +94,9 @@ def render(name: str, rows: Iterable[tuple[int, Sequence[object]]], page: int, f
     while lines and not lines[-1]:
         lines.pop()
     # one validation of plain data in pydantic's core: far faster than a model per cell
-    table = Table.model_validate({"name": name, "source": source, "page": page, "header": header, "rows": grid})
+    table = Table.model_validate(
+        {"name": name, "source": source, "page": page, "header": header, "rows": grid}
+    )
     return "\n".join(lines), table
 
 

@@ -23,15 +23,25 @@ def open_zip(data: bytes, path: str, kind: str) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:
         raise CorruptDocument(path, f"unreadable {kind} ({type(exc).__name__}: {exc})") from None
     if len(infos) > MAX_MEMBERS:
         raise TooLarge(path, f"{kind} holds {len(infos):,} parts (over {MAX_MEMBERS:,})")
     total = sum(i.file_size for i in infos)
     cap = limits.current().max_unpacked
     if total > cap:
-        raise TooLarge(path, f"{kind} unpacks to {total:,} bytes, over the {cap:,}-byte limit "
-                             "(FOI_EXTRACT_MAX_UNPACKED; a zip bomb?)")
+        raise TooLarge(
+            path,
+            f"{kind} unpacks to {total:,} bytes, over the {cap:,}-byte limit "
+            "(FOI_EXTRACT_MAX_UNPACKED; a zip bomb?)",
+        )
     return zf
 
 
@@ -40,13 +50,23 @@ def read_part(zf: zipfile.ZipFile, name: str, path: str, kind: str) -> bytes:
     info = zf.getinfo(name)
     cap = limits.current().max_part_bytes
     if info.file_size > cap:
-        raise TooLarge(path, f"{name} unpacks to {info.file_size:,} bytes, over the {cap:,}-byte part limit "
-                             "(FOI_EXTRACT_MAX_PART_BYTES; a zip bomb?)")
+        raise TooLarge(
+            path,
+            f"{name} unpacks to {info.file_size:,} bytes, over the {cap:,}-byte part limit "
+            "(FOI_EXTRACT_MAX_PART_BYTES; a zip bomb?)",
+        )
     try:
         return zf.read(name)
     except RuntimeError as exc:  # zipfile's word for a password-protected member
         raise EncryptedDocument(path, f"encrypted {kind} ({exc})") from None
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        ValueError,
+    ) as exc:
         raise CorruptDocument(path, f"unreadable {kind} ({type(exc).__name__}: {exc})") from None
 
 
@@ -58,14 +78,26 @@ def verify(zf: zipfile.ZipFile, path: str, kind: str) -> None:
         if info.is_dir():
             continue
         if info.file_size > cap and info.filename.endswith(".xml"):
-            raise TooLarge(path, f"{info.filename} unpacks to {info.file_size:,} bytes, over the {cap:,}-byte "
-                                 "part limit (FOI_EXTRACT_MAX_PART_BYTES; a zip bomb?)")
+            raise TooLarge(
+                path,
+                f"{info.filename} unpacks to {info.file_size:,} bytes, over the {cap:,}-byte "
+                "part limit (FOI_EXTRACT_MAX_PART_BYTES; a zip bomb?)",
+            )
         try:
             with zf.open(info) as fh:
                 while fh.read(_CHUNK):
                     pass
         except RuntimeError as exc:
             raise EncryptedDocument(path, f"encrypted {kind} ({exc})") from None
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError) as exc:
-            raise CorruptDocument(path, f"unreadable {kind} ({info.filename}: {type(exc).__name__}: {exc})") from None
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            ValueError,
+        ) as exc:
+            raise CorruptDocument(
+                path, f"unreadable {kind} ({info.filename}: {type(exc).__name__}: {exc})"
+            ) from None
         limits.check("unpacking")

@@ -44,7 +44,9 @@ _DISCLAIMER = re.compile(
     r"for\s+official\s+use\s+only|not\s+to\s+be\s+shared\s+outside",
     re.I,
 )
-_STATUTE_WORDS = re.compile(r"legislation|statut|sections?\b|extracts?\b|\bAct\b|regulations|exemptions?\b", re.I)
+_STATUTE_WORDS = re.compile(
+    r"legislation|statut|sections?\b|extracts?\b|\bAct\b|regulations|exemptions?\b", re.I
+)
 _ANNEX = re.compile(
     r"^[ \t]*(?:Annex|Appendix|Schedule|Extracts?\s+from|Legislation|Relevant\s+(?:legislation|sections?)|"
     r"(?:Explanation|Description|Definitions?|Summary|List)\s+of\s+(?:the\s+)?(?:FOIA\s+)?Exemptions|(?:FOIA\s+)?Exemptions\s+(?:explained|defined)|"
@@ -96,7 +98,11 @@ def annex_start(text: str) -> int:
 def in_definition_list(text: str, pos: int) -> bool:
     """The citation heads a line of a list of such lines nearby: definitions, not grounds."""
     line_start = text.rfind("\n", 0, pos) + 1
-    if not _LIST_LINE.match(text, line_start) or text[line_start:pos].strip(" \t(") and pos - line_start > 6:
+    if (
+        not _LIST_LINE.match(text, line_start)
+        or text[line_start:pos].strip(" \t(")
+        and pos - line_start > 6
+    ):
         return False
     window = text[max(0, line_start - 700) : line_start + 900]
     return len(_LIST_LINE.findall(window)) >= 4
@@ -110,13 +116,26 @@ def is_applied(c: Citation, text: str, *, annex_at: int | None = None) -> bool:
         return False
     if _DISCLAIMER.search(text[max(0, c.start - 800) : c.start]):
         return False
-    if c.law == "FOIA" and c.section == "39" and re.search(r"Environmental\s+Information\s+Regulations|\bEIR", text, re.I):
+    if (
+        c.law == "FOIA"
+        and c.section == "39"
+        and re.search(r"Environmental\s+Information\s+Regulations|\bEIR", text, re.I)
+    ):
         return False  # s.39 only routes environmental information to the EIR
     if _inside_quotation(text, c.start) or in_definition_list(text, c.start):
         return False
     s, e = sentence_around(text, c.start, c.end)
     sentence = text[s:e]
-    if len(re.sub(r"\d+\s*U\.?\s?S\.?\s?C\.?|§|\(\w{1,4}\)|[\d.;,:\s]|\b(?:and|or|USC|CFR|C\.F\.R)\b", "", sentence)) < 12:
+    if (
+        len(
+            re.sub(
+                r"\d+\s*U\.?\s?S\.?\s?C\.?|§|\(\w{1,4}\)|[\d.;,:\s]|\b(?:and|or|USC|CFR|C\.F\.R)\b",
+                "",
+                sentence,
+            )
+        )
+        < 12
+    ):
         # a sentence of bare citations ("31 USC 5319; 5 USC 552(b)(3).") backs the claim just before it
         ps, _ = sentence_around(text, max(0, s - 2), max(0, s - 1))
         sentence = text[ps:e]
@@ -124,8 +143,18 @@ def is_applied(c: Citation, text: str, *, annex_at: int | None = None) -> bool:
         return False
     if _RIGHTS.search(sentence) and not re.search(r"exempt|withh|redact|refus", sentence, re.I):
         return False
-    ncnd = re.search(r"neither\s+confirm|confirm\s+n?or\s+deny", text[max(0, c.start - 800) : c.end + 300], re.I)
-    if _HYPOTHETICAL.search(sentence) and not ncnd and not re.search(r"\b(?:has|have)\s+been\b|\bis\s+being\b|\bwe\s+(?:are|have)\s+(?:applying|applied|relying|withh)", sentence, re.I):
+    ncnd = re.search(
+        r"neither\s+confirm|confirm\s+n?or\s+deny", text[max(0, c.start - 800) : c.end + 300], re.I
+    )
+    if (
+        _HYPOTHETICAL.search(sentence)
+        and not ncnd
+        and not re.search(
+            r"\b(?:has|have)\s+been\b|\bis\s+being\b|\bwe\s+(?:are|have)\s+(?:applying|applied|relying|withh)",
+            sentence,
+            re.I,
+        )
+    ):
         return False
     if _APPLIED_CUE.search(sentence):
         return True

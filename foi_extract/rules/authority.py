@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Optional
 
 _WORD = r"(?:[A-Z][\w'’.\-]*|[A-Z]{2,}|&)"
 _LINK = r"(?:and|of|for|the|upon|on|in|&)"
@@ -19,15 +18,29 @@ _TAIL = re.compile(
     r"Office|Agency|Authority|Board|Bureau|Administration|Corporation|University|Ministry|Protection|Force|"
     r"Government|Assembly|Parliament|Inspectorate|Ombudsman|Directorate|College|Group|CCG|Partnership)$"
 )
-_HEAD = re.compile(r"^(?:Department|Dept\.?|Office|Ministry|Bureau|Commission|Administration|Police\s+Service|Agency|Board)\s+(?:of|for)\s+")
+_HEAD = re.compile(
+    r"^(?:Department|Dept\.?|Office|Ministry|Bureau|Commission|Administration|Police\s+Service|Agency|Board)\s+(?:of|for)\s+"
+)
 _NOT_AUTHORITY = re.compile(
     r"Information\s+Commissioner|Commissioner['’]s\s+Office|\bICO\b|MuckRock|WhatDoTheyKnow|mySociety|Tribunal|Court\b|"
     r"Freedom\s+of\s+Information|\bAct\b|Regulations|Wycliffe|Customer\s+Service|Data\s+Protection|Post\s+Office|"
     r"Records\s+Office|Press\s+Office|FOI\s+Office|Information\s+Office|Privacy\s+Office|Public\s+Records",
     re.I,
 )
-_MONTH_WORDS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December"}
+_MONTH_WORDS = {
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+}
 # An office inside the body ("Information Governance Office", "FOIA Services") is not the body.
 _INTERNAL_UNIT = re.compile(
     r"^(?:Information\s+(?:Governance|Rights|Management|Compliance)|Freedom\s+of\s+Information|FOIA?|Records|"
@@ -51,23 +64,40 @@ def _candidates(name: str, start: int) -> list[tuple[str, int]]:
             cand = name[s:e].rstrip(",.")
             if cand.split()[0].lower() in ("and", "of", "for", "the", "on", "in", "upon", "&"):
                 break
-            while cand.split()[-1] in _MONTH_WORDS or cand.split()[-1].lower() in ("and", "of", "for", "the", "on", "in", "&"):
+            while cand.split()[-1] in _MONTH_WORDS or cand.split()[-1].lower() in (
+                "and",
+                "of",
+                "for",
+                "the",
+                "on",
+                "in",
+                "&",
+            ):
                 cand = cand.rsplit(None, 1)[0] if len(cand.split()) > 1 else ""
                 if not cand:
                     break
-            if cand and len(cand.split()) >= 2 and (_TAIL.search(cand) or _HEAD.match(cand) and cand.split()[-1][0].isupper()):
+            if (
+                cand
+                and len(cand.split()) >= 2
+                and (_TAIL.search(cand) or _HEAD.match(cand) and cand.split()[-1][0].isupper())
+            ):
                 out.append((cand, start + s))
                 return out
     return out
 
 
-def authority(text: str) -> Optional[tuple[str, int, int]]:
+def authority(text: str) -> tuple[str, int, int] | None:
     """(name, start, end) of the body that wrote `text`, or None."""
     found: dict[str, list[int]] = defaultdict(list)
     names: dict[str, str] = {}
     for m in _NAME.finditer(text):
         for cand, pos in _candidates(m.group(0), m.start()):
-            if _NOT_AUTHORITY.search(cand) or _INTERNAL_UNIT.match(cand) or re.search(r"\d|@", cand) or len(cand) > 90:
+            if (
+                _NOT_AUTHORITY.search(cand)
+                or _INTERNAL_UNIT.match(cand)
+                or re.search(r"\d|@", cand)
+                or len(cand) > 90
+            ):
                 continue
             cand = re.sub(r"^The\s+", "", cand)
             key = re.sub(r"[\W_]+", " ", cand.lower()).strip()

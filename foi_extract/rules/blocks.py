@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .reply_words import _ANSWER_CUE, _ANSWER_LABEL, _INLINE_LABEL, _REQUEST_LIKE, _blank_split
 from .markers import Marker
+from .reply_words import _ANSWER_CUE, _ANSWER_LABEL, _INLINE_LABEL, _REQUEST_LIKE, _blank_split
 
 
 def _para_key(text: str) -> str:
@@ -20,10 +20,10 @@ def _para_key(text: str) -> str:
 def _templates(text: str, blocks: list[tuple[Marker, int, int]]) -> set[str]:
     """Paragraphs repeated in several blocks are the request's own wording, not answers."""
     seen: dict[str, int] = {}
-    for m, s, e in blocks:
-        for a, b in {(_para_key(text[a:b]), 0) for a, b in _blank_split(text, m.end, e)}:
-            if len(a) >= 40:
-                seen[a] = seen.get(a, 0) + 1
+    for m, _s, e in blocks:
+        for key in {_para_key(text[a:b]) for a, b in _blank_split(text, m.end, e)}:
+            if len(key) >= 40:
+                seen[key] = seen.get(key, 0) + 1
     return {k for k, n in seen.items() if n >= 2}
 
 
@@ -32,8 +32,9 @@ def _request_like(text: str, para: tuple[int, int], templates: set[str]) -> bool
     return bool(_REQUEST_LIKE.match(chunk)) or _para_key(chunk) in templates
 
 
-def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozenset[str] | set[str] = frozenset()
-                 ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, bool]:
+def _split_block(
+    text: str, s: int, e: int, marker_end: int, templates: frozenset[str] | set[str] = frozenset()
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None, bool]:
     """Split one numbered block into (question, answer, answer_was_labelled)."""
     quoted = _quoted_question(text, marker_end, e)
     if quoted:
@@ -42,12 +43,20 @@ def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozense
     if lab and lab.start() > s:
         q = (marker_end, lab.start())
         a = (lab.end(), e)
-        return (q if text[q[0] : q[1]].strip() else None), (a if text[a[0] : a[1]].strip() else None), True
+        return (
+            (q if text[q[0] : q[1]].strip() else None),
+            (a if text[a[0] : a[1]].strip() else None),
+            True,
+        )
     inline = _INLINE_LABEL.search(text, marker_end, e)
     if inline:  # "1. How many …? Response: The Service attended …" in one paragraph
         q = (marker_end, inline.start())
         a = (inline.end(), e)
-        return (q if text[q[0] : q[1]].strip() else None), (a if text[a[0] : a[1]].strip() else None), True
+        return (
+            (q if text[q[0] : q[1]].strip() else None),
+            (a if text[a[0] : a[1]].strip() else None),
+            True,
+        )
     first_nl = text.find("\n", marker_end, e)
     cue = _ANSWER_CUE.search(text, first_nl, e) if first_nl >= 0 else None
     if cue:
@@ -62,14 +71,20 @@ def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozense
         lines = [m for m in re.finditer(r"[^\n]+", text[first[0] : first[1]])]
         cut = None
         for i, ln in enumerate(lines[:-1]):
-            if re.search(r"[?.:;)]\s*$", ln.group(0)) and not _REQUEST_LIKE.match(lines[i + 1].group(0)):
+            if re.search(r"[?.:;)]\s*$", ln.group(0)) and not _REQUEST_LIKE.match(
+                lines[i + 1].group(0)
+            ):
                 cut = i
                 break
         if cut is None:
             # "… in 2022/23? GBP 6,412,930." — a table row read across: answer after the question mark
             ask = re.search(r"\?[ \t]+(?=\S)", text[first[0] : first[1]])
             if ask:
-                return (first[0], first[0] + ask.start() + 1), (first[0] + ask.end(), first[1]), False
+                return (
+                    (first[0], first[0] + ask.start() + 1),
+                    (first[0] + ask.end(), first[1]),
+                    False,
+                )
             return first, None, False
         qend = first[0] + lines[cut].end()
         return (first[0], qend), (first[0] + lines[cut + 1].start(), first[1]), False
@@ -81,10 +96,15 @@ def _split_block(text: str, s: int, e: int, marker_end: int, templates: frozense
     return (first[0], answer_paras[0][0]), (answer_paras[0][0], e), False
 
 
-_QUOTED_LEAD = re.compile(r"[^\"“\n]{0,80}?(?:seeks?|asked|requested|request(?:ed)?\s+(?:was|reads?)|states?)[^\"“\n]{0,30}?[\"“]", re.I)
+_QUOTED_LEAD = re.compile(
+    r"[^\"“\n]{0,80}?(?:seeks?|asked|requested|request(?:ed)?\s+(?:was|reads?)|states?)[^\"“\n]{0,30}?[\"“]",
+    re.I,
+)
 
 
-def _quoted_question(text: str, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+def _quoted_question(
+    text: str, start: int, end: int
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """'Portion 2 of your request seeks, "…". In response …': the quotation asks, the rest answers."""
     m = _QUOTED_LEAD.match(text, start, end)
     if not m:
@@ -95,7 +115,10 @@ def _quoted_question(text: str, start: int, end: int) -> tuple[tuple[int, int], 
     return (m.end(), close.start()), (close.end(), end)
 
 
-_ASKING = re.compile(r"\?|^\s*(?:please|provide|how|what|which|when|where|who|whether|why|is|are|does|do|did|has|have|can|could|would|will|list|details?\s+of|copies?\s+of|a\s+copy|the\s+number|any\s+(?:and\s+all\s+)?)\b", re.I)
+_ASKING = re.compile(
+    r"\?|^\s*(?:please|provide|how|what|which|when|where|who|whether|why|is|are|does|do|did|has|have|can|could|would|will|list|details?\s+of|copies?\s+of|a\s+copy|the\s+number|any\s+(?:and\s+all\s+)?)\b",
+    re.I,
+)
 
 
 def _asks(paragraph: str) -> bool:

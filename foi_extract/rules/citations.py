@@ -8,8 +8,8 @@ Whether a citation is *applied* is decided later (rules/applied.py), never here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator, Optional
 
 _SUB = r"(?:\s?\(\s?[0-9a-zA-Z]{1,4}\s?\))"
 _NUM = r"\d{1,3}[A-Z]?(?![\d/])"
@@ -19,7 +19,7 @@ _NUM = r"\d{1,3}[A-Z]?(?![\d/])"
 class Citation:
     law: str
     section: str
-    subsection: Optional[str]
+    subsection: str | None
     start: int
     end: int
     text: str
@@ -29,7 +29,7 @@ class Citation:
         return (self.law, self.section)
 
 
-def _subs(raw: str) -> Optional[str]:
+def _subs(raw: str) -> str | None:
     parts = re.findall(r"\(\s?([0-9a-zA-Z]{1,4})\s?\)", raw or "")
     return "".join(f"({p})" for p in parts) or None
 
@@ -85,7 +85,7 @@ def parse_sections(text: str, default_law: str) -> Iterator[Citation]:
             continue
         if default_law in ("US-FOIA",) and m.group("kw").strip().lower() in ("s", "s."):
             continue
-        items: list[tuple[str, Optional[str], int, int]] = []
+        items: list[tuple[str, str | None, int, int]] = []
         num, subs = m.group("num"), _subs(m.group("subs"))
         if m.group("comma") and not m.group("kw").lower().startswith("sections"):
             subs = f"({m.group('comma').strip(', ')})"
@@ -96,9 +96,23 @@ def parse_sections(text: str, default_law: str) -> Iterator[Citation]:
             if not li:
                 break
             if li.group("bare"):
-                items.append((items[-1][0], _subs(li.group("bare")), pos + len(li.group("sep")), pos + li.end()))
+                items.append(
+                    (
+                        items[-1][0],
+                        _subs(li.group("bare")),
+                        pos + len(li.group("sep")),
+                        pos + li.end(),
+                    )
+                )
             else:
-                items.append((li.group("num"), _subs(li.group("subs")), pos + len(li.group("sep")), pos + li.end()))
+                items.append(
+                    (
+                        li.group("num"),
+                        _subs(li.group("subs")),
+                        pos + len(li.group("sep")),
+                        pos + li.end(),
+                    )
+                )
             pos += li.end()
         consumed = pos
         law = _act_law(text, pos, default_law)
@@ -107,12 +121,16 @@ def parse_sections(text: str, default_law: str) -> Iterator[Citation]:
 
 
 # ---------------------------------------------------------------- EIR regulations
-_REGULATION = re.compile(rf"(?<![\w.])(?:[Rr]egulations?|[Rr]egs?\.?|REGULATION)\s*(?P<num>\d{{1,2}})(?![\d/])(?P<subs>{_SUB}*)")
+_REGULATION = re.compile(
+    rf"(?<![\w.])(?:[Rr]egulations?|[Rr]egs?\.?|REGULATION)\s*(?P<num>\d{{1,2}})(?![\d/])(?P<subs>{_SUB}*)"
+)
 
 
 def parse_regulations(text: str, default_law: str) -> Iterator[Citation]:
     """'regulation 12(5)(e)', 'Reg. 12(4)(b)', 'regulations 12(4)(b) and 12(5)(e)'."""
-    law = "EISR" if default_law in ("EISR", "FOISA") else "EIR"  # regulations in a Scottish letter are the EISR
+    law = (
+        "EISR" if default_law in ("EISR", "FOISA") else "EIR"
+    )  # regulations in a Scottish letter are the EISR
     for m in _REGULATION.finditer(text):
         tail = text[m.end() : m.end() + 80]
         if re.match(r"\A[\s,]*of\s+the\s+(?!Environmental|EIRs?\b|EISR\b)", tail):
@@ -124,7 +142,14 @@ def parse_regulations(text: str, default_law: str) -> Iterator[Citation]:
             if not li or li.group("bare"):
                 break
             s = pos + len(li.group("sep"))
-            yield Citation(law, li.group("num"), _subs(li.group("subs")), s, pos + li.end(), text[s : pos + li.end()])
+            yield Citation(
+                law,
+                li.group("num"),
+                _subs(li.group("subs")),
+                s,
+                pos + li.end(),
+                text[s : pos + li.end()],
+            )
             pos += li.end()
 
 
@@ -136,7 +161,9 @@ _US_EXEMPTION = re.compile(
 )
 
 
-_US_B_MORE = re.compile(r"\A\s*(?:,|and/or|and|or|&)\s*\(\s?(?P<n>[1-9])\s?\)(?P<subs>(?:\s?\(\s?[A-F]\s?\))?)(?!\s?\(\s?[ivx])")
+_US_B_MORE = re.compile(
+    r"\A\s*(?:,|and/or|and|or|&)\s*\(\s?(?P<n>[1-9])\s?\)(?P<subs>(?:\s?\(\s?[A-F]\s?\))?)(?!\s?\(\s?[ivx])"
+)
 _OTHER_SECTION = re.compile(r"(\d[\d.]*)\s?$")
 
 
@@ -150,11 +177,15 @@ def parse_us_b(text: str, default_law: str) -> Iterator[Citation]:
         before = _OTHER_SECTION.search(text[max(0, m.start() - 12) : m.start()])
         if before and before.group(1).rstrip(".") != "552":
             continue
-        yield Citation("US-FOIA", f"b{m.group('n')}", _subs(m.group("subs")), m.start(), m.end(), m.group(0))
+        yield Citation(
+            "US-FOIA", f"b{m.group('n')}", _subs(m.group("subs")), m.start(), m.end(), m.group(0)
+        )
         pos = m.end()
         while (more := _US_B_MORE.match(text[pos : pos + 40])) is not None:
             s, e = pos + more.start("n") - 1, pos + more.end()
-            yield Citation("US-FOIA", f"b{more.group('n')}", _subs(more.group("subs")), s, e, text[s:e])
+            yield Citation(
+                "US-FOIA", f"b{more.group('n')}", _subs(more.group("subs")), s, e, text[s:e]
+            )
             pos += more.end()
 
 
@@ -163,7 +194,14 @@ def parse_us_numbered(text: str, default_law: str) -> Iterator[Citation]:
     if default_law != "US-FOIA":
         return
     for m in _US_EXEMPTION.finditer(text):
-        yield Citation("US-FOIA", f"b{m.group('n')}", _subs(m.group("subs")), m.start(), m.end("subs"), text[m.start() : m.end("subs")])
+        yield Citation(
+            "US-FOIA",
+            f"b{m.group('n')}",
+            _subs(m.group("subs")),
+            m.start(),
+            m.end("subs"),
+            text[m.start() : m.end("subs")],
+        )
         base = m.start("rest")
         for x in re.finditer(r"\(?([1-9])\)?(\s?\([A-F]\))?", m.group("rest")):
             s, e = base + x.start(), base + x.end()
@@ -178,7 +216,9 @@ _DC = re.compile(rf"(?:§+|[Ss]ection)\s?(?P<num>2-5\d\d)(?P<subs>{_SUB}*)")
 def parse_ilcs(text: str, default_law: str) -> Iterator[Citation]:
     """'5 ILCS 140/7(1)(c)'."""
     for m in _ILCS.finditer(text):
-        yield Citation("IL-FOIA", m.group("num"), _subs(m.group("subs")), m.start(), m.end(), m.group(0))
+        yield Citation(
+            "IL-FOIA", m.group("num"), _subs(m.group("subs")), m.start(), m.end(), m.group(0)
+        )
 
 
 _MCL = re.compile(rf"MCL\s?15\.2(?P<num>[3-4]\d)(?P<subs>{_SUB}*)")
@@ -194,7 +234,9 @@ def parse_mcl(text: str, default_law: str) -> Iterator[Citation]:
 def parse_dc_code(text: str, default_law: str) -> Iterator[Citation]:
     """'D.C. Official Code § 2-534(a)(2)'."""
     for m in _DC.finditer(text):
-        yield Citation("DC-FOIA", m.group("num"), _subs(m.group("subs")), m.start(), m.end(), m.group(0))
+        yield Citation(
+            "DC-FOIA", m.group("num"), _subs(m.group("subs")), m.start(), m.end(), m.group(0)
+        )
 
 
 PARSERS: list[Callable[[str, str], Iterator[Citation]]] = [

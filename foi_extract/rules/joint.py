@@ -12,12 +12,35 @@ import re
 from ..questionset import _words
 from .applied import _BOUNDARY
 
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-             "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+    "5th": 5,
+}
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
-_NUMBERED = re.compile(r"\b(?:questions?|Qs?|parts?|points?)\s*(?P<a>\d{1,2}[a-z]?)(?P<rest>(?:\s*(?:,|and|&|to|-|–)\s*\d{1,2}[a-z]?)*)", re.I)
-_FIRST_N = re.compile(r"\b(?:first|1st)\s+(?P<n>two|three|four|five|\d)\s+(?:questions|parts|points)", re.I)
-_ORDINAL = re.compile(r"\b(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|last|final)\s+(?:question|part|point)\b", re.I)
+_NUMBERED = re.compile(
+    r"\b(?:questions?|Qs?|parts?|points?)\s*(?P<a>\d{1,2}[a-z]?)(?P<rest>(?:\s*(?:,|and|&|to|-|–)\s*\d{1,2}[a-z]?)*)",
+    re.I,
+)
+_FIRST_N = re.compile(
+    r"\b(?:first|1st)\s+(?P<n>two|three|four|five|\d)\s+(?:questions|parts|points)", re.I
+)
+_ORDINAL = re.compile(
+    r"\b(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|last|final)\s+(?:question|part|point)\b",
+    re.I,
+)
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -36,7 +59,11 @@ def named_ids(sentence: str, ids: list[str]) -> list[str]:
     found: list[str] = []
     for m in _NUMBERED.finditer(sentence):
         nums = re.findall(r"\d{1,2}[a-z]?", m.group(0))
-        if re.search(r"\bto\b|-|–", m.group("rest") or "") and len(nums) == 2 and all(n.isdigit() for n in nums):
+        if (
+            re.search(r"\bto\b|-|–", m.group("rest") or "")
+            and len(nums) == 2
+            and all(n.isdigit() for n in nums)
+        ):
             nums = [str(i) for i in range(int(nums[0]), int(nums[1]) + 1)]
         found += nums
     for m in _FIRST_N.finditer(sentence):
@@ -47,7 +74,9 @@ def named_ids(sentence: str, ids: list[str]) -> list[str]:
     return [i for i in dict.fromkeys(found) if i in ids]
 
 
-def split_joint(text: str, start: int, end: int, questions: list[tuple[str, str]]) -> dict[str, list[tuple[int, int]]]:
+def split_joint(
+    text: str, start: int, end: int, questions: list[tuple[str, str]]
+) -> dict[str, list[tuple[int, int]]]:
     """Ranges of text[start:end] for each question id; questions no sentence names share the rest."""
     ids = [qid for qid, _ in questions]
     distinct = _distinctive(questions)
@@ -69,7 +98,9 @@ def split_joint(text: str, start: int, end: int, questions: list[tuple[str, str]
 def _distinctive(questions: list[tuple[str, str]]) -> dict[str, set[str]]:
     """Words found in one question's text and no other's: what a sentence echoes to point at it."""
     words = {qid: _words(qtext) for qid, qtext in questions}
-    return {qid: w - set().union(*(o for k, o in words.items() if k != qid)) for qid, w in words.items()}
+    return {
+        qid: w - set().union(*(o for k, o in words.items() if k != qid)) for qid, w in words.items()
+    }
 
 
 def _echoed(sentence: str, distinct: dict[str, set[str]]) -> list[str]:

@@ -9,7 +9,7 @@ statuses the questions got (a letter whose every question was refused is a refus
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..models import Question
 
@@ -46,8 +46,20 @@ INTERNAL_REVIEW = _re(
 )
 # Documents that are about a request but are no reply to it.
 NOT_A_REPLY = (
-    ("decision_notice", _re(r"^\s*(?:Freedom\s+of\s+Information\s+Act\s+2000\s+\(?(?:FOIA)?\)?\s*)?Decision\s+notice\b", re.I | re.M)),
-    ("rights_leaflet", _re(r"^\s*(?:Information\s+(?:on|about)\s+(?:your\s+)?rights?\s+of\s+review|Your\s+right\s+to\s+(?:ask\s+for\s+a\s+)?review)", re.I | re.M)),
+    (
+        "decision_notice",
+        _re(
+            r"^\s*(?:Freedom\s+of\s+Information\s+Act\s+2000\s+\(?(?:FOIA)?\)?\s*)?Decision\s+notice\b",
+            re.I | re.M,
+        ),
+    ),
+    (
+        "rights_leaflet",
+        _re(
+            r"^\s*(?:Information\s+(?:on|about)\s+(?:your\s+)?rights?\s+of\s+review|Your\s+right\s+to\s+(?:ask\s+for\s+a\s+)?review)",
+            re.I | re.M,
+        ),
+    ),
 )
 _TABULAR_LINE = _re(r"\t|\s{3,}\S+\s{3,}|^\s*[\d.,%<>\-–]+(?:\s+[\d.,%<>\-–]+){2,}\s*$", re.M)
 
@@ -76,14 +88,20 @@ def text_kind(text: str, *, outgoing_only: bool = False) -> tuple[str, str]:
     if reply == 0:
         if REQUEST_SIGNALS.search(text):
             return "request_only", "kind.request_only.request_wording"
-        if not re.search(r"freedom\s+of\s+information|\bFOIA?\b|\bFOISA\b|environmental\s+information|public\s+records", text, re.I):
+        if not re.search(
+            r"freedom\s+of\s+information|\bFOIA?\b|\bFOISA\b|environmental\s+information|public\s+records",
+            text,
+            re.I,
+        ):
             return "not_a_reply", "kind.not_a_reply.no_reply_signal"
     if INTERNAL_REVIEW.search(text[:4000]):
         return "internal_review", "kind.internal_review.outcome"
     return "response", "kind.response.reply_signal"
 
 
-def document_kind(text: str, questions: Sequence[Question], *, outgoing_only: bool = False) -> tuple[str, str]:
+def document_kind(
+    text: str, questions: Sequence[Question], *, outgoing_only: bool = False
+) -> tuple[str, str]:
     """The kind from the text, refined by the questions' statuses (refusals, acknowledgements)."""
     kind, cue = text_kind(text, outgoing_only=outgoing_only)
     if kind != "response":
@@ -94,7 +112,11 @@ def document_kind(text: str, questions: Sequence[Question], *, outgoing_only: bo
         return "refusal_notice", "kind.refusal_notice.every_question_refused"
     if statuses == {"clarification_requested"}:
         return "clarification", "kind.clarification.every_question"
-    substance = any(c.name.split(".")[0] != "answered" or c.name == "answered.information_given" for q in questions for c in q.cues)
+    substance = any(
+        c.name.split(".")[0] != "answered" or c.name == "answered.information_given"
+        for q in questions
+        for c in q.cues
+    )
     if ACKNOWLEDGEMENT.search(text) and not substance and len(text) < 4000:
         return "acknowledgement", "kind.acknowledgement.no_answer_yet"
     return kind, cue

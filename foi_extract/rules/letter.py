@@ -5,26 +5,56 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional
 
 _LEGISLATION: list[tuple[str, re.Pattern[str]]] = [
     ("FOISA", re.compile(r"Freedom\s+of\s+Information\s*\(\s*Scotland\s*\)\s*Act|\bFOISA\b", re.I)),
-    ("EISR", re.compile(r"Environmental\s+Information\s*\(\s*Scotland\s*\)\s*Regulations|\bEISRs?\b", re.I)),
-    ("EIR", re.compile(r"Environmental\s+Information\s+Regulations(?!\s*\(\s*Scotland)|\b(?:the|under|of)\s+EIRs?\b(?!\s*/)|\bEIR\s+20\d\d|\bregulation\s+12\s?\([45]\)", re.I)),
+    (
+        "EISR",
+        re.compile(
+            r"Environmental\s+Information\s*\(\s*Scotland\s*\)\s*Regulations|\bEISRs?\b", re.I
+        ),
+    ),
+    (
+        "EIR",
+        re.compile(
+            r"Environmental\s+Information\s+Regulations(?!\s*\(\s*Scotland)|\b(?:the|under|of)\s+EIRs?\b(?!\s*/)|\bEIR\s+20\d\d|\bregulation\s+12\s?\([45]\)",
+            re.I,
+        ),
+    ),
     ("IL-FOIA", re.compile(r"5\s?ILCS\s?140|Illinois\s+Freedom\s+of\s+Information\s+Act", re.I)),
     ("MI-FOIA", re.compile(r"MCL\s+15\.2\d\d|Michigan\s+Freedom\s+of\s+Information\s+Act", re.I)),
-    ("DC-FOIA", re.compile(r"D\.\s?C\.\s+(?:Official\s+)?Code\s+§+\s?2-5\d\d|District\s+of\s+Columbia\s+Freedom\s+of\s+Information", re.I)),
+    (
+        "DC-FOIA",
+        re.compile(
+            r"D\.\s?C\.\s+(?:Official\s+)?Code\s+§+\s?2-5\d\d|District\s+of\s+Columbia\s+Freedom\s+of\s+Information",
+            re.I,
+        ),
+    ),
     ("AU-FOI", re.compile(r"Freedom\s+of\s+Information\s+Act\s+1982|\bFOI\s+Act\s+1982", re.I)),
-    ("US-FOIA", re.compile(r"5\s+U\.?\s?S\.?\s?C\.?\s+(?:§+\s?)?552\b|\(b\)\s?\([1-9]\)|FOIA\s+Exemptions?\s+[1-9]")),
-    ("FOIA", re.compile(r"Freedom\s+of\s+Information\s+Act\s+2000|\bFOIA\s+2000\b|\bFOI\s+Act\s+2000\b", re.I)),
+    (
+        "US-FOIA",
+        re.compile(
+            r"5\s+U\.?\s?S\.?\s?C\.?\s+(?:§+\s?)?552\b|\(b\)\s?\([1-9]\)|FOIA\s+Exemptions?\s+[1-9]"
+        ),
+    ),
+    (
+        "FOIA",
+        re.compile(
+            r"Freedom\s+of\s+Information\s+Act\s+2000|\bFOIA\s+2000\b|\bFOI\s+Act\s+2000\b", re.I
+        ),
+    ),
     ("DPA", re.compile(r"Data\s+Protection\s+Act(?:\s+(?:1998|2018))?", re.I)),
 ]
-_UK_HINT = re.compile(r"Information\s+Commissioner|\bICO\b|\bNHS\b|\bCouncil\b|\bPolice\b|\bConstabulary\b|\bFire\s+and\s+Rescue\b|Freedom\s+of\s+Information\s+Act(?!\s+1982)", re.I)
+_UK_HINT = re.compile(
+    r"Information\s+Commissioner|\bICO\b|\bNHS\b|\bCouncil\b|\bPolice\b|\bConstabulary\b|\bFire\s+and\s+Rescue\b|Freedom\s+of\s+Information\s+Act(?!\s+1982)",
+    re.I,
+)
 
 
 def detect_legislation(text: str) -> list[str]:
     found = [law for law, rx in _LEGISLATION if rx.search(text)]
-    if "FOIA" not in found and not (set(found) & {"FOISA", "US-FOIA", "IL-FOIA", "MI-FOIA", "DC-FOIA", "AU-FOI"}):
+    others = {"FOISA", "US-FOIA", "IL-FOIA", "MI-FOIA", "DC-FOIA", "AU-FOI"}
+    if "FOIA" not in found and not (set(found) & others):  # noqa: SIM102 - two different reasons
         if re.search(r"Freedom\s+of\s+Information|\bFOI\b", text, re.I) and _UK_HINT.search(text):
             found.append("FOIA")
     return found
@@ -39,12 +69,32 @@ def default_law(legislation: list[str]) -> str:
 
 
 # ---------------------------------------------------------------- dates
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 _MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 _DATE_FORMS = [
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}\.?,?\s+(?P<y>(?:19|20)\d\d)\b",
+        re.I,
+    ),
     re.compile(rf"\b{_MON}\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"),
     re.compile(r"\b(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>(?:19|20)?\d\d)\b"),
@@ -70,7 +120,7 @@ def find_dates(text: str) -> list[FoundDate]:
     return sorted(out, key=lambda f: f.start)
 
 
-def _to_iso(g: dict[str, Optional[str]]) -> Optional[str]:
+def _to_iso(g: dict[str, str | None]) -> str | None:
     try:
         y = int(g["y"] or 0)
         if y < 100:
@@ -86,17 +136,24 @@ def _to_iso(g: dict[str, Optional[str]]) -> Optional[str]:
 
 
 _DATE_CONTEXT_BAD = re.compile(
-    r"\b(received|dated|request\s+of|on|since|from|between|to|until|by|before|after|of|in|up\s+to|and|ending|starting)\s*[:,]?\s*$", re.I
+    r"\b(received|dated|request\s+of|on|since|from|between|to|until|by|before|after|of|in|up\s+to|and|ending|starting)\s*[:,]?\s*$",
+    re.I,
 )
 
 
-def letter_date(text: str) -> Optional[FoundDate]:
+def letter_date(text: str) -> FoundDate | None:
     """The date of the reply: a 'Date:'/'Sent:' label, else a date standing apart on its line near the top."""
     head = text[: max(1500, len(text) // 3)]
     # a label line with the date below it, as disclosure-log pages print them ("Date of response\n24 September 2024")
-    m = re.search(r"(?im)^[ \t]*(?:Date\s+of\s+(?:response|reply|disclosure|publication)|(?:Response|Reply|Disclosure)\s+date|Date\s+(?:responded|published|sent))[ \t]*:?[ \t]*\n[ \t]*([^\n]+)", head)
+    m = re.search(
+        r"(?im)^[ \t]*(?:Date\s+of\s+(?:response|reply|disclosure|publication)|(?:Response|Reply|Disclosure)\s+date|Date\s+(?:responded|published|sent))[ \t]*:?[ \t]*\n[ \t]*([^\n]+)",
+        head,
+    )
     if m is None:
-        m = re.search(r"(?im)(?:^[ \t]*|[\-–|][ \t]*)(?:Date(?:\s+of\s+(?:response|reply))?|Response\s+date|Sent)\s*[:\-][ \t]*([^\n]+)", head)
+        m = re.search(
+            r"(?im)(?:^[ \t]*|[\-–|][ \t]*)(?:Date(?:\s+of\s+(?:response|reply))?|Response\s+date|Sent)\s*[:\-][ \t]*([^\n]+)",
+            head,
+        )
     if m:
         ds = [d for d in find_dates(m.group(1)) if d.start < 40]
         if ds:
@@ -112,7 +169,11 @@ def letter_date(text: str) -> Optional[FoundDate]:
         context = head[max(0, d.start - 40) : d.start]  # "received on\n1 March" wraps
         if apart and len(after.strip()) <= 12 and not _DATE_CONTEXT_BAD.search(context):
             return d
-    early = [d for d in candidates if d.start < 200 and not _DATE_CONTEXT_BAD.search(head[max(0, d.start - 30) : d.start])]
+    early = [
+        d
+        for d in candidates
+        if d.start < 200 and not _DATE_CONTEXT_BAD.search(head[max(0, d.start - 30) : d.start])
+    ]
     return early[0] if early else None
 
 
@@ -131,7 +192,7 @@ _TITLE = re.compile(
 )
 
 
-def request_title(text: str) -> Optional[tuple[str, int, int]]:
+def request_title(text: str) -> tuple[str, int, int] | None:
     m = _TITLE.search(text[:5000])
     if not m:
         return None

@@ -9,8 +9,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
-          "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
+_ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+    "xi": 11,
+    "xii": 12,
+    "xiii": 13,
+    "xiv": 14,
+    "xv": 15,
+}
 
 _MARKER = re.compile(
     r"^[ \t>*•\-]*(?:\*\*)?(?:"
@@ -53,7 +68,9 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Mark
                 continue
             line_end = text.find("\n", m.end())
             asks = "?" in text[m.end() : line_end if line_end >= 0 else end]
-            out.append(Marker(f"{value}{suffix}", value, "num", bool(g["qword"]), m.start(), m.end(), asks))
+            out.append(
+                Marker(f"{value}{suffix}", value, "num", bool(g["qword"]), m.start(), m.end(), asks)
+            )
         elif g["r"]:
             out.append(Marker(g["r"], _ROMAN[g["r"]], "roman", False, m.start(), m.end()))
         else:
@@ -76,7 +93,9 @@ def find_runs(markers: list[Marker]) -> list[list[Marker]]:
             j = i + 1
             while j < len(fam):
                 m = fam[j]
-                if m.value == run[-1].value + 1 and not (m.id[-1:].isalpha() and family == "num" and m.id[:-1] == run[-1].id[:-1]):
+                if m.value == run[-1].value + 1 and not (
+                    m.id[-1:].isalpha() and family == "num" and m.id[:-1] == run[-1].id[:-1]
+                ):
                     run.append(m)
                 elif m.value == run[-1].value and m.id != run[-1].id and family == "num":
                     run.append(m)  # "2a", "2b" share a number

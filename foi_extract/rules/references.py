@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 _URL_CHARS = r"[\w\-./?=&%#~+:;,@!$'*()\[\]]"
 _URL = re.compile(rf"(?:https?://|www\.)(?:{_URL_CHARS})+", re.I)
@@ -53,7 +53,11 @@ def _wrapped_tail(text: str, end: int, url: str) -> int:
     if url.endswith("/") and nxt[0].isupper() and not re.search(r"[/.]\w", nxt):
         return end  # a complete path, then the next line's first word ("…/make-a-complaint/\nYours sincerely")
     # a long URL cut mid-word at the column edge: "…/Ambulance-Se\nrvices."
-    mid_word = nxt[0].islower() and len(url) >= 50 and bool(re.match(r"\S+?[.,;:)]?[ \t]*(?:\n|$)", text[end + 1 : end + 200]))
+    mid_word = (
+        nxt[0].islower()
+        and len(url) >= 50
+        and bool(re.match(r"\S+?[.,;:)]?[ \t]*(?:\n|$)", text[end + 1 : end + 200]))
+    )
     if cut_mid_path or looks_like_path or mid_word:
         return end + 1 + m.end(1)
     return end
@@ -121,20 +125,28 @@ _REF_VALUE = (
 )
 # (label pattern, how strongly it marks the body's own reference for this request)
 _REF_LABELS: list[tuple[str, int]] = [
-    (r"Request\s+ID|Request\s+(?:No\.?|Number|#)|Our\s+ref(?:erence)?(?:\s+(?:number|no\.?))?|Reference\s+(?:number|no\.?)|"
-     r"(?:FOI|FOIA|EIR|Information\s+Request)\s+(?:ID|ref(?:erence)?|request|case|file)(?:\s+(?:number|no\.?|#))?|"
-     r"(?:FOIA?\s+)?File\s+(?:number|no\.?|#)|Case\s+(?:number|no\.?|ref(?:erence)?)|(?:tracking|request)\s+(?:number|no\.?)", 3),
+    (
+        r"Request\s+ID|Request\s+(?:No\.?|Number|#)|Our\s+ref(?:erence)?(?:\s+(?:number|no\.?))?|Reference\s+(?:number|no\.?)|"
+        r"(?:FOI|FOIA|EIR|Information\s+Request)\s+(?:ID|ref(?:erence)?|request|case|file)(?:\s+(?:number|no\.?|#))?|"
+        r"(?:FOIA?\s+)?File\s+(?:number|no\.?|#)|Case\s+(?:number|no\.?|ref(?:erence)?)|(?:tracking|request)\s+(?:number|no\.?)",
+        3,
+    ),
     (r"Ref(?:erence)?", 2),
     (r"In\s+Reply\s+Refer\s+To", 1),
     (r"Your\s+ref(?:erence)?", 0),
 ]
 _REF_LABEL = re.compile(
-    "|".join(f"(?P<l{i}>{rx})" for i, (rx, _) in enumerate(_REF_LABELS))
-    .join(["(?:", ")"]) + r"[ \t]*(?:is[ \t]+)?[:.#]?[ \t]*" + _REF_VALUE,
+    "|".join(f"(?P<l{i}>{rx})" for i, (rx, _) in enumerate(_REF_LABELS)).join(["(?:", ")"])
+    + r"[ \t]*(?:is[ \t]+)?[:.#]?[ \t]*"
+    + _REF_VALUE,
     re.I,
 )
 # "Reference" alone on a line, the value on the next (disclosure-log pages, forms)
-_REF_LINE = re.compile(r"(?im)^[ \t]*(?:(?:FOI|FOIA|EIR|Request|Our)\s+)?(?:Reference|Ref)(?:\s+(?:number|no\.?))?[ \t]*:?[ \t]*\n[ \t]*" + _REF_VALUE + r"[ \t]*$")
+_REF_LINE = re.compile(
+    r"(?im)^[ \t]*(?:(?:FOI|FOIA|EIR|Request|Our)\s+)?(?:Reference|Ref)(?:\s+(?:number|no\.?))?[ \t]*:?[ \t]*\n[ \t]*"
+    + _REF_VALUE
+    + r"[ \t]*$"
+)
 _REF_TOKEN = re.compile(
     r"(?<![\w/])(?P<v>(?:[A-Z]{2,6}[.\-/ ])?(?:FOI|FOIA|RFI|EIR|FOISA)(?:\s?[/\-_.#]\s?|\s)?(?:[A-Z]{1,6}[ \-/.]?)?\d[\w\-/.]*[A-Za-z0-9]"
     r"|(?:FOI|RFI)\d+|[A-Z]{2,6}-\d{4}-\d{3,}(?:-[A-Z]{1,3})?)(?![\w])"
@@ -162,7 +174,13 @@ def find_request_refs(text: str) -> Iterator[Found]:
             continue
         v = m.group("v").rstrip(".-/")
         rank = 0 if "#" in v and not re.match(r"(?:FOI|FOIA|RFI|EIR|FOISA)\s?#", v) else 1
-        yield Found("request_reference", v, m.start(), m.start() + len(v), rank - _bracketed(text, m.start()))
+        yield Found(
+            "request_reference",
+            v,
+            m.start(),
+            m.start() + len(v),
+            rank - _bracketed(text, m.start()),
+        )
 
 
 def _is_date(value: str) -> bool:
@@ -182,7 +200,9 @@ FINDERS = (find_urls, find_emails, find_contract_refs, find_request_refs)
 def find_references(text: str) -> list[Found]:
     """Every reference in `text`, in order; an email inside a URL is not reported twice."""
     out: list[Found] = []
-    covered = bytearray(len(text) + 1)  # 1 where an accepted reference's text is: linear, not pairwise
+    covered = bytearray(
+        len(text) + 1
+    )  # 1 where an accepted reference's text is: linear, not pairwise
     for finder in FINDERS:
         for f in finder(text):
             if covered[f.start]:

@@ -53,7 +53,10 @@ def thread_messages(text: str) -> list[Message]:
     """Messages of a thread: WhatDoTheyKnow '===== INCOMING … =====' markers or Markdown headings."""
     heads = [(h, h.group(1).lower()) for h in _THREAD_HEAD.finditer(text)]
     if not heads:
-        heads = [(h, "outgoing" if _OUTGOING_WORDS.search(h.group("who")) else "incoming") for h in _MD_HEAD.finditer(text)]
+        heads = [
+            (h, "outgoing" if _OUTGOING_WORDS.search(h.group("who")) else "incoming")
+            for h in _MD_HEAD.finditer(text)
+        ]
         if not any(d == "outgoing" for _, d in heads) or not any(d == "incoming" for _, d in heads):
             return []
     out: list[Message] = []

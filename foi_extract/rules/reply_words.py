@@ -15,7 +15,9 @@ _ANSWER_LABEL = re.compile(
     r"(?:\*\*)?[ \t]*(?:[:\-–][ \t]*|$)",
     re.M | re.I,
 )
-_INLINE_LABEL = re.compile(r"(?<=[?.:)])[ \t]*\n?[ \t]*(?:Our\s+)?(?:Response|Answer|Reply)\s*[:\-–][ \t]*", re.I)
+_INLINE_LABEL = re.compile(
+    r"(?<=[?.:)])[ \t]*\n?[ \t]*(?:Our\s+)?(?:Response|Answer|Reply)\s*[:\-–][ \t]*", re.I
+)
 _REQUEST_INTRO = re.compile(
     r"(?:you\s+(?:have\s+)?(?:requested|asked(?:\s+for)?)|your\s+(?:original\s+)?request(?:\s+(?:was|read|stated))?\s*[:\-]|"
     r"^\s*(?:original\s+)?request(?:ed)?\s*[:\-]?\s*$|requested\s+the\s+following|you\s+wrote|"
@@ -60,7 +62,9 @@ _REFERS = re.compile(
 )
 
 
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\b(?:No|Mr|Ms|Dr|St|Co))(?<!\bMrs)(?<!\bInc)[.?](?=\s+[A-Z(])")
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\b(?:No|Mr|Ms|Dr|St|Co))(?<!\bMrs)(?<!\bInc)[.?](?=\s+[A-Z(])"
+)
 
 
 @dataclass

@@ -6,19 +6,33 @@ from __future__ import annotations
 
 import re
 
-from .reply_words import _ANSWER_LABEL, _REQUEST_INTRO, _SENTENCE_END, QA, _blank_split, closing_start
+from .reply_words import (
+    _ANSWER_LABEL,
+    _REQUEST_INTRO,
+    _SENTENCE_END,
+    QA,
+    _blank_split,
+    closing_start,
+)
 
 
 def single_question(text: str, response: tuple[int, int], request: tuple[int, int] | None) -> QA:
     """An un-numbered request: one question "1" whose answer is the reply's body."""
     rs, re_ = response
     qa = QA("1")
-    intro = next((m for m in _REQUEST_INTRO.finditer(text, rs, re_) if _sentence_start(text, m.start())), None)
+    intro = next(
+        (m for m in _REQUEST_INTRO.finditer(text, rs, re_) if _sentence_start(text, m.start())),
+        None,
+    )
     if request:
         qa.question = (request[0], closing_start(text, request[0] + 1, request[1]))
     lab = _ANSWER_LABEL.search(text, rs, re_)
-    dear = re.compile(r"^[ \t]*Dear\b[^\n]{0,80}$", re.M).search(text, rs, rs + max(600, (re_ - rs) // 3))
-    body_start = lab.end() if lab else (dear.end() if dear else rs)  # the letterhead above "Dear …" answers nothing
+    dear = re.compile(r"^[ \t]*Dear\b[^\n]{0,80}$", re.M).search(
+        text, rs, rs + max(600, (re_ - rs) // 3)
+    )
+    body_start = (
+        lab.end() if lab else (dear.end() if dear else rs)
+    )  # the letterhead above "Dear …" answers nothing
     if intro and not request and (not lab or intro.start() < lab.start()):
         paras = _blank_split(text, intro.end(), lab.start() if lab else re_)
         if paras:
@@ -70,7 +84,9 @@ def quoted_requests(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         opener = text[m.end() - 1]
         closer = "”" if opener == "“" else '"'
-        close = re.compile(re.escape(closer) + r"[ \t.]*(?:\n|$)").search(text, m.end(), min(end, m.end() + 8000))
+        close = re.compile(re.escape(closer) + r"[ \t.]*(?:\n|$)").search(
+            text, m.end(), min(end, m.end() + 8000)
+        )
         if close and close.start() - m.end() >= 80:
             out.append((m.end() - 1, close.start() + 1))
     return out

@@ -17,6 +17,7 @@ from .request_text import quoted_requests, single_question
 
 __all__ = ["QA", "align", "closing_start", "quoted_requests", "single_question"]
 
+
 def _run_end(text: str, run: list[Marker], limit: int) -> int:
     last = run[-1]
     first_line_end = text.find("\n", last.end)
@@ -50,11 +51,17 @@ def align(text: str, response: tuple[int, int], request: tuple[int, int] | None)
     """Questions with their question and answer ranges (view offsets)."""
     rs, re_ = response
     runs = [r for r in find_runs(find_markers(text, rs, re_)) if not _legal_list(text, r)]
-    req_runs = [r for r in find_runs(find_markers(text, *request)) if not _legal_list(text, r)] if request else []
+    req_runs = (
+        [r for r in find_runs(find_markers(text, *request)) if not _legal_list(text, r)]
+        if request
+        else []
+    )
     if request and req_runs:
         canon = max(req_runs, key=len)
         qas = {m.id: QA(m.id) for m in canon}
-        for qa, (m, s, e) in zip(qas.values(), _blocks(text, canon, closing_start(text, canon[-1].end, request[1]))):
+        for qa, (m, _s, e) in zip(
+            qas.values(), _blocks(text, canon, closing_start(text, canon[-1].end, request[1]))
+        ):
             qa.question = (m.end, e)
         _fill_answers(text, runs, qas, response)
         return list(qas.values())
@@ -74,8 +81,8 @@ def align(text: str, response: tuple[int, int], request: tuple[int, int] | None)
     joint_at = _joint_answer_start(text, canon, re_)
     if joint_at is not None:
         # the request restated as one list, then one reply for all of it ("DWP Response: …")
-        for m, s, e in _blocks(text, canon, joint_at[0]):
-            qas[m.id].question = (m.end, e) if text[m.end:e].strip() else None
+        for m, _s, e in _blocks(text, canon, joint_at[0]):
+            qas[m.id].question = (m.end, e) if text[m.end : e].strip() else None
         _joint_answer(text, qas, joint_at[1], re_)
         return list(qas.values())
     _fill_answers(text, [canon], qas, response, set_questions=True)
@@ -90,10 +97,16 @@ def _joint_answer_start(text: str, run: list[Marker], limit: int) -> tuple[int, 
     """
     blocks = _blocks(text, run, limit)
     labelled = [(m, _ANSWER_LABEL.search(text, m.end, e)) for m, s, e in blocks]
-    if len(run) >= 2 and all(lab is None for _, lab in labelled[:-1]) and labelled[-1][1] is not None:
+    if (
+        len(run) >= 2
+        and all(lab is None for _, lab in labelled[:-1])
+        and labelled[-1][1] is not None
+    ):
         lab = labelled[-1][1]
         line_start = text.rfind("\n", 0, lab.start()) + 1
-        if not text[line_start : lab.start()].strip(" \t>*") or re.match(r"[ \t]*[A-Z][\w&'’ ]{1,40}$", text[line_start : lab.start()]):
+        if not text[line_start : lab.start()].strip(" \t>*") or re.match(
+            r"[ \t]*[A-Z][\w&'’ ]{1,40}$", text[line_start : lab.start()]
+        ):
             return line_start, lab.end()
     opener = text.rfind("“", max(0, run[0].start - 400), run[0].start)
     if opener >= 0 and "”" not in text[opener : run[0].start]:
@@ -103,10 +116,17 @@ def _joint_answer_start(text: str, run: list[Marker], limit: int) -> tuple[int, 
     return None
 
 
-def _fill_answers(text: str, runs: list[list[Marker]], qas: dict[str, QA], response: tuple[int, int],
-                  set_questions: bool = False) -> None:
+def _fill_answers(
+    text: str,
+    runs: list[list[Marker]],
+    qas: dict[str, QA],
+    response: tuple[int, int],
+    set_questions: bool = False,
+) -> None:
     rs, re_ = response
-    answer_run = next((r for r in sorted(runs, key=len, reverse=True) if {m.id for m in r} & set(qas)), None)
+    answer_run = next(
+        (r for r in sorted(runs, key=len, reverse=True) if {m.id for m in r} & set(qas)), None
+    )
     if answer_run is None:
         _joint_answer(text, qas, rs, re_)
         return
@@ -240,5 +260,3 @@ def _expand_ids(raw: str) -> list[str]:
         if 0 < hi - lo < 30:
             return [str(i) for i in range(lo, hi + 1)]
     return nums
-
-

@@ -10,15 +10,22 @@ look: the winner rests on a weak cue, or a rival status came close.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence
 
 from .. import review as R
 from . import status_cues as C
 
 Range = tuple[int, int]
 # Tie-break between negative statuses of equal weight: the more specific statement first.
-_PRECEDENCE = ("ncnd", "refused", "published_elsewhere", "not_held", "withheld", "clarification_requested")
+_PRECEDENCE = (
+    "ncnd",
+    "refused",
+    "published_elsewhere",
+    "not_held",
+    "withheld",
+    "clarification_requested",
+)
 _NEGATIVE = frozenset(_PRECEDENCE)
 _UK = frozenset({"FOIA", "FOISA", "EIR", "EISR"})
 
@@ -54,10 +61,14 @@ def _sentences(text: str, r: Range) -> list[Range]:
 
 
 def _negative_sentence(sentence: str) -> bool:
-    return bool(C.NOT_HELD.search(sentence) or C.WITHHELD.search(sentence) or C.REFUSED.search(sentence))
+    return bool(
+        C.NOT_HELD.search(sentence) or C.WITHHELD.search(sentence) or C.REFUSED.search(sentence)
+    )
 
 
-def decide(text: str, ranges: Sequence[Range], grounds: Iterable[tuple[Optional[str], ...]]) -> StatusDecision:
+def decide(
+    text: str, ranges: Sequence[Range], grounds: Iterable[tuple[str | None, ...]]
+) -> StatusDecision:
     """Status of the answer text[r] for r in `ranges`; `grounds` are (law, section[, subsection]) applied in it."""
     sentences = [s for r in ranges for s in _sentences(text, r)]
     kept = [(s, e) for s, e in sentences if not any(p.search(text[s:e]) for p in C.IGNORED)]
@@ -74,15 +85,29 @@ def decide(text: str, ranges: Sequence[Range], grounds: Iterable[tuple[Optional[
             m = cue.pattern.search(sentence)
             if m:
                 hits.append(Hit(cue.name, cue.status, cue.weight, s + m.start(), s + m.end()))
-        if not argument and not _negative_sentence(sentence) and not re.search(r"(?:section|regulation|s\.)\s*\d", sentence, re.I):
+        if (
+            not argument
+            and not _negative_sentence(sentence)
+            and not re.search(r"(?:section|regulation|s\.)\s*\d", sentence, re.I)
+        ):
             for m in C.FIGURE.finditer(sentence):
-                hits.append(Hit("answered.figure_given", "given", C.FIGURE_WEIGHT, s + m.start(), s + m.end()))
+                hits.append(
+                    Hit(
+                        "answered.figure_given",
+                        "given",
+                        C.FIGURE_WEIGHT,
+                        s + m.start(),
+                        s + m.end(),
+                    )
+                )
     for ground in set(grounds):
         law, section, sub = (tuple(ground) + (None,))[:3]
         status = C.ground_status(law, section, sub)
         weight = C.OTHER_GROUND[1] if status == "withheld" else C.GROUND_WEIGHT
         hits.append(Hit(f"{status}.ground_applied.{law}", status, weight, -1, -1))
-    if re.search(r"attached|enclosed|below", body, re.I):  # a pointer to the web beside a copy: given
+    if re.search(
+        r"attached|enclosed|below", body, re.I
+    ):  # a pointer to the web beside a copy: given
         hits = [h for h in hits if h.name != "published_elsewhere.wording"]
     if len(body) >= 1200:  # a long answer that asks one thing in passing still answers
         hits = [h for h in hits if h.status != "clarification_requested"]
@@ -109,8 +134,10 @@ def _score(hits: list[Hit]) -> dict[str, float]:
 
 def _combine(scores: dict[str, float], hits: list[Hit], body: str) -> tuple[str, list[str]]:
     given, partial = scores.get("given", 0.0), scores.get("partial", 0.0)
-    ranked = sorted((st for st in _NEGATIVE if scores.get(st, 0.0) > 0),
-                    key=lambda st: (-scores[st], _PRECEDENCE.index(st)))
+    ranked = sorted(
+        (st for st in _NEGATIVE if scores.get(st, 0.0) > 0),
+        key=lambda st: (-scores[st], _PRECEDENCE.index(st)),
+    )
     review: list[str] = []
     if scores.get("ncnd", 0.0) >= 6.0:
         return "ncnd", review
@@ -120,15 +147,23 @@ def _combine(scores: dict[str, float], hits: list[Hit], body: str) -> tuple[str,
             return "partially_answered", review
         if any(h.name == "partially_answered.released_in_part" for h in hits):
             return "partially_answered", review
-        if any(h.name == "partially_answered.coverage" for h in hits):  # "we hold information for 2019 onwards only"
+        if any(
+            h.name == "partially_answered.coverage" for h in hits
+        ):  # "we hold information for 2019 onwards only"
             return "partially_answered", [R.WEAK_CUE]
-        if not hits and _fragment(body):  # "the timeframe to be searched;": a list item, not an answer
+        if not hits and _fragment(
+            body
+        ):  # "the timeframe to be searched;": a list item, not an answer
             return "answered", [R.WEAK_CUE]
         return "answered", review
     top = ranked[0]
     if scores[top] < C.WEAK_BELOW:
         review.append(R.WEAK_CUE)
-    rivals = [st for st in ranked[1:] if scores[st] >= min(3.0, C.CONFLICT_RATIO * scores[top]) and scores[st] >= 2.5]
+    rivals = [
+        st
+        for st in ranked[1:]
+        if scores[st] >= min(3.0, C.CONFLICT_RATIO * scores[top]) and scores[st] >= 2.5
+    ]
     # a refusal that also says the information is withheld is no conflict; any other decisive rival is
     if rivals and (top != "refused" or any(r != "withheld" for r in rivals)):
         review.append(R.CONFLICTING_CUES)
@@ -137,22 +172,31 @@ def _combine(scores: dict[str, float], hits: list[Hit], body: str) -> tuple[str,
             R.add(review, R.CONFLICTING_CUES)
         handed_over = any(h.name == "answered.information_given" for h in hits)
         # a UK cost or vexatious refusal refuses the question; elsewhere records can be released beside it
-        cost_ground = any(h.name.startswith("refused.ground_applied.") and h.name.rsplit(".", 1)[1] in _UK for h in hits)
+        cost_ground = any(
+            h.name.startswith("refused.ground_applied.") and h.name.rsplit(".", 1)[1] in _UK
+            for h in hits
+        )
         if handed_over and not cost_ground:
             return "partially_answered", review
         return "refused", review
     if top == "published_elsewhere":
-        if scores[top] < 5.0 and given >= 2.5:  # "see our publication scheme" beside the figures themselves
+        if (
+            scores[top] < 5.0 and given >= 2.5
+        ):  # "see our publication scheme" beside the figures themselves
             R.add(review, R.WEAK_CUE)
             return "answered", review
         return "published_elsewhere", review
     if top == "not_held":
         # figures beside a "not held" make it partial, unless the not-held wording outweighs stray numbers
-        return ("partially_answered" if given >= (1.0 if scores[top] <= 3.0 else 2.5) else "not_held"), review
+        return (
+            "partially_answered" if given >= (1.0 if scores[top] <= 3.0 else 2.5) else "not_held"
+        ), review
     if top == "withheld":
         if any(h.name == "withheld.in_full" for h in hits):
             return "withheld", review
-        pointed = scores.get("published_elsewhere", 0.0) > 0  # "…is already published; the rest is withheld"
+        pointed = (
+            scores.get("published_elsewhere", 0.0) > 0
+        )  # "…is already published; the rest is withheld"
         return ("partially_answered" if partial > 0 or given > 0 or pointed else "withheld"), review
     return top, review
 
@@ -162,6 +206,6 @@ def _fragment(body: str) -> bool:
     return bool(b) and (b[0].islower() or bool(re.search(r"(?:;|,|\band|\bor)\s*$", b)))
 
 
-def classify(answer: str, grounds: Iterable[tuple[Optional[str], ...]]) -> str:
+def classify(answer: str, grounds: Iterable[tuple[str | None, ...]]) -> str:
     """Status for one answer string; `grounds` are the (law, section) keys applied in it."""
     return decide(answer, [(0, len(answer))], grounds).status

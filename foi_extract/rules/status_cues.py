@@ -26,7 +26,9 @@ def _re(p: str) -> re.Pattern[str]:
     return re.compile(p, re.I)
 
 
-NCND = _re(r"neither\s+confirm(?:s|ing)?\s+n?or\s+den(?:y|ies|ying)|\bNCND\b|confirm\s+or\s+deny\s+(?:whether|that)")
+NCND = _re(
+    r"neither\s+confirm(?:s|ing)?\s+n?or\s+den(?:y|ies|ying)|\bNCND\b|confirm\s+or\s+deny\s+(?:whether|that)"
+)
 CLARIFY = _re(
     r"(?:please|could\s+you|can\s+you|would\s+you)\s+(?:\w+\s+){0,4}clarif|require[sd]?\s+(?:further\s+)?clarification|"
     r"need\s+(?:further\s+)?clarification|before\s+we\s+can\s+(?:process|respond)|(?:please|could\s+you)\s+(?:\w+\s+){0,3}narrow"
@@ -58,7 +60,9 @@ NOT_HELD = _re(
     r"\bno\s+(?:[\w-]+\s+){0,8}?(?:were|was|could\s+be|can\s+be|have\s+been|has\s+been)\s+(?:found|located|identified)"
 )
 # "We cannot provide X": not held or not extractable; weak alone, partial beside what was given.
-CANNOT_PROVIDE = _re(r"(?:can\s?not|cannot|can['’]t|(?:are|is)\s+unable\s+to|(?:are|is)\s+not\s+able\s+to)\s+(?:\w+\s+){0,2}?provide\b")
+CANNOT_PROVIDE = _re(
+    r"(?:can\s?not|cannot|can['’]t|(?:are|is)\s+unable\s+to|(?:are|is)\s+not\s+able\s+to)\s+(?:\w+\s+){0,2}?provide\b"
+)
 WITHHELD = _re(
     r"(?<!not\s)(?<!not\sbeing\s)(?<!not\sbeen\s)\bwithheld\b|(?<!not\s)\bwithhold(?:ing)?\b|exempt\s+from\s+disclosure|(?:is|are)\s+exempt\b|not\s+(?:be\s+)?disclos|"
     r"decline\s+to\s+(?:release|disclose|provide)|(?:unable|not\s+able)\s+to\s+(?:release|disclose)|denied\s+(?:in\s+(?:full|part)|pursuant)|"
@@ -115,7 +119,9 @@ STATUTE_QUOTE = _re(
     r"general\s+right\s+of\s+access|duty\s+to\s+confirm\s+or\s+deny"
 )
 # Someone else's view reported: "the Trust asked that the fee be withheld" (then the body decides).
-REPORTED = _re(r"\b(?:asked|requested|argued|suggested|proposed|objected)\s+(?:that|us\s+to|for)\b[^.]{0,160}\b(?:withh|exempt|redact|not\s+be\s+disclosed)")
+REPORTED = _re(
+    r"\b(?:asked|requested|argued|suggested|proposed|objected)\s+(?:that|us\s+to|for)\b[^.]{0,160}\b(?:withh|exempt|redact|not\s+be\s+disclosed)"
+)
 IGNORED = (ROUTING, CONSIDERED, STATUTE_QUOTE, REPORTED)
 # The harm and public-interest argument around a withholding: its figures and pointers hand nothing over.
 ARGUMENT = _re(
@@ -124,7 +130,9 @@ ARGUMENT = _re(
     r"exemption\s+is\s+(?:qualified|absolute)|in\s+(?:reaching|making)\s+this\s+decision"
 )
 # Cues that say something was handed over (or only part was): not read inside an argument sentence.
-ARGUMENT_BLIND = frozenset({"answered.information_given", "published_elsewhere.wording", "partially_answered.scope"})
+ARGUMENT_BLIND = frozenset(
+    {"answered.information_given", "published_elsewhere.wording", "partially_answered.scope"}
+)
 
 STATUS_CUES: tuple[StatusCue, ...] = (
     StatusCue("ncnd.neither_confirm_nor_deny", "ncnd", 6.0, NCND),
@@ -152,9 +160,13 @@ def ground_status(law: str, section: str, subsection: str | None) -> str:
     sub = (subsection or "").replace(" ", "")
     if law in ("FOIA", "FOISA") and section in ("12", "14"):
         return "refused"
-    if (law == "EIR" and section == "12" and sub.startswith("(4)(b)")) or (law == "EISR" and section == "10" and sub.startswith("(4)(b)")):
+    if (law == "EIR" and section == "12" and sub.startswith("(4)(b)")) or (
+        law == "EISR" and section == "10" and sub.startswith("(4)(b)")
+    ):
         return "refused"
-    if (law == "EIR" and section == "12" and sub.startswith("(4)(a)")) or (law == "EISR" and section == "10" and sub.startswith("(4)(a)")):
+    if (law == "EIR" and section == "12" and sub.startswith("(4)(a)")) or (
+        law == "EISR" and section == "10" and sub.startswith("(4)(a)")
+    ):
         return "not_held"
     if (law == "FOIA" and section == "21") or (law == "FOISA" and section == "25"):
         return "published_elsewhere"
@@ -167,4 +179,6 @@ FIGURE_WEIGHT, FIGURE_CAP = 1.0, 3  # each figure given outside a negative sente
 
 # When to send a decision to a person.
 WEAK_BELOW = 3.0  # the winning status's weight is under this: weak_cue
-CONFLICT_RATIO = 0.75  # a rival negative status reaches this share of the winner's weight: conflicting_cues
+CONFLICT_RATIO = (
+    0.75  # a rival negative status reaches this share of the winner's weight: conflicting_cues
+)

@@ -6,8 +6,6 @@ can never be reported as an applied exemption: that single fact removes most fal
 
 from __future__ import annotations
 
-from typing import Optional
-
 FOIA_GROUNDS: dict[str, str] = {
     "12": "Cost of compliance exceeds appropriate limit",
     "14": "Vexatious or repeated requests",
@@ -130,16 +128,24 @@ _TABLES: dict[str, dict[str, str]] = {
     "MI-FOIA": MI_GROUNDS,
     "DC-FOIA": DC_GROUNDS,
     "AU-FOI": AU_GROUNDS,
-    "EISR": {"10(4)(a)": "Information not held", "10(4)(b)": "Manifestly unreasonable",
-             "10(4)(c)": "Request formulated in too general a manner", "10(4)(d)": "Material in the course of completion",
-             "10(4)(e)": "Internal communications", "10(5)(a)": "International relations, defence, national security or public safety",
-             "10(5)(b)": "The course of justice", "10(5)(d)": "Confidentiality of proceedings",
-             "10(5)(e)": "Commercial confidentiality", "10(5)(f)": "Interests of the person who provided the information",
-             "10(5)(g)": "Protection of the environment", "11": "Personal data"},
+    "EISR": {
+        "10(4)(a)": "Information not held",
+        "10(4)(b)": "Manifestly unreasonable",
+        "10(4)(c)": "Request formulated in too general a manner",
+        "10(4)(d)": "Material in the course of completion",
+        "10(4)(e)": "Internal communications",
+        "10(5)(a)": "International relations, defence, national security or public safety",
+        "10(5)(b)": "The course of justice",
+        "10(5)(d)": "Confidentiality of proceedings",
+        "10(5)(e)": "Commercial confidentiality",
+        "10(5)(f)": "Interests of the person who provided the information",
+        "10(5)(g)": "Protection of the environment",
+        "11": "Personal data",
+    },
 }
 
 
-def is_ground(law: str, section: str, subsection: Optional[str] = None) -> bool:
+def is_ground(law: str, section: str, subsection: str | None = None) -> bool:
     """True when (law, section[, subsection]) is a ground on which information can be withheld."""
     if law in ("EIR", "EISR"):
         table = EIR_GROUNDS if law == "EIR" else _TABLES["EISR"]
@@ -154,7 +160,7 @@ def is_ground(law: str, section: str, subsection: Optional[str] = None) -> bool:
     return table is not None and section in table
 
 
-def title(law: str, section: str, subsection: Optional[str] = None) -> Optional[str]:
+def title(law: str, section: str, subsection: str | None = None) -> str | None:
     if law == "IL-FOIA" and section == "3" and (subsection or "").startswith("(g)"):
         return "Unduly burdensome requests"
     if law == "EIR":

@@ -21,7 +21,12 @@ _SALUTATION = re.compile(r"^[ \t]*Dear\b[^\n]*$", re.M)
 
 def _is_question(text: str, para: tuple[int, int]) -> bool:
     chunk = text[para[0] : para[1]].strip()
-    return 10 <= len(chunk) <= 500 and "\n\n" not in chunk and bool(_ASKS.search(chunk)) and chunk.count("?") <= 3
+    return (
+        10 <= len(chunk) <= 500
+        and "\n\n" not in chunk
+        and bool(_ASKS.search(chunk))
+        and chunk.count("?") <= 3
+    )
 
 
 def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:

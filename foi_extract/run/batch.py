@@ -15,8 +15,9 @@ import json
 import os
 import sys
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any
 
 from .. import __version__
 from ..errors import ConfigError
@@ -38,25 +39,27 @@ EXIT_INTERRUPTED = 130
 class RunOptions:
     paths: list[str]
     outputs: list[str] = field(default_factory=list)
-    format: Optional[str] = None
+    format: str | None = None
     wide: bool = False
-    store: Optional[str] = None
-    questions: Optional[str] = None
+    store: str | None = None
+    questions: str | None = None
     engine: str = "auto"
     engine_options: dict[str, Any] = field(default_factory=dict)
-    load_options: dict[str, Any] = field(default_factory=dict)  # passed to foi_extract.load.load (part of the key)
+    load_options: dict[str, Any] = field(
+        default_factory=dict
+    )  # passed to foi_extract.load.load (part of the key)
     jobs: int = 0  # 0: the number of cores
     llm_concurrency: int = 4
     dry_run: bool = False
-    max_cost: Optional[float] = None
-    prices: Optional[str] = None
+    max_cost: float | None = None
+    prices: str | None = None
     retry_failed: bool = False
-    progress: Optional[bool] = None  # None: on a terminal only
+    progress: bool | None = None  # None: on a terminal only
     summary: bool = True
     command: str = ""
 
 
-def qset_hash(path: Optional[str]) -> Optional[str]:
+def qset_hash(path: str | None) -> str | None:
     """The question set's ids, texts and types, hashed (comments and layout do not count).
 
     Read as plain YAML: the file is fully checked (types included) when it is loaded for extraction."""
@@ -65,7 +68,8 @@ def qset_hash(path: Optional[str]) -> Optional[str]:
     import yaml
 
     try:
-        data = yaml.safe_load(open(path, encoding="utf-8").read())
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh.read())
     except FileNotFoundError:
         raise ConfigError(f"{path}: question set not found") from None
     except yaml.YAMLError as exc:
@@ -73,9 +77,16 @@ def qset_hash(path: Optional[str]) -> Optional[str]:
     questions = data.get("questions") if isinstance(data, dict) else None
     if not isinstance(questions, list) or not questions:
         raise ConfigError(f"{path}: expected a mapping with a non-empty 'questions' list")
-    canon = [(str(q.get("id", i)), str(q.get("text")), q.get("type", q.get("schema"))) if isinstance(q, dict) else q
-             for i, q in enumerate(questions, 1)]
-    return "sha256:" + hashlib.sha256(json.dumps(canon, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    canon = [
+        (str(q.get("id", i)), str(q.get("text")), q.get("type", q.get("schema")))
+        if isinstance(q, dict)
+        else q
+        for i, q in enumerate(questions, 1)
+    ]
+    return (
+        "sha256:"
+        + hashlib.sha256(json.dumps(canon, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    )
 
 
 def cores() -> int:
@@ -91,26 +102,41 @@ class Batch:
             raise ConfigError("run needs -o OUT (the format from its extension) or --store FILE")
         self.opts = opts
         self._out, self._err = out, err
-        self.targets = [(p, format_for(p, opts.format if len(opts.outputs) == 1 else None)) for p in opts.outputs]
+        self.targets = [
+            (p, format_for(p, opts.format if len(opts.outputs) == 1 else None))
+            for p in opts.outputs
+        ]
         if opts.format and len(opts.outputs) > 1:
-            raise ConfigError("--format applies to one -o; with several, each takes the format of its extension")
+            raise ConfigError(
+                "--format applies to one -o; with several, each takes the format of its extension"
+            )
         self.store_path = opts.store or default_store_path(opts.outputs[0])
         self._qset: Any = None
         self.spec = EngineSpec.resolve(opts.engine, opts.engine_options)
         if self.spec.name == "llm" and not self.spec.llm_config().configured:
-            raise ConfigError("the llm engine needs a model and an endpoint or key: --model and --base-url, "
-                              "OPENAI_API_KEY/OPENAI_BASE_URL/FOI_EXTRACT_MODEL, or the config file (see --help)")
+            raise ConfigError(
+                "the llm engine needs a model and an endpoint or key: --model and --base-url, "
+                "OPENAI_API_KEY/OPENAI_BASE_URL/FOI_EXTRACT_MODEL, or the config file (see --help)"
+            )
         ident = self.spec.identity()
         ident["question_set_hash"] = qset_hash(opts.questions)
         if opts.load_options:
             ident["load"] = dict(sorted(opts.load_options.items()))
         self.identity = {**ident, "question_set": opts.questions}
-        self.cfg_key = config_key({k: v for k, v in ident.items()})  # the file's path is not part of the key
+        self.cfg_key = config_key(
+            {k: v for k, v in ident.items()}
+        )  # the file's path is not part of the key
         self.prices = load_prices(opts.prices)
-        self.price = {"input": 0.0, "output": 0.0} if self.spec.name == "local" else price_for(ident.get("model"), self.prices)
+        self.price = (
+            {"input": 0.0, "output": 0.0}
+            if self.spec.name == "local"
+            else price_for(ident.get("model"), self.prices)
+        )
         if opts.max_cost is not None and self.spec.is_llm and self.price is None:
-            raise ConfigError(f"--max-cost: no price for model {ident.get('model')!r} in the price table; "
-                              "give one with --prices FILE")
+            raise ConfigError(
+                f"--max-cost: no price for model {ident.get('model')!r} in the price table; "
+                "give one with --prices FILE"
+            )
         self.jobs = opts.jobs or cores()
 
     @property
@@ -138,7 +164,7 @@ class Batch:
             self._qset = load_question_set(self.opts.questions)
         return self._qset
 
-    def qset_info(self, store: Store) -> tuple[Optional[list[str]], Optional[str]]:
+    def qset_info(self, store: Store) -> tuple[list[str] | None, str | None]:
         """Question ids and title for the outputs, without loading the set when the store knows them."""
         if not self.opts.questions:
             return None, None
@@ -153,10 +179,14 @@ class Batch:
 
     # ------------------------------------------------------------------ discovery
     def discover(self) -> Discovery:
-        exclude = [p for p, _ in self.targets] + [self.store_path, self.store_path + "-wal", self.store_path + "-shm"]
+        exclude = [p for p, _ in self.targets] + [
+            self.store_path,
+            self.store_path + "-wal",
+            self.store_path + "-shm",
+        ]
         return discover(self.opts.paths, exclude=exclude)
 
-    def cost(self, usage: Optional[dict[str, int]]) -> Optional[float]:
+    def cost(self, usage: dict[str, int] | None) -> float | None:
         return cost_of(usage, self.price, self.prices.get("per", 1_000_000))
 
     # ------------------------------------------------------------------ run
@@ -174,9 +204,15 @@ class Batch:
 
     def _run(self, store: Store, found: Discovery) -> int:
         items = found.items
-        keys = [None if it.skip else (item_key(self.cfg_key, it) or f"unhashed:{uuid.uuid4().hex}") for it in items]
+        keys = [
+            None if it.skip else (item_key(self.cfg_key, it) or f"unhashed:{uuid.uuid4().hex}")
+            for it in items
+        ]
         run_id = store.begin_run(self.cfg_key, self.identity, self.opts.command, items, keys)
-        todo, twins = [], {}  # the same bytes at two paths (a file and its copy in a zip) are extracted once
+        todo, twins = (
+            [],
+            {},
+        )  # the same bytes at two paths (a file and its copy in a zip) are extracted once
         for it, k in zip(items, keys):
             if it.skip is None and not store.reusable(k, retry_failed=self.opts.retry_failed):
                 if k in twins:
@@ -189,17 +225,32 @@ class Batch:
         status = "finished"
         if todo:
             status = self._extract(store, run_id, items, keys, todo, twins, key_of, len(documents))
-        store.end_run(run_id, {"finished": "finished", "interrupted": "interrupted", "abandoned": "interrupted",
-                               "budget": "budget"}[status])
+        store.end_run(
+            run_id,
+            {
+                "finished": "finished",
+                "interrupted": "interrupted",
+                "abandoned": "interrupted",
+                "budget": "budget",
+            }[status],
+        )
         records = self.write_outputs(store, run_id)
         if self.opts.summary:
             self.summary(store, run_id, records)
         if status == "budget":
-            self.err.print(f"foi-extract: stopped at --max-cost {self.opts.max_cost}: finished documents are kept; "
-                           "run again with a higher limit to go on", markup=False, highlight=False)
+            self.err.print(
+                f"foi-extract: stopped at --max-cost {self.opts.max_cost}: finished documents are kept; "
+                "run again with a higher limit to go on",
+                markup=False,
+                highlight=False,
+            )
         if status in ("interrupted", "abandoned"):
-            self.err.print(f"foi-extract: interrupted: {store.result_count(run_id)} of {len(documents)} documents are "
-                           "in the store and written; the same command goes on from there", markup=False, highlight=False)
+            self.err.print(
+                f"foi-extract: interrupted: {store.result_count(run_id)} of {len(documents)} documents are "
+                "in the store and written; the same command goes on from there",
+                markup=False,
+                highlight=False,
+            )
         if status == "abandoned" and self.spec.is_llm:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -210,7 +261,7 @@ class Batch:
             return EXIT_BUDGET
         return store.first_failure(run_id)
 
-    def summary(self, store: Store, run_id: int, records: Optional[list[Any]]) -> None:
+    def summary(self, store: Store, run_id: int, records: list[Any] | None) -> None:
         """The summary table; for outputs the store has summarized before, from that summary."""
         from .summary import Summary, render, summarize
 
@@ -224,11 +275,23 @@ class Batch:
         s.extracted, s.cached = store.extracted_counts(run_id)
         render(s, self.out)
         where = ", ".join(p for p, _ in self.targets)
-        self.out.print(f"store: {self.store_path}" + (f"   outputs: {where}" if where else ""), markup=False,
-                       highlight=False)
+        self.out.print(
+            f"store: {self.store_path}" + (f"   outputs: {where}" if where else ""),
+            markup=False,
+            highlight=False,
+        )
 
-    def _extract(self, store: Store, run_id: int, items: list[Item], keys: list[Optional[str]],
-                 todo: list[tuple[Item, str]], twins: dict[str, int], key_of: dict[int, str], total: int) -> str:
+    def _extract(
+        self,
+        store: Store,
+        run_id: int,
+        items: list[Item],
+        keys: list[str | None],
+        todo: list[tuple[Item, str]],
+        twins: dict[str, int],
+        key_of: dict[int, str],
+        total: int,
+    ) -> str:
         from . import scheduler
         from .progress import BatchProgress
 
@@ -244,25 +307,42 @@ class Batch:
                 if rec.outcome == SKIPPED:
                     progress.record(SKIPPED, advance=False)
                 else:
-                    progress.record(rec.outcome, pages=rec.extraction.source.pages if rec.extraction else 0,
-                                    tokens=_tokens(rec.usage), cost=rec.cost, cached=True)
+                    progress.record(
+                        rec.outcome,
+                        pages=rec.extraction.source.pages if rec.extraction else 0,
+                        tokens=_tokens(rec.usage),
+                        cost=rec.cost,
+                        cached=True,
+                    )
 
             def on_done(item: Item, outcome: dict[str, Any]) -> None:
                 outcome["cost"] = self.cost(outcome.get("usage"))
                 store.put(key_of[id(item)], outcome, run_id)
                 ex = outcome.get("extraction")
-                progress.record(outcome["outcome"], pages=ex["source"]["pages"] if ex else 0,
-                                tokens=_tokens(outcome.get("usage")), cost=outcome["cost"])
+                progress.record(
+                    outcome["outcome"],
+                    pages=ex["source"]["pages"] if ex else 0,
+                    tokens=_tokens(outcome.get("usage")),
+                    cost=outcome["cost"],
+                )
                 for _ in range(twins.get(key_of[id(item)], 0)):
-                    progress.record(outcome["outcome"], pages=ex["source"]["pages"] if ex else 0, cached=True)
+                    progress.record(
+                        outcome["outcome"], pages=ex["source"]["pages"] if ex else 0, cached=True
+                    )
                 if outcome["outcome"] == FAILED:
                     progress.note(f"foi-extract: failed: {item.path}: {outcome.get('message')}")
 
             def on_crash(item: Item, why: str) -> dict[str, Any]:
-                return {"path": item.path, "sha256": item.sha256, "outcome": FAILED, "exit_code": 1,
-                        "error_code": "internal", "message": f"internal error: {why} (a bug: please report it with the file)"}
+                return {
+                    "path": item.path,
+                    "sha256": item.sha256,
+                    "outcome": FAILED,
+                    "exit_code": 1,
+                    "error_code": "internal",
+                    "message": f"internal error: {why} (a bug: please report it with the file)",
+                }
 
-            def over_budget() -> Optional[str]:
+            def over_budget() -> str | None:
                 if self.opts.max_cost is None:
                     return None
                 used = threads.counter.__dict__ if threads is not None else {}
@@ -276,10 +356,15 @@ class Batch:
                         threads = ThreadEngines(self.spec, store)
                         try:
                             status = scheduler.run(
-                                [it for it, _ in todo], make_executor=scheduler.thread_pool(),
+                                [it for it, _ in todo],
+                                make_executor=scheduler.thread_pool(),
                                 workers=max(1, self.opts.llm_concurrency),
-                                task=lambda it: threads.process(it, qset, self.opts.load_options), on_done=on_done, stop=stop,
-                                should_stop=over_budget, on_crash=on_crash)
+                                task=lambda it: threads.process(it, qset, self.opts.load_options),
+                                on_done=on_done,
+                                stop=stop,
+                                should_stop=over_budget,
+                                on_crash=on_crash,
+                            )
                         finally:
                             if status != scheduler.ABANDONED:
                                 threads.close()
@@ -287,18 +372,27 @@ class Batch:
                         from .worker import init_process, process_in_pool
 
                         status = scheduler.run(
-                            [it for it, _ in todo], make_executor=scheduler.process_pool(init_process, (self.spec, qset, self.opts.load_options)),
-                            workers=max(1, min(self.jobs, len(todo))), task=process_in_pool, on_done=on_done, stop=stop,
-                            on_crash=on_crash)
+                            [it for it, _ in todo],
+                            make_executor=scheduler.process_pool(
+                                init_process, (self.spec, qset, self.opts.load_options)
+                            ),
+                            workers=max(1, min(self.jobs, len(todo))),
+                            task=process_in_pool,
+                            on_done=on_done,
+                            stop=stop,
+                            on_crash=on_crash,
+                        )
         return status
 
-    def write_outputs(self, store: Store, run_id: int) -> Optional[list[Any]]:
+    def write_outputs(self, store: Store, run_id: int) -> list[Any] | None:
         """Every -o from the store, atomically; one whose content would not change is left as it is."""
         fp = store.fingerprint(run_id)
         qids, title = self.qset_info(store)
         records = None
         for path, fmt in self.targets:
-            sig = hashlib.sha256(json.dumps([fp, fmt, self.opts.wide, qids, title, __version__]).encode()).hexdigest()
+            sig = hashlib.sha256(
+                json.dumps([fp, fmt, self.opts.wide, qids, title, __version__]).encode()
+            ).hexdigest()
             meta_key = "output:" + os.path.abspath(path)
             prev = json.loads(store.get_meta(meta_key) or "null")
             if prev and prev.get("sig") == sig and _same_file(path, prev):
@@ -306,10 +400,19 @@ class Batch:
             if records is None:
                 records = store.records(run_id, pages=needs_pages([f for _, f in self.targets]))
             used = {r.run_id for r in records}
-            write_output(path, fmt, records, runs=[r for r in store.runs() if r["id"] in used], wide=self.opts.wide,
-                         question_ids=qids, title=title)
+            write_output(
+                path,
+                fmt,
+                records,
+                runs=[r for r in store.runs() if r["id"] in used],
+                wide=self.opts.wide,
+                question_ids=qids,
+                title=title,
+            )
             st = os.stat(path)
-            store.set_meta(meta_key, json.dumps({"sig": sig, "size": st.st_size, "mtime_ns": st.st_mtime_ns}))
+            store.set_meta(
+                meta_key, json.dumps({"sig": sig, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
+            )
         return records
 
     # ------------------------------------------------------------------ dry run
@@ -322,25 +425,44 @@ class Batch:
         store = Store(self.store_path) if os.path.exists(self.store_path) else None
         try:
             keys = [item_key(self.cfg_key, it) for it in found.documents]
-            todo = [it for it, k in zip(found.documents, keys) if not (store and store.reusable(k, retry_failed=self.opts.retry_failed))]
+            todo = [
+                it
+                for it, k in zip(found.documents, keys)
+                if not (store and store.reusable(k, retry_failed=self.opts.retry_failed))
+            ]
         finally:
             if store:
                 store.close()
         estimates: list[dict[str, Any]] = []
         if todo:
             with scheduler.Stop(lambda m: self.err.print(m)) as stop:
-                scheduler.run(todo, make_executor=scheduler.process_pool(init_estimate, (self.spec, self.qset)),
-                              workers=max(1, min(self.jobs, len(todo))), task=estimate_in_pool,
-                              on_done=lambda it, e: estimates.append(e), stop=stop,
-                              on_crash=lambda it, why: {"path": it.path, "pages": 0, "failed": True, "message": why})
+                scheduler.run(
+                    todo,
+                    make_executor=scheduler.process_pool(init_estimate, (self.spec, self.qset)),
+                    workers=max(1, min(self.jobs, len(todo))),
+                    task=estimate_in_pool,
+                    on_done=lambda it, e: estimates.append(e),
+                    stop=stop,
+                    on_crash=lambda it, why: {
+                        "path": it.path,
+                        "pages": 0,
+                        "failed": True,
+                        "message": why,
+                    },
+                )
         order = {it.path: i for i, it in enumerate(todo)}
         estimates.sort(key=lambda e: order.get(e["path"], 0))
-        t = Table(title=f"Dry run: {self.spec.name}" + (f" ({self.identity.get('model')})" if self.identity.get("model") else ""),
-                  title_justify="left", show_edge=False, header_style="bold")
+        t = Table(
+            title=f"Dry run: {self.spec.name}"
+            + (f" ({self.identity.get('model')})" if self.identity.get("model") else ""),
+            title_justify="left",
+            show_edge=False,
+            header_style="bold",
+        )
         for h in ("document", "pages", "requests", "prompt tokens", "est. cost"):
             t.add_column(h, justify="left" if h == "document" else "right")
         total = {"pages": 0, "requests": 0, "prompt_tokens": 0, "completion_tokens": 0}
-        cost_total: Optional[float] = 0.0
+        cost_total: float | None = 0.0
         for e in estimates:
             c = self.cost(e) if self.spec.is_llm else 0.0
             if e.get("failed"):
@@ -349,7 +471,9 @@ class Batch:
             for k in total:
                 total[k] += e.get(k, 0)
             cost_total = None if c is None or cost_total is None else cost_total + c
-            t.add_row(e["path"], str(e["pages"]), str(e["requests"]), f"{e['prompt_tokens']:,}", _money(c))
+            t.add_row(
+                e["path"], str(e["pages"]), str(e["requests"]), f"{e['prompt_tokens']:,}", _money(c)
+            )
         self.out.print(t)
         failing = sum(1 for e in estimates if e.get("failed"))
         self.out.print(
@@ -357,9 +481,16 @@ class Batch:
             f"{len(todo)} to extract, {failing} would fail), skipped files: {len(found.skipped)}\n"
             f"pages: {total['pages']}   LLM requests: {total['requests']}   prompt tokens: {total['prompt_tokens']:,}   "
             f"completion tokens (allowance): {total['completion_tokens']:,}\n"
-            f"estimated cost: {_money(cost_total)}" + ("" if self.spec.is_llm else " (the rules engine is free)")
-            + ("" if cost_total is not None else f"  (no price for {self.identity.get('model')!r}: --prices FILE)"),
-            markup=False, highlight=False)
+            f"estimated cost: {_money(cost_total)}"
+            + ("" if self.spec.is_llm else " (the rules engine is free)")
+            + (
+                ""
+                if cost_total is not None
+                else f"  (no price for {self.identity.get('model')!r}: --prices FILE)"
+            ),
+            markup=False,
+            highlight=False,
+        )
         for it in found.skipped:
             self.out.print(f"skipped: {it.path}: {it.skip}", markup=False, highlight=False)
         return 0
@@ -373,13 +504,13 @@ def _same_file(path: str, prev: dict[str, Any]) -> bool:
     return st.st_size == prev.get("size") and st.st_mtime_ns == prev.get("mtime_ns")
 
 
-def _tokens(usage: Optional[dict[str, int]]) -> int:
+def _tokens(usage: dict[str, int] | None) -> int:
     if not usage:
         return 0
     return int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
 
 
-def _money(c: Optional[float]) -> str:
+def _money(c: float | None) -> str:
     return "unknown" if c is None else f"${c:.4f}"
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, FoiExtractError
 from .discover import Item
@@ -25,7 +26,7 @@ COMPLETION_PER_QUESTION = 60  # status, a quote and grounds; a typed value adds 
 COMPLETION_PER_VALUE = 80
 
 
-def load_prices(path: Optional[str] = None, env: Mapping[str, str] = os.environ) -> dict[str, Any]:
+def load_prices(path: str | None = None, env: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """The packaged table with an override file's models laid over it."""
     import yaml
 
@@ -49,7 +50,7 @@ def load_prices(path: Optional[str] = None, env: Mapping[str, str] = os.environ)
     return table
 
 
-def price_for(model: Optional[str], table: dict[str, Any]) -> Optional[dict[str, float]]:
+def price_for(model: str | None, table: dict[str, Any]) -> dict[str, float] | None:
     if not model:
         return None
     models = table["models"]
@@ -59,7 +60,9 @@ def price_for(model: Optional[str], table: dict[str, Any]) -> Optional[dict[str,
     return models[max(prefixes, key=len)] if prefixes else None
 
 
-def cost_of(usage: Optional[Mapping[str, int]], price: Optional[Mapping[str, float]], per: float = 1_000_000) -> Optional[float]:
+def cost_of(
+    usage: Mapping[str, int] | None, price: Mapping[str, float] | None, per: float = 1_000_000
+) -> float | None:
     """USD for one document's usage; 0 when nothing was sent, None when the price is unknown."""
     if not usage or not (usage.get("prompt_tokens") or usage.get("completion_tokens")):
         return 0.0
@@ -67,16 +70,25 @@ def cost_of(usage: Optional[Mapping[str, int]], price: Optional[Mapping[str, flo
         return None
     prompt = usage.get("prompt_tokens", 0)
     cached = min(usage.get("cached_tokens", 0), prompt)
-    total = ((prompt - cached) * price["input"] + cached * price.get("cached_input", price["input"])
-             + usage.get("completion_tokens", 0) * price["output"]) / per
+    total = (
+        (prompt - cached) * price["input"]
+        + cached * price.get("cached_input", price["input"])
+        + usage.get("completion_tokens", 0) * price["output"]
+    ) / per
     return round(total, 6)
 
 
-def estimate_item(item: Item, qset: Optional[QuestionSet], cfg: Any) -> dict[str, Any]:
+def estimate_item(item: Item, qset: QuestionSet | None, cfg: Any) -> dict[str, Any]:
     """Pages, and for an LLM engine the requests and tokens one document would take."""
     from .worker import load_item
 
-    out: dict[str, Any] = {"path": item.path, "pages": 0, "requests": 0, "prompt_tokens": 0, "completion_tokens": 0}
+    out: dict[str, Any] = {
+        "path": item.path,
+        "pages": 0,
+        "requests": 0,
+        "prompt_tokens": 0,
+        "completion_tokens": 0,
+    }
     try:
         doc = load_item(item)
         out["pages"] = len(doc.pages)
@@ -84,12 +96,12 @@ def estimate_item(item: Item, qset: Optional[QuestionSet], cfg: Any) -> dict[str
             out.update(_llm_estimate(doc, qset, cfg))
     except FoiExtractError as exc:
         out.update(failed=True, exit_code=exc.exit_code, message=exc.cause)
-    except Exception as exc:  # noqa: BLE001 - an estimate never stops the dry run
+    except Exception as exc:
         out.update(failed=True, exit_code=1, message=f"{type(exc).__name__}: {exc}")
     return out
 
 
-def _llm_estimate(doc: Any, qset: Optional[QuestionSet], cfg: Any) -> dict[str, int]:
+def _llm_estimate(doc: Any, qset: QuestionSet | None, cfg: Any) -> dict[str, int]:
     from ..engines.rules import RulesEngine
     from ..llm.chunking import make_chunks, tokens
     from ..llm.engine import _header, _hint, _question_lines, _questions, _units
@@ -102,8 +114,17 @@ def _llm_estimate(doc: Any, qset: Optional[QuestionSet], cfg: Any) -> dict[str, 
     header = _header(doc, rules)
     hints = {q.id: _hint(q) for q in rules.questions}
     examples = json.dumps(example_messages(prompts))
-    fixed = prompts.system + examples + prompts.render(
-        header=header, questions=_question_lines(asked, list(asked)), typed_note="", hints="\n".join(hints.values()), chunk="")
+    fixed = (
+        prompts.system
+        + examples
+        + prompts.render(
+            header=header,
+            questions=_question_lines(asked, list(asked)),
+            typed_note="",
+            hints="\n".join(hints.values()),
+            chunk="",
+        )
+    )
     budget = max(200, cfg.context_tokens - cfg.max_output_tokens - tokens(fixed) - 200)
     requests = prompt = completion = 0
     for chunk in make_chunks(_units(doc, rules, asked), budget, cfg.max_questions):
@@ -111,11 +132,18 @@ def _llm_estimate(doc: Any, qset: Optional[QuestionSet], cfg: Any) -> dict[str, 
         if not ids:
             continue
         typed = any(asked[i][1] is not None for i in ids)
-        user = prompts.render(header=header, questions=_question_lines(asked, ids),
-                              typed_note=" [value: type]" if typed else "",
-                              hints="\n".join(hints[i] for i in ids if i in hints) or "(none)", chunk=chunk.text)
+        user = prompts.render(
+            header=header,
+            questions=_question_lines(asked, ids),
+            typed_note=" [value: type]" if typed else "",
+            hints="\n".join(hints[i] for i in ids if i in hints) or "(none)",
+            chunk=chunk.text,
+        )
         schema = json.dumps(chunk_model([(i, asked[i][1]) for i in ids]).model_json_schema())
         requests += 1
         prompt += tokens(prompts.system) + tokens(examples) + tokens(user) + tokens(schema)
-        completion += sum(COMPLETION_PER_QUESTION + (COMPLETION_PER_VALUE if asked[i][1] is not None else 0) for i in ids)
+        completion += sum(
+            COMPLETION_PER_QUESTION + (COMPLETION_PER_VALUE if asked[i][1] is not None else 0)
+            for i in ids
+        )
     return {"requests": requests, "prompt_tokens": prompt, "completion_tokens": completion}

@@ -25,17 +25,45 @@ import io
 import os
 import stat
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Iterable, Iterator, Optional, Sequence
 
 from ..errors import CorruptDocument, EncryptedDocument, FileMissing, FoiExtractError, TooLarge
 
-IMAGES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".bmp", ".webp", ".heic", ".svg", ".ico"}
+IMAGES = {
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".tif",
+    ".tiff",
+    ".bmp",
+    ".webp",
+    ".heic",
+    ".svg",
+    ".ico",
+}
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".numbers"}
 PRESENTATIONS = {".pptx", ".ppt", ".odp", ".key"}
-DATA_FILES = {".json", ".jsonl", ".yaml", ".yml", ".toml", ".xml", ".ini", ".cfg", ".log", ".sqlite", ".db",
-              ".parquet", ".py", ".js", ".css", ".sh"}
+DATA_FILES = {
+    ".json",
+    ".jsonl",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".xml",
+    ".ini",
+    ".cfg",
+    ".log",
+    ".sqlite",
+    ".db",
+    ".parquet",
+    ".py",
+    ".js",
+    ".css",
+    ".sh",
+}
 MEDIA = {".mp3", ".mp4", ".wav", ".mov", ".avi", ".m4a", ".ogg", ".webm"}
 OTHER_ARCHIVES = {".7z", ".rar", ".tar", ".gz", ".tgz", ".bz2", ".xz"}
 SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini", ".gitignore", ".gitattributes"}
@@ -49,10 +77,12 @@ class Item:
 
     path: str  # what the user sees: a file path, or "archive.zip/member.pdf"
     source: str  # the file on disk
-    chain: tuple[str, ...] = ()  # names inside `source`: zip members and email attachments, outermost first
-    sha256: Optional[str] = None  # None: unreadable here, the worker reports why (never cached)
+    chain: tuple[
+        str, ...
+    ] = ()  # names inside `source`: zip members and email attachments, outermost first
+    sha256: str | None = None  # None: unreadable here, the worker reports why (never cached)
     size: int = 0
-    skip: Optional[str] = None  # the reason, for files that are not replies
+    skip: str | None = None  # the reason, for files that are not replies
     explicit: bool = False  # named on the command line
 
     @property
@@ -77,7 +107,7 @@ class Discovery:
         return [i for i in self.items if i.skip is not None]
 
 
-def _loadable(loadable: "Iterable[str] | _Lazy") -> set[str]:
+def _loadable(loadable: Iterable[str] | _Lazy) -> set[str]:
     return loadable.get() if isinstance(loadable, _Lazy) else set(loadable)
 
 
@@ -85,7 +115,7 @@ class _Lazy:
     """The loaders' extensions, looked up only when a spreadsheet turns up (importing loaders costs time)."""
 
     def __init__(self) -> None:
-        self._value: Optional[set[str]] = None
+        self._value: set[str] | None = None
 
     def get(self) -> set[str]:
         if self._value is None:
@@ -93,14 +123,18 @@ class _Lazy:
         return self._value
 
 
-def skip_reason(name: str, *, loadable: "Iterable[str] | _Lazy" = ()) -> Optional[str]:
+def skip_reason(name: str, *, loadable: Iterable[str] | _Lazy = ()) -> str | None:
     """Why a file found by walking is not a reply (None: extract it). `loadable`: extensions with a loader."""
     base = PurePosixPath(name.replace("\\", "/")).name
     low = base.lower()
     ext = PurePosixPath(low).suffix
     if low in SYSTEM_FILES or low.startswith("._") or low.startswith("~$"):
         return "system file"
-    if low.endswith(".foi.sqlite") or low.endswith(".foi.sqlite-wal") or low.endswith(".foi.sqlite-shm"):
+    if (
+        low.endswith(".foi.sqlite")
+        or low.endswith(".foi.sqlite-wal")
+        or low.endswith(".foi.sqlite-shm")
+    ):
         return "a foi-extract run store"
     if base.startswith("."):
         return "hidden file"
@@ -126,7 +160,11 @@ def _loadable_extensions() -> set[str]:
     from .. import load as loadmod
     from ..load import doc, docx, eml, html, pdf, text  # noqa: F401  (registers loaders)
 
-    return {ext for ext, media in loadmod._EXTENSIONS.items() if media not in (loadmod.TEXT, loadmod.MARKDOWN)}
+    return {
+        ext
+        for ext, media in loadmod._EXTENSIONS.items()
+        if media not in (loadmod.TEXT, loadmod.MARKDOWN)
+    }
 
 
 def _max_bytes() -> int:
@@ -206,7 +244,9 @@ def _add_file(path: str, add, loadable: _Lazy, excluded: set[str], *, explicit: 
         add(Item(path=path, source=path, explicit=explicit))
         return
     low = path.lower()
-    if low.endswith(".zip") or (not low.endswith((".docx", ".xlsx", ".odt", ".ods", ".epub")) and _is_zip_not_docx(path)):
+    if low.endswith(".zip") or (
+        not low.endswith((".docx", ".xlsx", ".odt", ".ods", ".epub")) and _is_zip_not_docx(path)
+    ):
         for item in _zip_items(path, path, (), _read_file(path), loadable, 1):
             add(item)
         return
@@ -236,8 +276,9 @@ def _is_zip_not_docx(path: str) -> bool:
         return False
 
 
-def _zip_items(display: str, source: str, chain: tuple[str, ...], data: bytes, loadable: _Lazy,
-               depth: int) -> Iterator[Item]:
+def _zip_items(
+    display: str, source: str, chain: tuple[str, ...], data: bytes, loadable: _Lazy, depth: int
+) -> Iterator[Item]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -260,31 +301,42 @@ def _zip_items(display: str, source: str, chain: tuple[str, ...], data: bytes, l
             yield Item(path=shown, source=source, chain=sub, skip=reason)
             continue
         if info.file_size > _max_bytes() or info.flag_bits & 0x1:
-            yield Item(path=shown, source=source, chain=sub, size=info.file_size)  # the worker says why
+            yield Item(
+                path=shown, source=source, chain=sub, size=info.file_size
+            )  # the worker says why
             continue
         try:
             member = zf.read(info)
-        except Exception:  # noqa: BLE001 - damaged member: the worker reports the cause
+        except Exception:
             yield Item(path=shown, source=source, chain=sub, size=info.file_size)
             continue
         if low.endswith(".zip"):
             yield from _zip_items(shown, source, sub, member, loadable, depth + 1)
             continue
-        yield Item(path=shown, source=source, chain=sub, sha256=hashlib.sha256(member).hexdigest(), size=len(member))
+        yield Item(
+            path=shown,
+            source=source,
+            chain=sub,
+            sha256=hashlib.sha256(member).hexdigest(),
+            size=len(member),
+        )
         if low.endswith(".eml") and depth < MAX_DEPTH:
             yield from _eml_zip_items(shown, source, sub, member, loadable, depth + 1)
 
 
-def _eml_zip_items(display: str, source: str, chain: tuple[str, ...], data: bytes, loadable: _Lazy,
-                   depth: int) -> Iterator[Item]:
+def _eml_zip_items(
+    display: str, source: str, chain: tuple[str, ...], data: bytes, loadable: _Lazy, depth: int
+) -> Iterator[Item]:
     for name, payload in _eml_zips(data):
-        yield from _zip_items(f"{display}/{name}", source, chain + (name,), payload, loadable, depth + 1)
+        yield from _zip_items(
+            f"{display}/{name}", source, chain + (name,), payload, loadable, depth + 1
+        )
 
 
 def _attachment_name(part: email.message.Message) -> str:
     try:
         name = part.get_filename() or ""
-    except Exception:  # noqa: BLE001 - malformed RFC 2231 parameters
+    except Exception:
         name = ""
     return PureWindowsPath(PurePosixPath(str(name)).name).name.strip()
 
@@ -296,7 +348,7 @@ def _eml_zips(data: bytes) -> list[tuple[str, bytes]]:
         return []
     try:
         msg = email.message_from_bytes(data, policy=email.policy.default)
-    except Exception:  # noqa: BLE001 - the loader reports an unreadable email
+    except Exception:
         return []
     out = []
     for part in msg.walk():
@@ -304,11 +356,14 @@ def _eml_zips(data: bytes) -> list[tuple[str, bytes]]:
             continue
         name = _attachment_name(part)
         ctype = part.get_content_type()
-        if not (name.lower().endswith(".zip") or ctype in ("application/zip", "application/x-zip-compressed")):
+        if not (
+            name.lower().endswith(".zip")
+            or ctype in ("application/zip", "application/x-zip-compressed")
+        ):
             continue
         try:
             payload = part.get_payload(decode=True)
-        except Exception:  # noqa: BLE001
+        except Exception:
             payload = None
         if isinstance(payload, bytes) and payload[:4] == b"PK\x03\x04":
             out.append((name or f"attachment-{len(out) + 1}.zip", payload))
@@ -331,15 +386,22 @@ def read_item(item: Item) -> bytes:
                 zf = zipfile.ZipFile(io.BytesIO(data))
                 info = zf.getinfo(name)
             except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-                raise CorruptDocument(item.path, f"damaged zip archive ({type(exc).__name__})") from None
+                raise CorruptDocument(
+                    item.path, f"damaged zip archive ({type(exc).__name__})"
+                ) from None
             if info.flag_bits & 0x1:
                 raise EncryptedDocument(item.path, "the zip member is encrypted (needs a password)")
             if info.file_size > MAX_BYTES:
-                raise TooLarge(item.path, f"{info.file_size:,} bytes is over the {MAX_BYTES:,}-byte limit (FOI_EXTRACT_MAX_BYTES)")
+                raise TooLarge(
+                    item.path,
+                    f"{info.file_size:,} bytes is over the {MAX_BYTES:,}-byte limit (FOI_EXTRACT_MAX_BYTES)",
+                )
             try:
                 data = zf.read(info)
-            except Exception as exc:  # noqa: BLE001 - CRC errors, truncated streams, unsupported methods
-                raise CorruptDocument(item.path, f"cannot read the zip member ({type(exc).__name__}: {exc})") from None
+            except Exception as exc:
+                raise CorruptDocument(
+                    item.path, f"cannot read the zip member ({type(exc).__name__}: {exc})"
+                ) from None
         else:
             found = dict(_eml_zips(data))
             if name not in found:
@@ -348,4 +410,12 @@ def read_item(item: Item) -> bytes:
     return data
 
 
-__all__ = ["Discovery", "Item", "discover", "read_item", "skip_reason", "sha256_file", "FoiExtractError"]
+__all__ = [
+    "Discovery",
+    "Item",
+    "discover",
+    "read_item",
+    "skip_reason",
+    "sha256_file",
+    "FoiExtractError",
+]

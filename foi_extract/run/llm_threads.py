@@ -16,7 +16,7 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 import httpx2 as httpx
 
@@ -42,16 +42,25 @@ class Counter:
         self.prompt_tokens += int(usage.get("prompt_tokens") or 0)
         self.completion_tokens += int(usage.get("completion_tokens") or 0)
         details = usage.get("prompt_tokens_details") or {}
-        self.cached_tokens += int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0
+        self.cached_tokens += (
+            int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0
+        )
 
 
 def request_key(request: httpx.Request, body: bytes) -> str:
-    return hashlib.sha256(request.method.encode() + b" " + request.url.path.encode() + b"\n" + body).hexdigest()
+    return hashlib.sha256(
+        request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
+    ).hexdigest()
 
 
 class CachingTransport(httpx.BaseTransport):
-    def __init__(self, inner: httpx.BaseTransport, store: Optional[Store], counter: Counter,
-                 lock: threading.Lock) -> None:
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        store: Store | None,
+        counter: Counter,
+        lock: threading.Lock,
+    ) -> None:
         self.inner = inner
         self.store = store
         self.counter = counter
@@ -64,7 +73,9 @@ class CachingTransport(httpx.BaseTransport):
         if cached is not None:
             with self.lock:
                 self.counter.replayed += 1
-            return httpx.Response(200, headers={"content-type": "application/json"}, content=cached, request=request)
+            return httpx.Response(
+                200, headers={"content-type": "application/json"}, content=cached, request=request
+            )
         with self.lock:
             self.counter.sent += 1
         response = self.inner.handle_request(request)
@@ -83,7 +94,7 @@ class CachingTransport(httpx.BaseTransport):
 class ThreadEngines:
     """One LLMEngine per thread over a shared configuration and the shared run store."""
 
-    def __init__(self, spec: EngineSpec, store: Optional[Store]) -> None:
+    def __init__(self, spec: EngineSpec, store: Store | None) -> None:
         self.spec = spec
         self.store = store
         self.counter = Counter()
@@ -91,7 +102,9 @@ class ThreadEngines:
         self._local = threading.local()
         self._clients: list[httpx.Client] = []
         self.base = spec.make()
-        llm = self.base._start() if spec.name == "local" else self.base  # the local model server starts once
+        llm = (
+            self.base._start() if spec.name == "local" else self.base
+        )  # the local model server starts once
         self.cfg = llm.cfg
         self.name = llm.name
         self.prompts = llm.prompts
@@ -102,15 +115,23 @@ class ThreadEngines:
             from ..llm.client import LLMClient
             from ..llm.engine import LLMEngine
 
-            http = httpx.Client(transport=CachingTransport(httpx.HTTPTransport(), self.store, self.counter, self._lock))
+            http = httpx.Client(
+                transport=CachingTransport(
+                    httpx.HTTPTransport(), self.store, self.counter, self._lock
+                )
+            )
             with self._lock:
                 self._clients.append(http)
-            engine = LLMEngine(self.cfg, client=LLMClient(self.cfg, http_client=http), prompts=self.prompts)
+            engine = LLMEngine(
+                self.cfg, client=LLMClient(self.cfg, http_client=http), prompts=self.prompts
+            )
             engine.name = self.name
             self._local.engine = engine
         return engine
 
-    def process(self, item: Any, qset: Any, load_options: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    def process(
+        self, item: Any, qset: Any, load_options: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """One document; its usage is this thread's client's usage across the document, failures included."""
         from .worker import process
 

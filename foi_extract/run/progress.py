@@ -7,10 +7,17 @@ failures and the final summary are printed, so logs stay readable.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 
 @dataclass
@@ -28,30 +35,51 @@ class Tally:
     def line(self) -> str:
         cost = "cost ?" if self.cost_unknown else f"${self.cost:.4f}"
         cached = f" cached {self.cached}" if self.cached else ""
-        return (f"done {self.done} (review {self.needs_review}) failed {self.failed} skipped {self.skipped}{cached} · "
-                f"{self.pages} pages · {self.tokens:,} tokens · {cost}")
+        return (
+            f"done {self.done} (review {self.needs_review}) failed {self.failed} skipped {self.skipped}{cached} · "
+            f"{self.pages} pages · {self.tokens:,} tokens · {cost}"
+        )
 
 
 class BatchProgress:
-    def __init__(self, total: int, *, enabled: Optional[bool] = None, console: Optional[Console] = None) -> None:
+    def __init__(
+        self, total: int, *, enabled: bool | None = None, console: Console | None = None
+    ) -> None:
         self.console = console or Console(stderr=True)
         self.enabled = self.console.is_terminal if enabled is None else enabled
         self.tally = Tally()
         self._progress = Progress(
-            TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"),
-            TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-            console=self.console, disable=not self.enabled, transient=False, refresh_per_second=4)
+            TextColumn("[bold]extracting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[stats]}"),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            console=self.console,
+            disable=not self.enabled,
+            transient=False,
+            refresh_per_second=4,
+        )
         self._task = self._progress.add_task("extract", total=total, stats=self.tally.line())
 
-    def __enter__(self) -> "BatchProgress":
+    def __enter__(self) -> BatchProgress:
         self._progress.start()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self._progress.stop()
 
-    def record(self, outcome: str, *, pages: int = 0, tokens: int = 0, cost: Optional[float] = 0.0,
-               cached: bool = False, advance: bool = True) -> None:
+    def record(
+        self,
+        outcome: str,
+        *,
+        pages: int = 0,
+        tokens: int = 0,
+        cost: float | None = 0.0,
+        cached: bool = False,
+        advance: bool = True,
+    ) -> None:
         t = self.tally
         if outcome == "failed":
             t.failed += 1

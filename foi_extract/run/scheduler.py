@@ -17,9 +17,17 @@ import multiprocessing
 import signal
 import threading
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from collections.abc import Callable
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Callable, Optional
+from typing import Any
 
 from .discover import Item
 
@@ -34,12 +42,12 @@ class Stop:
     """Ctrl-C and SIGTERM as flags, so no handler ever interrupts a store write half-way."""
 
     def __init__(self, notify: Callable[[str], None]) -> None:
-        self.requested: Optional[str] = None
+        self.requested: str | None = None
         self.abandon = False
         self._notify = notify
         self._old: dict[int, Any] = {}
 
-    def __enter__(self) -> "Stop":
+    def __enter__(self) -> Stop:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):
                 self._old[sig] = signal.signal(sig, self._handle)
@@ -52,15 +60,24 @@ class Stop:
     def _handle(self, signum: int, frame: Any) -> None:
         if self.requested is None:
             self.requested = INTERRUPTED
-            self._notify("stopping: finishing the documents in progress (Ctrl-C again to abandon them)")
+            self._notify(
+                "stopping: finishing the documents in progress (Ctrl-C again to abandon them)"
+            )
         else:
             self.abandon = True
 
 
-def run(todo: list[Item], *, make_executor: Callable[[int], Executor], workers: int,
-        task: Callable[..., dict[str, Any]], on_done: Done, stop: Stop,
-        should_stop: Callable[[], Optional[str]] = lambda: None,
-        on_crash: Callable[[Item, str], dict[str, Any]]) -> str:
+def run(
+    todo: list[Item],
+    *,
+    make_executor: Callable[[int], Executor],
+    workers: int,
+    task: Callable[..., dict[str, Any]],
+    on_done: Done,
+    stop: Stop,
+    should_stop: Callable[[], str | None] = lambda: None,
+    on_crash: Callable[[Item, str], dict[str, Any]],
+) -> str:
     """Submit `task(item)` for each item; `on_done(item, outcome)` in the calling thread, in finishing order."""
     pending: deque[Item] = deque(todo)
     solo: deque[Item] = deque()  # suspects of a dead worker, run alone
@@ -81,7 +98,9 @@ def run(todo: list[Item], *, make_executor: Callable[[int], Executor], workers: 
                     item = solo.popleft() if solo else pending.popleft()
                     inflight[executor.submit(task, item)] = item
             else:
-                for fut in [f for f in inflight if f.cancel()]:  # queued, not started: leave them for the next run
+                for fut in [
+                    f for f in inflight if f.cancel()
+                ]:  # queued, not started: leave them for the next run
                     inflight.pop(fut)
                 if not inflight:
                     break
@@ -94,7 +113,7 @@ def run(todo: list[Item], *, make_executor: Callable[[int], Executor], workers: 
                 except BrokenProcessPool:
                     affected.append(item)
                     continue
-                except Exception as exc:  # noqa: BLE001 - the task never raises; a pickling error might
+                except Exception as exc:
                     outcome = on_crash(item, f"{type(exc).__name__}: {exc}")
                 on_done(item, outcome)
             if affected:
@@ -102,7 +121,9 @@ def run(todo: list[Item], *, make_executor: Callable[[int], Executor], workers: 
                 inflight.clear()
                 for item in affected:
                     crashes[id(item)] = crashes.get(id(item), 0) + 1
-                    if len(affected) == 1 or crashes[id(item)] >= 2:  # alone when it died: the culprit
+                    if (
+                        len(affected) == 1 or crashes[id(item)] >= 2
+                    ):  # alone when it died: the culprit
                         on_done(item, on_crash(item, "its worker process died while reading it"))
                     else:
                         solo.append(item)
@@ -115,15 +136,21 @@ def run(todo: list[Item], *, make_executor: Callable[[int], Executor], workers: 
 
 def _shutdown(executor: Executor, *, abandon: bool) -> None:
     if abandon and isinstance(executor, ProcessPoolExecutor):
-        for proc in list(getattr(executor, "_processes", {}).values()):  # no public API to stop a running worker
+        for proc in list(
+            getattr(executor, "_processes", {}).values()
+        ):  # no public API to stop a running worker
             proc.terminate()
     executor.shutdown(wait=not abandon, cancel_futures=True)
 
 
-def process_pool(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> Callable[[int], Executor]:
+def process_pool(
+    initializer: Callable[..., None], initargs: tuple[Any, ...]
+) -> Callable[[int], Executor]:
     # spawn, not fork: the parent has threads (progress display, sqlite) a forked child could deadlock on
     ctx = multiprocessing.get_context("spawn")
-    return lambda n: ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=initializer, initargs=initargs)
+    return lambda n: ProcessPoolExecutor(
+        max_workers=n, mp_context=ctx, initializer=initializer, initargs=initargs
+    )
 
 
 def thread_pool() -> Callable[[int], Executor]:

@@ -26,8 +26,9 @@ import sqlite3
 import threading
 import time
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 from ..errors import ConfigError
 from ..write.records import FAILED, SKIPPED, DocRecord
@@ -99,7 +100,7 @@ def config_key(identity: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def item_key(cfg_key: str, item: Item) -> Optional[str]:
+def item_key(cfg_key: str, item: Item) -> str | None:
     """The content address of a document under a configuration (None: no bytes, nothing to cache)."""
     if item.sha256 is None:
         return None
@@ -110,7 +111,7 @@ def _pack(obj: Any) -> bytes:
     return zlib.compress(json.dumps(obj, ensure_ascii=False).encode("utf-8"), 6)
 
 
-def _unpack(blob: Optional[bytes]) -> Any:
+def _unpack(blob: bytes | None) -> Any:
     return None if blob is None else json.loads(zlib.decompress(blob).decode("utf-8"))
 
 
@@ -135,15 +136,23 @@ class Store:
         if row is None:
             self.db.execute("INSERT INTO meta(key, value) VALUES ('format', ?)", (STORE_FORMAT,))
         elif row[0] != STORE_FORMAT:
-            raise StoreError(f"{path}: run store format {row[0]}, this foi-extract reads {STORE_FORMAT}")
+            raise StoreError(
+                f"{path}: run store format {row[0]}, this foi-extract reads {STORE_FORMAT}"
+            )
 
     def close(self) -> None:
         with self._lock:
             self.db.close()
 
     # ------------------------------------------------------------------ runs
-    def begin_run(self, cfg_key: str, identity: dict[str, Any], command: str, items: list[Item],
-                  keys: list[Optional[str]]) -> int:
+    def begin_run(
+        self,
+        cfg_key: str,
+        identity: dict[str, Any],
+        command: str,
+        items: list[Item],
+        keys: list[str | None],
+    ) -> int:
         with self._lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -154,31 +163,57 @@ class Store:
             self.db.execute("COMMIT")
         return run_id
 
-    def _begin(self, cfg_key: str, identity: dict[str, Any], command: str, items: list[Item],
-               keys: list[Optional[str]]) -> int:
+    def _begin(
+        self,
+        cfg_key: str,
+        identity: dict[str, Any],
+        command: str,
+        items: list[Item],
+        keys: list[str | None],
+    ) -> int:
         self._mark_dead_runs()
         cur = self.db.execute(
             "INSERT INTO runs(started_at, status, pid, command, config_key, engine, model, prompt_version, "
             "question_set, question_set_hash, version, settings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (now(), "running", os.getpid(), command, cfg_key, identity.get("engine"), identity.get("model"),
-             identity.get("prompt_version"), identity.get("question_set"), identity.get("question_set_hash"),
-             identity.get("version"), json.dumps(identity.get("settings") or {}, sort_keys=True)))
+            (
+                now(),
+                "running",
+                os.getpid(),
+                command,
+                cfg_key,
+                identity.get("engine"),
+                identity.get("model"),
+                identity.get("prompt_version"),
+                identity.get("question_set"),
+                identity.get("question_set_hash"),
+                identity.get("version"),
+                json.dumps(identity.get("settings") or {}, sort_keys=True),
+            ),
+        )
         run_id = int(cur.lastrowid)
         self.db.executemany(
             "INSERT INTO run_items(run_id, position, path, sha256, key, skip_reason) VALUES (?,?,?,?,?,?)",
-            [(run_id, i, it.path, it.sha256, k, it.skip) for i, (it, k) in enumerate(zip(items, keys))])
+            [
+                (run_id, i, it.path, it.sha256, k, it.skip)
+                for i, (it, k) in enumerate(zip(items, keys))
+            ],
+        )
         return run_id
 
     def _mark_dead_runs(self) -> None:
-        for rid, pid in self.db.execute("SELECT id, pid FROM runs WHERE status='running'").fetchall():
+        for rid, pid in self.db.execute(
+            "SELECT id, pid FROM runs WHERE status='running'"
+        ).fetchall():
             if pid is None or not _alive(pid) or pid == os.getpid():
                 self.db.execute("UPDATE runs SET status='killed' WHERE id=?", (rid,))
 
     def end_run(self, run_id: int, status: str) -> None:
         with self._lock:
-            self.db.execute("UPDATE runs SET status=?, finished_at=? WHERE id=?", (status, now(), run_id))
+            self.db.execute(
+                "UPDATE runs SET status=?, finished_at=? WHERE id=?", (status, now(), run_id)
+            )
 
-    def latest_run(self) -> Optional[int]:
+    def latest_run(self) -> int | None:
         with self._lock:
             row = self.db.execute("SELECT max(id) FROM runs").fetchone()
         return row[0] if row and row[0] is not None else None
@@ -193,17 +228,17 @@ class Store:
         return next(r for r in self.runs() if r["id"] == run_id)
 
     # ------------------------------------------------------------------ results
-    def reusable(self, key: Optional[str], *, retry_failed: bool = False) -> bool:
+    def reusable(self, key: str | None, *, retry_failed: bool = False) -> bool:
         """A finished result under this key that need not be redone."""
         if key is None:
             return False
         with self._lock:
-            row = self.db.execute("SELECT outcome, exit_code FROM results WHERE key=?", (key,)).fetchone()
+            row = self.db.execute(
+                "SELECT outcome, exit_code FROM results WHERE key=?", (key,)
+            ).fetchone()
         if row is None:
             return False
-        if row[0] == FAILED and (retry_failed or row[1] in RETRY_EXIT_CODES):
-            return False
-        return True
+        return not (row[0] == FAILED and (retry_failed or row[1] in RETRY_EXIT_CODES))
 
     def put(self, key: str, outcome: dict[str, Any], run_id: int) -> None:
         """Record one document's outcome, committed at once (a kill loses nothing finished)."""
@@ -211,33 +246,50 @@ class Store:
             self.db.execute(
                 "INSERT OR REPLACE INTO results(key, sha256, outcome, exit_code, error_code, message, extraction, pages, "
                 "mentioned, usage, cost, duration, run_id, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (key, outcome.get("sha256"), outcome["outcome"], outcome.get("exit_code"), outcome.get("error_code"),
-                 outcome.get("message"),
-                 _pack(outcome["extraction"]) if outcome.get("extraction") is not None else None,
-                 _pack(outcome["pages"]) if outcome.get("pages") is not None else None,
-                 json.dumps(outcome.get("mentioned") or []),
-                 json.dumps(outcome["usage"]) if outcome.get("usage") is not None else None,
-                 outcome.get("cost"), outcome.get("duration"), run_id, now()))
+                (
+                    key,
+                    outcome.get("sha256"),
+                    outcome["outcome"],
+                    outcome.get("exit_code"),
+                    outcome.get("error_code"),
+                    outcome.get("message"),
+                    _pack(outcome["extraction"]) if outcome.get("extraction") is not None else None,
+                    _pack(outcome["pages"]) if outcome.get("pages") is not None else None,
+                    json.dumps(outcome.get("mentioned") or []),
+                    json.dumps(outcome["usage"]) if outcome.get("usage") is not None else None,
+                    outcome.get("cost"),
+                    outcome.get("duration"),
+                    run_id,
+                    now(),
+                ),
+            )
 
     def result_count(self, run_id: int) -> int:
         """Documents of a run with a recorded result (the progress a kill cannot take away)."""
         with self._lock:
             return self.db.execute(
-                "SELECT count(*) FROM run_items i JOIN results r ON r.key = i.key WHERE i.run_id=?", (run_id,)).fetchone()[0]
+                "SELECT count(*) FROM run_items i JOIN results r ON r.key = i.key WHERE i.run_id=?",
+                (run_id,),
+            ).fetchone()[0]
 
-    def records(self, run_id: Optional[int] = None, *, pages: bool = False) -> list[DocRecord]:
+    def records(self, run_id: int | None = None, *, pages: bool = False) -> list[DocRecord]:
         """Every item of a run, in discovery order, with its result (documents not finished are left out)."""
         from ..models import Exemption, Extraction
 
         run_id = self.latest_run() if run_id is None else run_id
         if run_id is None:
             return []
-        cols = "i.path, i.sha256, i.skip_reason, r.outcome, r.exit_code, r.error_code, r.message, r.extraction, " \
-               "r.mentioned, r.usage, r.cost, r.duration, r.run_id, " + ("r.pages" if pages else "NULL")
+        cols = (
+            "i.path, i.sha256, i.skip_reason, r.outcome, r.exit_code, r.error_code, r.message, r.extraction, "
+            "r.mentioned, r.usage, r.cost, r.duration, r.run_id, "
+            + ("r.pages" if pages else "NULL")
+        )
         with self._lock:
             rows = self.db.execute(
                 f"SELECT {cols} FROM run_items i LEFT JOIN results r ON r.key = i.key WHERE i.run_id=? "
-                "ORDER BY i.position", (run_id,)).fetchall()
+                "ORDER BY i.position",
+                (run_id,),
+            ).fetchall()
         out = []
         for row in rows:
             path, sha, skip, outcome = row[0], row[1], row[2], row[3]
@@ -251,11 +303,24 @@ class Store:
             if data is not None:
                 data["source"]["path"] = path  # the same bytes may sit at two paths
                 extraction = Extraction.model_validate(data)
-            out.append(DocRecord(
-                path=path, outcome=outcome, sha256=sha, extraction=extraction, exit_code=row[4], error_code=row[5],
-                message=row[6], mentioned=[Exemption.model_validate(e) for e in json.loads(row[8] or "[]")],
-                usage=json.loads(row[9]) if row[9] else None, cost=row[10], duration=row[11], run_id=row[12],
-                cached=row[12] != run_id, pages=_unpack(row[13]) if pages else None))
+            out.append(
+                DocRecord(
+                    path=path,
+                    outcome=outcome,
+                    sha256=sha,
+                    extraction=extraction,
+                    exit_code=row[4],
+                    error_code=row[5],
+                    message=row[6],
+                    mentioned=[Exemption.model_validate(e) for e in json.loads(row[8] or "[]")],
+                    usage=json.loads(row[9]) if row[9] else None,
+                    cost=row[10],
+                    duration=row[11],
+                    run_id=row[12],
+                    cached=row[12] != run_id,
+                    pages=_unpack(row[13]) if pages else None,
+                )
+            )
         return out
 
     def extracted_counts(self, run_id: int) -> tuple[int, int]:
@@ -263,7 +328,9 @@ class Store:
         with self._lock:
             rows = self.db.execute(
                 "SELECT r.run_id = i.run_id, count(*) FROM run_items i JOIN results r ON r.key = i.key "
-                "WHERE i.run_id=? GROUP BY 1", (run_id,)).fetchall()
+                "WHERE i.run_id=? GROUP BY 1",
+                (run_id,),
+            ).fetchall()
         got = dict(rows)
         return int(got.get(1, 0)), int(got.get(0, 0))
 
@@ -272,7 +339,9 @@ class Store:
         with self._lock:
             row = self.db.execute(
                 "SELECT r.exit_code FROM run_items i JOIN results r ON r.key = i.key WHERE i.run_id=? AND r.outcome=? "
-                "ORDER BY i.position LIMIT 1", (run_id, FAILED)).fetchone()
+                "ORDER BY i.position LIMIT 1",
+                (run_id, FAILED),
+            ).fetchone()
         return 0 if row is None else int(row[0] or 1)
 
     def fingerprint(self, run_id: int) -> str:
@@ -280,10 +349,12 @@ class Store:
         with self._lock:
             rows = self.db.execute(
                 "SELECT i.path, i.skip_reason, r.key, r.finished_at FROM run_items i LEFT JOIN results r ON r.key = i.key "
-                "WHERE i.run_id=? ORDER BY i.position", (run_id,)).fetchall()
+                "WHERE i.run_id=? ORDER BY i.position",
+                (run_id,),
+            ).fetchall()
         return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
-    def get_meta(self, key: str) -> Optional[str]:
+    def get_meta(self, key: str) -> str | None:
         with self._lock:
             row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return None if row is None else row[0]
@@ -293,14 +364,17 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     # ------------------------------------------------------------------ LLM responses
-    def llm_get(self, key: str) -> Optional[bytes]:
+    def llm_get(self, key: str) -> bytes | None:
         with self._lock:
             row = self.db.execute("SELECT body FROM llm_responses WHERE key=?", (key,)).fetchone()
         return None if row is None else bytes(row[0])
 
     def llm_put(self, key: str, body: bytes) -> None:
         with self._lock:
-            self.db.execute("INSERT OR REPLACE INTO llm_responses(key, body, created_at) VALUES (?,?,?)", (key, body, now()))
+            self.db.execute(
+                "INSERT OR REPLACE INTO llm_responses(key, body, created_at) VALUES (?,?,?)",
+                (key, body, now()),
+            )
 
     def iter_keys(self) -> Iterator[str]:
         with self._lock:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from ..write import exemption_label
 from ..write.records import OUTCOMES, DocRecord
@@ -15,7 +16,9 @@ class Summary:
     outcomes: Counter[str] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)  # error code -> documents
     statuses: Counter[str] = field(default_factory=Counter)
-    exemptions: Counter[str] = field(default_factory=Counter)  # label -> questions it was applied to
+    exemptions: Counter[str] = field(
+        default_factory=Counter
+    )  # label -> questions it was applied to
     exemption_docs: Counter[str] = field(default_factory=Counter)  # label -> documents applying it
     question_flags: Counter[str] = field(default_factory=Counter)
     document_flags: Counter[str] = field(default_factory=Counter)
@@ -33,7 +36,7 @@ class Summary:
         return {k: dict(v) if isinstance(v, Counter) else v for k, v in self.__dict__.items()}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Summary":
+    def from_dict(cls, data: dict[str, Any]) -> Summary:
         s = cls()
         for k, v in data.items():
             setattr(s, k, Counter(v) if isinstance(getattr(s, k, None), Counter) else v)
@@ -79,7 +82,9 @@ def summarize(records: Sequence[DocRecord]) -> Summary:
 def _table(title: str, header: tuple[str, ...], rows: list[tuple[Any, ...]]):  # type: ignore[no-untyped-def]
     from rich.table import Table
 
-    t = Table(title=title, title_justify="left", show_edge=False, pad_edge=False, header_style="bold")
+    t = Table(
+        title=title, title_justify="left", show_edge=False, pad_edge=False, header_style="bold"
+    )
     for i, h in enumerate(header):
         t.add_column(h, justify="right" if i else "left")
     for row in rows:
@@ -102,14 +107,38 @@ def render(s: Summary, console: Any = None, *, top: int = 10) -> None:
     if s.statuses:
         console.print(_table("Questions", ("status", "questions"), s.statuses.most_common()))
     if s.exemption_docs:
-        rows = [(label, n, s.exemptions.get(label, 0)) for label, n in s.exemption_docs.most_common(top)]
-        console.print(_table(f"Top exemptions applied (of {len(s.exemption_docs)})", ("exemption", "documents", "questions"), rows))
-    flags = [(f"question: {k}", v) for k, v in s.question_flags.most_common()] + \
-            [(f"document: {k}", v) for k, v in s.document_flags.most_common()]
+        rows = [
+            (label, n, s.exemptions.get(label, 0)) for label, n in s.exemption_docs.most_common(top)
+        ]
+        console.print(
+            _table(
+                f"Top exemptions applied (of {len(s.exemption_docs)})",
+                ("exemption", "documents", "questions"),
+                rows,
+            )
+        )
+    flags = [(f"question: {k}", v) for k, v in s.question_flags.most_common()] + [
+        (f"document: {k}", v) for k, v in s.document_flags.most_common()
+    ]
     if flags:
         console.print(_table("Review flags", ("reason", "count"), flags))
-    cost = f"${s.cost:.4f}" + (f" + unknown for {s.cost_unknown} document(s) (model not in the price table)" if s.cost_unknown else "")
-    console.print(_table("Work", ("", ""), [
-        ("extracted this run", s.extracted), ("reused from the store", s.cached), ("pages", s.pages),
-        ("LLM requests", s.requests), ("prompt tokens", f"{s.prompt_tokens:,}"),
-        ("completion tokens", f"{s.completion_tokens:,}"), ("cost", cost)]))
+    cost = f"${s.cost:.4f}" + (
+        f" + unknown for {s.cost_unknown} document(s) (model not in the price table)"
+        if s.cost_unknown
+        else ""
+    )
+    console.print(
+        _table(
+            "Work",
+            ("", ""),
+            [
+                ("extracted this run", s.extracted),
+                ("reused from the store", s.cached),
+                ("pages", s.pages),
+                ("LLM requests", s.requests),
+                ("prompt tokens", f"{s.prompt_tokens:,}"),
+                ("completion tokens", f"{s.completion_tokens:,}"),
+                ("cost", cost),
+            ],
+        )
+    )

@@ -11,9 +11,10 @@ import signal
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import ConfigError, FoiExtractError
@@ -36,7 +37,7 @@ class EngineSpec:
     options: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def resolve(cls, name: str, options: dict[str, Any]) -> "EngineSpec":
+    def resolve(cls, name: str, options: dict[str, Any]) -> EngineSpec:
         resolved = name
         if name == "auto":  # as pipeline.resolve_engine, without importing the pipeline
             from ..llm.config import load_config
@@ -44,7 +45,9 @@ class EngineSpec:
             flags = {k: v for k, v in options.items() if k in ("model", "base_url", "api_key")}
             resolved = "llm" if load_config(flags).configured else "rules"
         if resolved not in ("rules", "llm", "local") and resolved not in _available():
-            raise ConfigError(f"unknown engine {name!r}; available: {', '.join(_available() + ['auto'])}")
+            raise ConfigError(
+                f"unknown engine {name!r}; available: {', '.join(_available() + ['auto'])}"
+            )
         if resolved == "rules":
             options = {}
         if resolved != "local":
@@ -62,24 +65,57 @@ class EngineSpec:
         if self.name == "local":
             from ..llm.local_server import MODEL_NAME
 
-            opts = {k: v for k, v in self.options.items() if k not in ("model", "base_url", "api_key", "model_path")}
-            model = os.path.basename(self.options["model_path"]) if self.options.get("model_path") else MODEL_NAME
-            return load_config({"max_questions": 2, "max_reasks": 1, **opts, "model": model,
-                                "base_url": "http://127.0.0.1/v1", "api_key": "local", "mode": "json_schema"}, env={})
+            opts = {
+                k: v
+                for k, v in self.options.items()
+                if k not in ("model", "base_url", "api_key", "model_path")
+            }
+            model = (
+                os.path.basename(self.options["model_path"])
+                if self.options.get("model_path")
+                else MODEL_NAME
+            )
+            return load_config(
+                {
+                    "max_questions": 2,
+                    "max_reasks": 1,
+                    **opts,
+                    "model": model,
+                    "base_url": "http://127.0.0.1/v1",
+                    "api_key": "local",
+                    "mode": "json_schema",
+                },
+                env={},
+            )
         return load_config(self.options)
 
     def identity(self) -> dict[str, Any]:
         """What, besides the document's bytes, decides the result: part of every cache key."""
-        ident: dict[str, Any] = {"engine": self.name, "version": __version__, "model": None, "prompt_version": None,
-                                 "settings": {}}
+        ident: dict[str, Any] = {
+            "engine": self.name,
+            "version": __version__,
+            "model": None,
+            "prompt_version": None,
+            "settings": {},
+        }
         if self.is_llm:
             from ..llm.prompts import load_prompts
 
             cfg = self.llm_config()
             ident["model"] = cfg.model
             ident["prompt_version"] = load_prompts().version
-            ident["settings"] = {k: getattr(cfg, k) for k in (
-                "mode", "context_tokens", "max_questions", "max_output_tokens", "max_reasks", "temperature", "seed")}
+            ident["settings"] = {
+                k: getattr(cfg, k)
+                for k in (
+                    "mode",
+                    "context_tokens",
+                    "max_questions",
+                    "max_output_tokens",
+                    "max_reasks",
+                    "temperature",
+                    "seed",
+                )
+            }
         return ident
 
     def make(self):  # type: ignore[no-untyped-def]
@@ -101,8 +137,12 @@ def log_internal_error(path: str, exc: BaseException) -> str:
     return log(path, exc)
 
 
-def process(item: Item, engine: Any, qset: Optional[QuestionSet],
-            load_options: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+def process(
+    item: Item,
+    engine: Any,
+    qset: QuestionSet | None,
+    load_options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The outcome of one document as a plain dict (picklable, stored as is).
 
     `load_options` go to `foi_extract.load.load` (loader settings that change the text)."""
@@ -112,24 +152,44 @@ def process(item: Item, engine: Any, qset: Optional[QuestionSet],
         from ..pipeline import run_stages
 
         doc, result = run_stages(item.path, lambda: load_item(item, load_options), engine, qset)
-        out = {**base, "outcome": outcome_of(result), "extraction": result.model_dump(mode="json"),
-               "pages": list(doc.pages), "mentioned": [e.model_dump(mode="json") for e in mentioned_grounds(doc, result)],
-               "usage": result.engine.usage}
-        if item.suffix in SPREADSHEETS and result.letter.kind == "not_a_reply" and not item.explicit:
+        out = {
+            **base,
+            "outcome": outcome_of(result),
+            "extraction": result.model_dump(mode="json"),
+            "pages": list(doc.pages),
+            "mentioned": [e.model_dump(mode="json") for e in mentioned_grounds(doc, result)],
+            "usage": result.engine.usage,
+        }
+        if (
+            item.suffix in SPREADSHEETS
+            and result.letter.kind == "not_a_reply"
+            and not item.explicit
+        ):
             out = {**base, "outcome": SKIPPED, "message": "spreadsheet without a letter"}
     except FoiExtractError as exc:
-        out = {**base, "outcome": FAILED, "exit_code": exc.exit_code, "error_code": exc.code, "message": exc.cause}
-    except Exception as exc:  # noqa: BLE001 - a bug in one document must not cost the batch
+        out = {
+            **base,
+            "outcome": FAILED,
+            "exit_code": exc.exit_code,
+            "error_code": exc.code,
+            "message": exc.cause,
+        }
+    except Exception as exc:
         where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         at = f" at {PurePosixPath(where.filename).name}:{where.lineno}" if where else ""
-        out = {**base, "outcome": FAILED, "exit_code": 1, "error_code": "internal",
-               "message": f"internal error {type(exc).__name__}: {exc}{at} (a bug: please report it with the file; "
-                          f"{log_internal_error(item.path, exc)})"}
+        out = {
+            **base,
+            "outcome": FAILED,
+            "exit_code": 1,
+            "error_code": "internal",
+            "message": f"internal error {type(exc).__name__}: {exc}{at} (a bug: please report it with the file; "
+            f"{log_internal_error(item.path, exc)})",
+        }
     out["duration"] = round(time.monotonic() - started, 3)
     return out
 
 
-def load_item(item: Item, load_options: Optional[dict[str, Any]] = None) -> Document:
+def load_item(item: Item, load_options: dict[str, Any] | None = None) -> Document:
     """Load a file, or a member of an archive or email (through a private temporary copy)."""
     from ..load import load
 
@@ -163,10 +223,12 @@ def mentioned_grounds(doc: Document, result: Extraction) -> list[Exemption]:
     applied = {(e.law, e.section) for e in result.exemptions}
     for q in result.questions:
         applied |= {(e.law, e.section) for e in q.exemptions}
-    found: dict[tuple[str, str, Optional[str]], Exemption] = {}
+    found: dict[tuple[str, str, str | None], Exemption] = {}
     for page_no, page in enumerate(doc.pages, 1):
         for c in find_citations(page, law):
-            if (c.law, c.section) in applied or not statutes.is_ground(c.law, c.section, c.subsection):
+            if (c.law, c.section) in applied or not statutes.is_ground(
+                c.law, c.section, c.subsection
+            ):
                 continue
             key = (c.law, c.section, c.subsection)
             span = doc.span(page_no, c.start, c.end)
@@ -174,14 +236,19 @@ def mentioned_grounds(doc: Document, result: Extraction) -> list[Exemption]:
                 if len(found[key].evidence) < 3:
                     found[key].evidence.append(span)
                 continue
-            found[key] = Exemption(law=c.law, section=c.section, subsection=c.subsection,
-                                   title=statutes.title(c.law, c.section, c.subsection), evidence=[span])
+            found[key] = Exemption(
+                law=c.law,
+                section=c.section,
+                subsection=c.subsection,
+                title=statutes.title(c.law, c.section, c.subsection),
+                evidence=[span],
+            )
     return list(found.values())
 
 
 # ---------------------------------------------------------------------- process pool
 _ENGINE: Any = None
-_QSET: Optional[QuestionSet] = None
+_QSET: QuestionSet | None = None
 _LOAD: dict[str, Any] = {}
 
 
@@ -200,7 +267,9 @@ def _orphan_watch() -> None:
     threading.Thread(target=watch, name="foi-orphan-watch", daemon=True).start()
 
 
-def init_process(spec: EngineSpec, qset: Optional[QuestionSet], load_options: Optional[dict[str, Any]] = None) -> None:
+def init_process(
+    spec: EngineSpec, qset: QuestionSet | None, load_options: dict[str, Any] | None = None
+) -> None:
     """Worker initializer: the parent handles Ctrl-C (and lets running documents finish)."""
     global _ENGINE, _QSET, _LOAD
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -223,7 +292,7 @@ def estimate_in_pool(item: Item) -> dict[str, Any]:
 _ESTIMATE_CFG: Any = None
 
 
-def init_estimate(spec: EngineSpec, qset: Optional[QuestionSet]) -> None:
+def init_estimate(spec: EngineSpec, qset: QuestionSet | None) -> None:
     global _QSET, _ESTIMATE_CFG
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _orphan_watch()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 
 @contextlib.contextmanager
@@ -22,7 +23,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[str]:
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an output is as readable as any file the user writes
+    os.chmod(
+        tmp, 0o666 & ~umask
+    )  # mkstemp makes 0600; an output is as readable as any file the user writes
     try:
         yield tmp
         with open(tmp, "rb+") as fh:
@@ -35,6 +38,5 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[str]:
 
 @contextlib.contextmanager
 def atomic_text(target: str | os.PathLike[str]) -> Iterator[IO[str]]:
-    with atomic_path(target) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            yield fh
+    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        yield fh

@@ -16,18 +16,41 @@ from __future__ import annotations
 import csv
 import json
 import re
-from typing import Any, Iterable, Optional, Sequence, TextIO
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 
 from ..models import Exemption, Extraction
 from . import exemption_label, register_writer
 from .records import FAILED, SKIPPED, DocRecord, from_extraction
 
 COLUMNS = [
-    "path", "row", "outcome", "kind", "authority", "reference", "date", "question_id", "status", "review",
-    "exemptions", "references", "question", "answer", "value",
+    "path",
+    "row",
+    "outcome",
+    "kind",
+    "authority",
+    "reference",
+    "date",
+    "question_id",
+    "status",
+    "review",
+    "exemptions",
+    "references",
+    "question",
+    "answer",
+    "value",
 ]
-TAIL = ["evidence_pages", "document_exemptions", "document_review", "error", "exit_code", "sha256", "engine", "model",
-        "prompt_version"]
+TAIL = [
+    "evidence_pages",
+    "document_exemptions",
+    "document_review",
+    "error",
+    "exit_code",
+    "sha256",
+    "engine",
+    "model",
+    "prompt_version",
+]
 
 
 def labels(exemptions: Iterable[Exemption]) -> str:
@@ -75,7 +98,7 @@ def value_fields(values: Iterable[Any]) -> list[str]:
     """The field names of typed values (objects, or lists of objects), in first-seen order."""
     seen: dict[str, None] = {}
     for v in values:
-        for obj in (v if isinstance(v, list) else [v]):
+        for obj in v if isinstance(v, list) else [v]:
             if isinstance(obj, dict):
                 for k in obj:
                     seen.setdefault(str(k), None)
@@ -87,7 +110,9 @@ def flatten(value: Any, field: str) -> str:
     if isinstance(value, dict):
         return _cell(value.get(field))
     if isinstance(value, list):
-        return "; ".join(_cell(o.get(field)) for o in value if isinstance(o, dict) and o.get(field) is not None)
+        return "; ".join(
+            _cell(o.get(field)) for o in value if isinstance(o, dict) and o.get(field) is not None
+        )
     return ""
 
 
@@ -116,26 +141,74 @@ class LongCSV:
             return []
         r = rec.extraction
         if r is None:  # failed: one row with its error
-            return [[rec.path, "error", rec.outcome, "", "", "", "", "", "", "", "", "", "", "", ""] + blank_values
-                    + ["", "", "", rec.message or "", "" if rec.exit_code is None else str(rec.exit_code),
-                       rec.sha256 or "", "", "", ""]]
+            return [
+                [rec.path, "error", rec.outcome, "", "", "", "", "", "", "", "", "", "", "", ""]
+                + blank_values
+                + [
+                    "",
+                    "",
+                    "",
+                    rec.message or "",
+                    "" if rec.exit_code is None else str(rec.exit_code),
+                    rec.sha256 or "",
+                    "",
+                    "",
+                    "",
+                ]
+            ]
         L = r.letter
         base = [rec.path]
         letter = [rec.outcome, L.kind, L.authority or "", L.reference or "", L.date or ""]
-        tail_doc = [labels(r.exemptions), " ".join(r.review), "", "", r.source.sha256, r.engine.name,
-                    r.engine.model or "", r.engine.prompt_version or ""]
+        tail_doc = [
+            labels(r.exemptions),
+            " ".join(r.review),
+            "",
+            "",
+            r.source.sha256,
+            r.engine.name,
+            r.engine.model or "",
+            r.engine.prompt_version or "",
+        ]
         out = []
         for q in r.questions:
-            out.append(base + ["question"] + letter + [
-                q.id, q.status, " ".join(q.review), labels(q.exemptions), "; ".join(ref.value for ref in q.references),
-                q.text or "", q.answer or "", _value(q.value)]
+            out.append(
+                base
+                + ["question"]
+                + letter
+                + [
+                    q.id,
+                    q.status,
+                    " ".join(q.review),
+                    labels(q.exemptions),
+                    "; ".join(ref.value for ref in q.references),
+                    q.text or "",
+                    q.answer or "",
+                    _value(q.value),
+                ]
                 + [flatten(q.value, f) for f in self.fields]
-                + [" ".join(sorted({str(s.page) for s in q.evidence}, key=int))] + tail_doc)
+                + [" ".join(sorted({str(s.page) for s in q.evidence}, key=int))]
+                + tail_doc
+            )
         loose = r.exemptions if not r.questions else untied(r)
         if not r.questions or loose:  # grounds tied to no question, or a document without questions
-            out.append(base + ["document"] + letter + ["", "", "", labels(loose), "" if r.questions else
-                                                        "; ".join(x.value for x in r.references), "", "", ""]
-                       + blank_values + [""] + tail_doc)
+            out.append(
+                base
+                + ["document"]
+                + letter
+                + [
+                    "",
+                    "",
+                    "",
+                    labels(loose),
+                    "" if r.questions else "; ".join(x.value for x in r.references),
+                    "",
+                    "",
+                    "",
+                ]
+                + blank_values
+                + [""]
+                + tail_doc
+            )
         return out
 
 
@@ -144,33 +217,75 @@ class WideCSV:
         self.out = out
         self.ids = list(question_ids)
         self.w = _SafeWriter(out)
-        self.w.writerow(["path", "outcome", "kind", "authority", "reference", "date", "legislation", "exemptions",
-                         "document_review", "flagged_questions", "error", "exit_code", "sha256", "engine", "model",
-                         "prompt_version"]
-                        + [c for qid in self.ids for c in (f"{qid}.status", f"{qid}.value")])
+        self.w.writerow(
+            [
+                "path",
+                "outcome",
+                "kind",
+                "authority",
+                "reference",
+                "date",
+                "legislation",
+                "exemptions",
+                "document_review",
+                "flagged_questions",
+                "error",
+                "exit_code",
+                "sha256",
+                "engine",
+                "model",
+                "prompt_version",
+            ]
+            + [c for qid in self.ids for c in (f"{qid}.status", f"{qid}.value")]
+        )
 
     def write(self, rec: DocRecord) -> None:
         if rec.outcome == SKIPPED:
             return
         r = rec.extraction
         if r is None:
-            self.w.writerow([rec.path, rec.outcome] + [""] * 8 + [rec.message or "", str(rec.exit_code or ""),
-                                                                 rec.sha256 or "", "", "", ""] + [""] * (2 * len(self.ids)))
+            self.w.writerow(
+                [rec.path, rec.outcome]
+                + [""] * 8
+                + [rec.message or "", str(rec.exit_code or ""), rec.sha256 or "", "", "", ""]
+                + [""] * (2 * len(self.ids))
+            )
             return
         by_id = {q.id: q for q in r.questions}
         cols = []
         for qid in self.ids:
             q = by_id.get(qid)
-            cols += ["", ""] if q is None else [q.status, _value(q.value) if q.value is not None else (q.answer or "")]
+            cols += (
+                ["", ""]
+                if q is None
+                else [q.status, _value(q.value) if q.value is not None else (q.answer or "")]
+            )
         L = r.letter
-        self.w.writerow([rec.path, rec.outcome, L.kind, L.authority or "", L.reference or "", L.date or "",
-                         " ".join(L.legislation), labels(r.exemptions), " ".join(r.review),
-                         " ".join(q.id for q in r.questions if q.review), "", "", r.source.sha256, r.engine.name,
-                         r.engine.model or "", r.engine.prompt_version or ""] + cols)
+        self.w.writerow(
+            [
+                rec.path,
+                rec.outcome,
+                L.kind,
+                L.authority or "",
+                L.reference or "",
+                L.date or "",
+                " ".join(L.legislation),
+                labels(r.exemptions),
+                " ".join(r.review),
+                " ".join(q.id for q in r.questions if q.review),
+                "",
+                "",
+                r.source.sha256,
+                r.engine.name,
+                r.engine.model or "",
+                r.engine.prompt_version or "",
+            ]
+            + cols
+        )
         self.out.flush()
 
 
-def question_ids(records: Sequence[DocRecord], preset: Optional[Sequence[str]] = None) -> list[str]:
+def question_ids(records: Sequence[DocRecord], preset: Sequence[str] | None = None) -> list[str]:
     ids: dict[str, None] = dict.fromkeys(preset or [])
     for rec in records:
         if rec.extraction is not None:
@@ -180,13 +295,17 @@ def question_ids(records: Sequence[DocRecord], preset: Optional[Sequence[str]] =
 
 
 def write_long(records: Sequence[DocRecord], out: TextIO) -> None:
-    fields = value_fields(q.value for rec in records if rec.extraction for q in rec.extraction.questions)
+    fields = value_fields(
+        q.value for rec in records if rec.extraction for q in rec.extraction.questions
+    )
     w = LongCSV(out, fields)
     for rec in records:
         w.write(rec)
 
 
-def write_wide(records: Sequence[DocRecord], out: TextIO, preset: Optional[Sequence[str]] = None) -> None:
+def write_wide(
+    records: Sequence[DocRecord], out: TextIO, preset: Sequence[str] | None = None
+) -> None:
     w = WideCSV(out, question_ids(records, preset))
     for rec in records:
         w.write(rec)
@@ -197,4 +316,13 @@ def write_csv(results: Sequence[Extraction], out: TextIO) -> None:
     write_long([from_extraction(r) for r in results], out)
 
 
-__all__ = ["COLUMNS", "LongCSV", "WideCSV", "write_csv", "write_long", "write_wide", "value_fields", "FAILED"]
+__all__ = [
+    "COLUMNS",
+    "LongCSV",
+    "WideCSV",
+    "write_csv",
+    "write_long",
+    "write_wide",
+    "value_fields",
+    "FAILED",
+]

@@ -8,7 +8,7 @@ the tabular outputs give those their rows too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the models load only where an Extraction is built or read
     from ..models import Exemption, Extraction
@@ -24,17 +24,17 @@ OUTCOMES = (OK, NEEDS_REVIEW, FAILED, SKIPPED)
 class DocRecord:
     path: str
     outcome: str
-    sha256: Optional[str] = None
-    extraction: Optional[Extraction] = None
-    exit_code: Optional[int] = None
-    error_code: Optional[str] = None
-    message: Optional[str] = None  # the error's one line, or why the file was skipped
-    pages: Optional[list[str]] = None  # the page text every span refers to (the review page shows it)
+    sha256: str | None = None
+    extraction: Extraction | None = None
+    exit_code: int | None = None
+    error_code: str | None = None
+    message: str | None = None  # the error's one line, or why the file was skipped
+    pages: list[str] | None = None  # the page text every span refers to (the review page shows it)
     mentioned: list[Exemption] = field(default_factory=list)  # grounds cited but not applied
-    usage: Optional[dict[str, int]] = None  # LLM tokens and requests, failed attempts included
-    cost: Optional[float] = None  # USD, from the price table; None when unknown
-    duration: Optional[float] = None
-    run_id: Optional[int] = None  # the run that extracted it
+    usage: dict[str, int] | None = None  # LLM tokens and requests, failed attempts included
+    cost: float | None = None  # USD, from the price table; None when unknown
+    duration: float | None = None
+    run_id: int | None = None  # the run that extracted it
     cached: bool = False  # reused from the store by this run
 
     @property
@@ -50,9 +50,16 @@ def outcome_of(result: Extraction) -> str:
 
 
 def from_extraction(result: Extraction) -> DocRecord:
-    return DocRecord(path=result.source.path, outcome=outcome_of(result), sha256=result.source.sha256, extraction=result,
-                     usage=result.engine.usage)
+    return DocRecord(
+        path=result.source.path,
+        outcome=outcome_of(result),
+        sha256=result.source.sha256,
+        extraction=result,
+        usage=result.engine.usage,
+    )
 
 
 def failed(path: str, exit_code: int, error_code: str, message: str, **kw: Any) -> DocRecord:
-    return DocRecord(path=path, outcome=FAILED, exit_code=exit_code, error_code=error_code, message=message, **kw)
+    return DocRecord(
+        path=path, outcome=FAILED, exit_code=exit_code, error_code=error_code, message=message, **kw
+    )
