@@ -72,6 +72,9 @@ def test_config_errors_are_one_line(tmp_path: Path) -> None:
     bad.write_text("[llm]\nmodle = 'x'\n")
     with pytest.raises(ConfigError, match="unknown .llm. setting"):
         load_config({}, env={"FOI_EXTRACT_CONFIG": str(bad)})
+    bad.write_text("llm = 'gpt-4o'\n")  # a key where the [llm] table belongs
+    with pytest.raises(ConfigError, match=r"c\.toml: llm must be a table"):
+        load_config({}, env={"FOI_EXTRACT_CONFIG": str(bad)})
     with pytest.raises(ConfigError, match="unknown LLM mode"):
         load_config({"mode": "xml"}, env={})
     assert not load_config({}, env={}).configured

@@ -78,6 +78,8 @@ def _from_file(path: Path, env: Mapping[str, str]) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8")).get("llm", {})
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: llm must be a table ([llm] with one setting a line)")
     key_env = data.pop("api_key_env", None)
     if key_env and env.get(key_env):
         data["api_key"] = env[key_env]
