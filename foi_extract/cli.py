@@ -8,11 +8,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__, limits
 from .errors import ConfigError, FoiExtractError, printable
 from .write import FORMATS
+
+if TYPE_CHECKING:  # imported by the commands that need them: `--help` stays fast
+    from .engines import Engine
+    from .evaluate.gold import GoldDocument
+    from .evaluate.report import EvalReport
+    from .models import Extraction
+    from .write.csv_writer import LongCSV
 
 EXIT_CODES = """\
 exit codes:
@@ -199,7 +206,7 @@ def check_output_path(path: str | None) -> None:
         raise ConfigError(f"-o {path}: not writable")
 
 
-def _make_engine(name: str, options: dict[str, object]):  # type: ignore[no-untyped-def]
+def _make_engine(name: str, options: dict[str, object]) -> Engine:
     from .engines import available, get_engine
     from .pipeline import resolve_engine
 
@@ -264,15 +271,15 @@ class _Stream:
     def __init__(self, fmt: str, path: str | None) -> None:
         self.fmt, self.path = fmt, path
         self.out: TextIO | None = None
-        self.results: list = []
-        self.csv = None
+        self.results: list[Extraction] = []
+        self.csv: LongCSV | None = None
 
     def _open(self) -> TextIO:
         if self.out is None:
             self.out = _open_out(self.path)
         return self.out
 
-    def add(self, outcome: dict) -> None:  # type: ignore[type-arg]
+    def add(self, outcome: dict[str, Any]) -> None:
         from .models import Extraction
         from .write.records import DocRecord
 
@@ -302,7 +309,9 @@ class _Stream:
         elif result is not None:
             self.results.append(result)
 
-    fields: list = []  # value columns are known only at the end; streaming CSV keeps the JSON `value` column
+    fields: list[
+        str
+    ] = []  # value columns are known only at the end; streaming CSV keeps the JSON `value` column
 
     def close(self) -> None:
         from .write import get_writer
@@ -313,8 +322,8 @@ class _Stream:
         finally:
             if self.out is not None and self.out is not sys.stdout:
                 self.out.close()
-            elif self.out is sys.stdout:
-                sys.stdout.flush()
+            elif self.out is not None:  # stdout: flushed, not closed
+                self.out.flush()
 
 
 def _run_parser() -> argparse.ArgumentParser:
@@ -564,7 +573,7 @@ def cmd_eval(argv: Sequence[str]) -> int:
     return 0
 
 
-def _eval_replay(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _eval_replay(args: argparse.Namespace) -> EvalReport:
     from .evaluate import format_report, run_eval
     from .evaluate.gold import resolve_document
     from .evaluate.replay import has_cassette, load_settings, replaying
@@ -578,7 +587,7 @@ def _eval_replay(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         load_config({**settings, "base_url": "http://127.0.0.1:9/v1", "api_key": "replay"}, env={})
     )
 
-    def recorded(gold_file: Path, gold) -> bool:  # type: ignore[no-untyped-def]
+    def recorded(gold_file: Path, gold: GoldDocument) -> bool:
         try:
             return has_cassette(args.replay, resolve_document(gold_file, gold.document))
         except FileNotFoundError:
@@ -597,7 +606,7 @@ def _eval_replay(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return llm
 
 
-def side_by_side(rules, llm) -> str:  # type: ignore[no-untyped-def]
+def side_by_side(rules: EvalReport, llm: EvalReport) -> str:
     rows = [
         ("documents", rules.documents, llm.documents),
         ("exemption F1", rules.exemptions.f1, llm.exemptions.f1),
@@ -610,8 +619,8 @@ def side_by_side(rules, llm) -> str:  # type: ignore[no-untyped-def]
     ]
     out = ["", "rules vs llm on the same documents:", f"  {'field':<26}{'rules':>10}{'llm':>10}"]
     for name, a, b in rows:
-        fmt = (lambda v: f"{v:>10.3f}") if isinstance(a, float) else (lambda v: f"{v:>10}")
-        out.append(f"  {name:<26}{fmt(a)}{fmt(b)}")
+        spec = ">10.3f" if isinstance(a, float) else ">10"
+        out.append(f"  {name:<26}{a:{spec}}{b:{spec}}")
     return "\n".join(out)
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 from .document import Document
-from .models import Extraction, Notice, Span
+from .models import Exemption, Extraction, Notice, Reference, Span
+
+_Evidenced = TypeVar("_Evidenced", Exemption, Reference)
 
 FUZZY_MIN_CHARS = 20
 FUZZY_RATIO = 0.9  # a typo or a dropped letter, not a paraphrase
@@ -114,7 +117,7 @@ def ground(ex: Extraction, doc: Document) -> Extraction:
 
     letter = ex.letter
     evidence = {}
-    updates = {}
+    updates: dict[str, None] = {}
     for name, span in letter.evidence.items():
         kept = fix([span], f"letter.{name}")
         if kept:
@@ -123,11 +126,11 @@ def ground(ex: Extraction, doc: Document) -> Extraction:
             updates[name] = None
     letter = letter.model_copy(update={"evidence": evidence, **updates})
 
-    def evidenced(items, where):  # type: ignore[no-untyped-def]
+    def evidenced(items: list[_Evidenced], where: str) -> list[_Evidenced]:
         """Exemptions and references keep only grounded evidence; one with none left is dropped."""
-        out = []
+        out: list[_Evidenced] = []
         for item in items:
-            label = f"{item.law} {item.section}" if hasattr(item, "law") else item.value
+            label = f"{item.law} {item.section}" if isinstance(item, Exemption) else item.value
             spans = fix(item.evidence, f"{where} {label}")
             if spans:
                 out.append(item.model_copy(update={"evidence": spans}))

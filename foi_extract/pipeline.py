@@ -20,7 +20,7 @@ from .errors import ConfigError, FoiExtractError, InternalError
 from .ground import ground
 from .load import load
 from .load.ocr import LOW_CONFIDENCE
-from .models import Extraction, PageInfo, Span
+from .models import Cue, Exemption, Extraction, PageInfo, Reference, Span
 from .questionset import QuestionSet, load_question_set
 
 
@@ -145,11 +145,13 @@ def mark_ocr(ex: Extraction, doc: Document) -> Extraction:
 
     for span in ex.letter.evidence.values():
         mark([span])
-    for item in [*ex.exemptions, *ex.references]:
+    items: list[Exemption | Reference | Cue] = [*ex.exemptions, *ex.references]
+    for item in items:
         mark(item.evidence)
     for q in ex.questions:
         hit = mark(q.evidence) | mark(q.value_evidence)
-        for item in [*q.exemptions, *q.references, *q.cues]:
+        items = [*q.exemptions, *q.references, *q.cues]
+        for item in items:
             hit = mark(item.evidence) | hit
         if hit:
             review.add(q.review, review.OCR_TEXT)

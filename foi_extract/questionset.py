@@ -17,6 +17,7 @@ typo fails before any document is read. Python users can skip YAML and pass pyda
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -72,7 +73,7 @@ class QuestionSet:
 MAX_QSET_BYTES = 1024 * 1024
 
 
-def _safe_yaml(text: str, path: str | Path) -> Any:
+def _safe_yaml(text: str, path: str | os.PathLike[str]) -> Any:
     """yaml.safe_load without aliases: an alias bomb ('a: &a [*b, *b, …]') expands exponentially."""
     import yaml
 
@@ -82,7 +83,7 @@ def _safe_yaml(text: str, path: str | Path) -> Any:
     return yaml.safe_load(text)
 
 
-def load_question_set(path: str | Path) -> QuestionSet:
+def load_question_set(path: str | os.PathLike[str]) -> QuestionSet:
     import yaml
 
     from .llm.typespec import parse_type

@@ -29,7 +29,7 @@ from ..rules.joint import split_joint
 from ..rules.kind import document_kind
 from ..rules.letter import default_law, detect_legislation, letter_date, request_title
 from ..rules.references import Found, find_references
-from ..rules.regions import find_regions
+from ..rules.regions import Regions, find_regions
 from ..rules.segments import QA, align, quoted_requests, single_question
 from ..rules.status import StatusDecision, decide
 from ..rules.unnumbered import unnumbered
@@ -212,11 +212,9 @@ class RulesEngine:
                     view.text, ranges, [(c.law, c.section, c.subsection) for c in pre]
                 )
                 q.exemptions = _exemptions(view, pre)
-                q.status, q.review, q.cues = (
-                    decision.status,
-                    list(decision.review),
-                    _cues(view, decision),
-                )
+                # use_enum_values: the model stores the status as a plain string, not a Status
+                q.status = decision.status  # type: ignore[assignment]
+                q.review, q.cues = list(decision.review), _cues(view, decision)
 
     @staticmethod
     def _trailing_grounds(
@@ -241,12 +239,15 @@ class RulesEngine:
             ranges = [qa.answer] + qa.extra_answers
             decision = decide(view.text, ranges, [(c.law, c.section, c.subsection) for c in after])
             q.exemptions = _exemptions(view, after)
-            q.status, q.cues = decision.status, _cues(view, decision)
+            q.status = decision.status  # type: ignore[assignment]  # stored as a str, as above
+            q.cues = _cues(view, decision)
             q.review = list(decision.review)
             review.add(q.review, review.EXEMPTION_FROM_LIST_CONTEXT)
 
     # ------------------------------------------------------------ letter
-    def _letter(self, view: TextView, regions, legislation: list[str], refs: list[Found]) -> Letter:
+    def _letter(
+        self, view: TextView, regions: Regions, legislation: list[str], refs: list[Found]
+    ) -> Letter:
         text = view.text
         evidence: dict[str, Span] = {}
         rs, re_ = regions.response

@@ -208,13 +208,13 @@ def score_document(
         flagged.setdefault(norm_qid(q.id), bool(q.review))
     pairs = []
     found_pairs = []
-    for q in gold.questions:
-        pred = FAILED if failed else predicted_status.get(norm_qid(q.id), MISSING)
-        pairs.append((_v(q.status), pred))
+    for gq in gold.questions:
+        pred = FAILED if failed else predicted_status.get(norm_qid(gq.id), MISSING)
+        pairs.append((_v(gq.status), pred))
         if pred not in (FAILED, MISSING):
-            found_pairs.append((_v(q.status), pred, flagged[norm_qid(q.id)]))
-        if pred != _v(q.status):
-            row.status_errors.append(f"q{q.id}: {_v(q.status)} -> {pred}")
+            found_pairs.append((_v(gq.status), pred, flagged[norm_qid(gq.id)]))
+        if pred != _v(gq.status):
+            row.status_errors.append(f"q{gq.id}: {_v(gq.status)} -> {pred}")
     row.question_ids_found = len(found_pairs)
     by_flag: dict[bool, tuple[int, int]] = {}
     for flag in (False, True):

@@ -20,6 +20,7 @@ import httpx2 as httpx
 import instructor
 import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
+from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
@@ -115,7 +116,7 @@ def backoff(state: RetryCallState) -> float:
     asked = retry_after(_unwrap(exc)) if exc else None
     if asked is not None:
         return asked
-    base = min(BACKOFF_CAP, BACKOFF_START * 2 ** (state.attempt_number - 1))
+    base = min(BACKOFF_CAP, BACKOFF_START * 2.0 ** (state.attempt_number - 1))
     return base / 2 + random.uniform(0, base / 2)  # jitter: never a thundering herd
 
 
@@ -158,7 +159,7 @@ class LLMClient:
 
     def structured(
         self,
-        messages: list[dict[str, str]],
+        messages: list[ChatCompletionMessageParam],
         model: type[T],
         *,
         max_tokens: int | None = None,

@@ -8,7 +8,7 @@ quote, but an exemption needs a real citation in the reply, and a value needs it
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__, review
 from ..document import Document
@@ -25,6 +25,9 @@ from .config import LLMConfig
 from .findings import chunk_model, field_name, merge
 from .prompts import PromptSet, example_messages, load_prompts
 from .values import ground_value
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 MAX_HALVINGS = 3
 
@@ -137,7 +140,7 @@ class LLMEngine:
             hints="\n".join(hints[i] for i in ids if i in hints) or "(none)",
             chunk=chunk.text,
         )
-        messages = [
+        messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": self.prompts.system},
             *example_messages(self.prompts),
             {"role": "user", "content": user},
@@ -199,7 +202,7 @@ class LLMEngine:
                 built.append(base)
                 continue
             page_hint = base.evidence[0].page if base.evidence else None
-            exemptions = []
+            exemptions: list[Exemption] = []
             for cited in f.get("exemptions_applied") or []:
                 ex = _ground_exemption(doc, cited, law, base)
                 if ex is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document
 from ..engines import register_engine
@@ -10,6 +10,9 @@ from ..models import Extraction
 from ..questionset import QuestionSet
 from .config import load_config
 from .engine import LLMEngine, LLMFailed
+
+if TYPE_CHECKING:  # imported at run time only when the engine starts
+    from .local_server import LocalServer
 
 
 @register_engine("llm")
@@ -36,7 +39,7 @@ class LocalEngine:
         self._options = {
             k: v for k, v in options.items() if k not in ("model", "base_url", "api_key")
         }
-        self._server = None
+        self._server: LocalServer | None = None
         self._engine: LLMEngine | None = None
 
     def _start(self) -> LLMEngine:
@@ -45,7 +48,7 @@ class LocalEngine:
 
             try:
                 path = self._model_path or str(fetch_model())
-                self._server = LocalServer(path, threads=self._threads).start()
+                server = self._server = LocalServer(path, threads=self._threads).start()
             except LocalModelError as exc:
                 raise LLMFailed(self._model_path or "local model", str(exc)) from None
             cfg = load_config(
@@ -54,7 +57,7 @@ class LocalEngine:
                     "max_reasks": 1,
                     **self._options,
                     "model": MODEL_NAME,
-                    "base_url": self._server.base_url,
+                    "base_url": server.base_url,
                     "api_key": "local",
                     "mode": "json_schema",
                 },

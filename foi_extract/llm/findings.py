@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model,
 
 from ..models import Status
 
+# built at run time from Status (one list of statuses): a type mypy cannot check statically
 StatusLiteral = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
 
 

@@ -227,7 +227,12 @@ def _serve(model: Path, port: int, threads: int, n_ctx: int, watch_stdin: bool) 
         )
     os.dup2(2, 1)  # nothing more on stdout: a parent that stopped reading it must not block us
     if watch_stdin:  # the parent holds our stdin; EOF means it stopped us or died
-        threading.Thread(target=lambda: (sys.stdin.buffer.read(), done.set()), daemon=True).start()
+
+        def watch() -> None:
+            sys.stdin.buffer.read()
+            done.set()
+
+        threading.Thread(target=watch, daemon=True).start()
     while not done.wait(1.0):
         pass
     del server  # ~Server stops llama.cpp's HTTP and main loops (~0.1 s)
@@ -236,7 +241,8 @@ def _serve(model: Path, port: int, threads: int, n_ctx: int, watch_stdin: bool) 
 def _health(url: str) -> bool:
     try:
         with urllib.request.urlopen(url + "/health", timeout=2) as r:
-            return r.status == 200
+            status: int = r.status  # urlopen is typed Any: it returns whatever the handler gives
+            return status == 200
     except (urllib.error.URLError, OSError):
         return False
 

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 
 def prompts_dir() -> Path:
@@ -97,9 +100,9 @@ def preflight(prompts: PromptSet) -> list[str]:
     return problems
 
 
-def example_messages(prompts: PromptSet) -> list[dict[str, str]]:
+def example_messages(prompts: PromptSet) -> list[ChatCompletionMessageParam]:
     """Few-shot turns: the same user template as the real call, and the expected JSON."""
-    messages = []
+    messages: list[ChatCompletionMessageParam] = []
     for ex in prompts.examples:
         questions = "\n".join(f"{q['id']}: {q['text']}" for q in ex.questions)
         user = prompts.render(

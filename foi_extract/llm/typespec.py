@@ -87,7 +87,7 @@ def _parse(spec: Any, name: str, path: str) -> Any:
         return _parse_str(spec.strip(), name, path)
     if isinstance(spec, dict):
         if list(spec) == ["list"]:
-            return list[_parse(spec["list"], f"{name}Item", f"{path}.list")]
+            return types.GenericAlias(list, _parse(spec["list"], f"{name}Item", f"{path}.list"))
         return _object(spec, name, path)
     if spec is None:
         raise ConfigError(f"missing type at {path}")
@@ -99,14 +99,14 @@ def _parse_str(spec: str, name: str, path: str) -> Any:
         return _SCALARS[spec]
     m = re.fullmatch(r"(\w+)\s*\[(.*)\]", spec, re.S)
     if m and m.group(1) == "list":
-        return list[_parse_str(m.group(2).strip(), f"{name}Item", path)]
+        return types.GenericAlias(list, _parse_str(m.group(2).strip(), f"{name}Item", path))
     if m and m.group(1) == "enum":
         members = [s.strip().strip("'\"") for s in m.group(2).split(",")]
         if not all(members) or any(c in s for s in members for c in "[]"):
             raise ConfigError(f"bad enum members {m.group(2)!r} at {path} (write enum[a, b, c])")
         if len(set(members)) != len(members):
             raise ConfigError(f"repeated enum member in {spec!r} at {path}")
-        return Literal[tuple(members)]  # type: ignore[valid-type]
+        return Literal[tuple(members)]
     if not spec:
         raise ConfigError(f"missing type at {path}")
     raise ConfigError(f"unknown type {spec!r} at {path} ({_EXPECTED})")
@@ -124,7 +124,7 @@ def _object(spec: dict[Any, Any], name: str, path: str) -> type[BaseModel]:
             raise ConfigError(f"field name {field!r} at {path} clashes with pydantic; rename it")
         sub_name = name + "".join(p.capitalize() for p in field.split("_"))
         fields[field] = (Optional[_parse(sub, sub_name, f"{path}.{field}")], None)  # noqa: UP045
-    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)  # type: ignore[call-overload]
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
 
 
 def value_model_for(question: Any) -> Any:

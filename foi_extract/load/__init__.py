@@ -143,10 +143,10 @@ def sniff(data: bytes, path: str) -> str:
 
     enc = bom_encoding(head)
     if enc:  # UTF-16/32 text has NUL bytes but is text
-        low = head.decode(enc, errors="replace").lower().lstrip("\ufeff \r\n\t")
+        decoded = head.decode(enc, errors="replace").lower().lstrip("\ufeff \r\n\t")
         if ext in _EXTENSIONS and _EXTENSIONS[ext] in (TEXT, MARKDOWN, HTML, CSV):
             return _EXTENSIONS[ext]
-        return HTML if low.startswith(("<!doctype html", "<html")) else TEXT
+        return HTML if decoded.startswith(("<!doctype html", "<html")) else TEXT
     if _looks_binary(head):
         raise UnsupportedType(path, f"binary file of unknown type ({_describe(head)})")
     if ext in _EXTENSIONS:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import ConfigError
-from ..models import Notice, Section
+from ..models import Notice, Section, Table
 from . import check_size, load
 from .tables import shift
 
@@ -24,7 +24,10 @@ def load_bundle(paths: Sequence[str | os.PathLike[str]], *, ocr: str = "auto") -
         raise ConfigError("a bundle needs at least one file")
     docs = [load(p, ocr=ocr) for p in paths]
     first = docs[0]
-    pages, sections, warnings, tables = [], [], [], []
+    pages: list[str] = []
+    sections: list[Section] = []
+    warnings: list[Notice] = []
+    tables: list[Table] = []
     confidence: dict[int, float] = {}
     digest = hashlib.sha256()
     for doc in docs:

@@ -388,11 +388,11 @@ def _ocr_pages(
         unavailable = f"Tesseract is not installed: {ocr.INSTALL_HINT}"
     confidence: dict[int, float] = {}
     for number in wanted:
-        if unavailable is not None:
+        if unavailable is not None or render is None:  # render is None: unavailable says why
             break
         limits.check(f"OCR of page {number}")
         try:
-            page = _ocr_page((digest, number), render)  # type: ignore[arg-type]
+            page = _ocr_page((digest, number), render)
         except ocr.OCRUnavailable as exc:
             unavailable = str(exc)
             break

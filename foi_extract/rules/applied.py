@@ -71,8 +71,8 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     s = lo
     for m in _BOUNDARY.finditer(text, lo, start):
         s = m.end()
-    m = _BOUNDARY.search(text, end, min(len(text), end + 400))
-    e = m.end() if m else min(len(text), end + 400)
+    after = _BOUNDARY.search(text, end, min(len(text), end + 400))
+    e = after.end() if after else min(len(text), end + 400)
     return s, e
 
 

@@ -27,7 +27,7 @@ def _templates(text: str, blocks: list[tuple[Marker, int, int]]) -> set[str]:
     return {k for k, n in seen.items() if n >= 2}
 
 
-def _request_like(text: str, para: tuple[int, int], templates: set[str]) -> bool:
+def _request_like(text: str, para: tuple[int, int], templates: frozenset[str] | set[str]) -> bool:
     chunk = text[para[0] : para[1]]
     return bool(_REQUEST_LIKE.match(chunk)) or _para_key(chunk) in templates
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -60,7 +61,7 @@ def detect_legislation(text: str) -> list[str]:
     return found
 
 
-def default_law(legislation: list[str]) -> str:
+def default_law(legislation: Sequence[str]) -> str:
     """The regime a bare 'Section 40' belongs to in this letter."""
     for law in ("FOISA", "IL-FOIA", "MI-FOIA", "DC-FOIA", "AU-FOI", "US-FOIA", "FOIA"):
         if law in legislation:
@@ -125,8 +126,8 @@ def _to_iso(g: dict[str, str | None]) -> str | None:
         y = int(g["y"] or 0)
         if y < 100:
             y += 2000
-        if g.get("mon"):
-            mon = g["mon"].lower()[:3]
+        if mon_name := g.get("mon"):
+            mon = mon_name.lower()[:3]
             month = next(v for k, v in _MONTHS.items() if k.startswith(mon))
         else:
             month = int(g["m"] or 0)

@@ -173,7 +173,10 @@ def _trim_last(text: str, ordered: list[QA]) -> None:
 def _same_start(text: str, a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
     if a is None:
         return False
-    norm = lambda s: re.sub(r"\W+", "", s.lower())[:40]  # noqa: E731
+
+    def norm(s: str) -> str:
+        return re.sub(r"\W+", "", s.lower())[:40]
+
     return norm(text[a[0] : a[1]]) == norm(text[b[0] : b[1]])
 
 
@@ -200,8 +203,9 @@ def _share_joint(text: str, qas: dict[str, QA], run: list[Marker]) -> None:
         pending = []
     shared: dict[tuple[int, int], list[str]] = {}
     for qid in ids:
-        if qas[qid].joint and qas[qid].answer:
-            shared.setdefault(qas[qid].answer, []).append(qid)
+        answer = qas[qid].answer
+        if qas[qid].joint and answer:
+            shared.setdefault(answer, []).append(qid)
     for (s, e), members in shared.items():
         for qid, part in _parts_by_id(text, {m: qas[m] for m in members}, s, e).items():
             qas[qid].answer, qas[qid].joint = part, False

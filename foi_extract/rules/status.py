@@ -17,6 +17,7 @@ from .. import review as R
 from . import status_cues as C
 
 Range = tuple[int, int]
+Ground = tuple[str, str] | tuple[str, str, str | None]  # (law, section[, subsection])
 # Tie-break between negative statuses of equal weight: the more specific statement first.
 _PRECEDENCE = (
     "ncnd",
@@ -66,9 +67,7 @@ def _negative_sentence(sentence: str) -> bool:
     )
 
 
-def decide(
-    text: str, ranges: Sequence[Range], grounds: Iterable[tuple[str | None, ...]]
-) -> StatusDecision:
+def decide(text: str, ranges: Sequence[Range], grounds: Iterable[Ground]) -> StatusDecision:
     """Status of the answer text[r] for r in `ranges`; `grounds` are (law, section[, subsection]) applied in it."""
     sentences = [s for r in ranges for s in _sentences(text, r)]
     kept = [(s, e) for s, e in sentences if not any(p.search(text[s:e]) for p in C.IGNORED)]
@@ -101,7 +100,8 @@ def decide(
                     )
                 )
     for ground in set(grounds):
-        law, section, sub = (tuple(ground) + (None,))[:3]
+        law, section, *rest = ground
+        sub = rest[0] if rest else None
         status = C.ground_status(law, section, sub)
         weight = C.OTHER_GROUND[1] if status == "withheld" else C.GROUND_WEIGHT
         hits.append(Hit(f"{status}.ground_applied.{law}", status, weight, -1, -1))
@@ -206,6 +206,6 @@ def _fragment(body: str) -> bool:
     return bool(b) and (b[0].islower() or bool(re.search(r"(?:;|,|\band|\bor)\s*$", b)))
 
 
-def classify(answer: str, grounds: Iterable[tuple[str | None, ...]]) -> str:
+def classify(answer: str, grounds: Iterable[Ground]) -> str:
     """Status for one answer string; `grounds` are the (law, section) keys applied in it."""
     return decide(answer, [(0, len(answer))], grounds).status

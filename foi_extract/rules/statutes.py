@@ -156,8 +156,7 @@ def is_ground(law: str, section: str, subsection: str | None = None) -> bool:
         return any(key.split("(")[0] == section and key.startswith(cited) for key in table)
     if law == "IL-FOIA" and section == "3" and (subsection or "").startswith("(g)"):
         return True  # unduly burdensome: a refusal ground like FOIA s.12
-    table = _TABLES.get(law)
-    return table is not None and section in table
+    return section in _TABLES.get(law, {})
 
 
 def title(law: str, section: str, subsection: str | None = None) -> str | None:

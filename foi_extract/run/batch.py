@@ -209,12 +209,15 @@ class Batch:
             for it in items
         ]
         run_id = store.begin_run(self.cfg_key, self.identity, self.opts.command, items, keys)
-        todo, twins = (
-            [],
-            {},
-        )  # the same bytes at two paths (a file and its copy in a zip) are extracted once
+        # the same bytes at two paths (a file and its copy in a zip) are extracted once
+        todo: list[tuple[Item, str]] = []
+        twins: dict[str, int] = {}
         for it, k in zip(items, keys):
-            if it.skip is None and not store.reusable(k, retry_failed=self.opts.retry_failed):
+            if (
+                it.skip is None
+                and k is not None  # always, for an item not skipped
+                and not store.reusable(k, retry_failed=self.opts.retry_failed)
+            ):
                 if k in twins:
                     twins[k] += 1
                 else:
@@ -345,7 +348,7 @@ class Batch:
             def over_budget() -> str | None:
                 if self.opts.max_cost is None:
                     return None
-                used = threads.counter.__dict__ if threads is not None else {}
+                used: dict[str, int] = threads.counter.__dict__ if threads is not None else {}
                 return "budget" if (self.cost(used) or 0.0) >= self.opts.max_cost else None
 
             if todo:

@@ -30,7 +30,9 @@ def load_prices(path: str | None = None, env: Mapping[str, str] = os.environ) ->
     """The packaged table with an override file's models laid over it."""
     import yaml
 
-    table = yaml.safe_load(PRICES.read_text(encoding="utf-8"))
+    table: dict[str, Any] = yaml.safe_load(
+        PRICES.read_text(encoding="utf-8")
+    )  # packaged: a mapping
     override = path or env.get("FOI_EXTRACT_PRICES")
     if override:
         try:
@@ -53,7 +55,7 @@ def load_prices(path: str | None = None, env: Mapping[str, str] = os.environ) ->
 def price_for(model: str | None, table: dict[str, Any]) -> dict[str, float] | None:
     if not model:
         return None
-    models = table["models"]
+    models: dict[str, dict[str, float]] = table["models"]  # load_prices checked its shape
     if model in models:
         return models[model]
     prefixes = [m for m in models if model.startswith(m)]

@@ -25,7 +25,7 @@ import io
 import os
 import stat
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -222,7 +222,14 @@ def _walk(folder: str) -> Iterator[str]:
             yield os.path.join(root, f)
 
 
-def _add_file(path: str, add, loadable: _Lazy, excluded: set[str], *, explicit: bool) -> None:  # type: ignore[no-untyped-def]
+def _add_file(
+    path: str,
+    add: Callable[[Item], None],
+    loadable: _Lazy,
+    excluded: set[str],
+    *,
+    explicit: bool,
+) -> None:
     if os.path.abspath(path) in excluded:
         if not explicit:
             add(Item(path=path, source=path, skip="an output of this run"))
@@ -350,7 +357,7 @@ def _eml_zips(data: bytes) -> list[tuple[str, bytes]]:
         msg = email.message_from_bytes(data, policy=email.policy.default)
     except Exception:
         return []
-    out = []
+    out: list[tuple[str, bytes]] = []
     for part in msg.walk():
         if part.is_multipart():
             continue

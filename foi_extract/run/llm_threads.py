@@ -101,10 +101,14 @@ class ThreadEngines:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._clients: list[httpx.Client] = []
+        from ..llm.engine import LLMEngine
+        from ..llm.engines import LocalEngine
+
         self.base = spec.make()
-        llm = (
-            self.base._start() if spec.name == "local" else self.base
-        )  # the local model server starts once
+        # the local model server starts once
+        llm = self.base._start() if isinstance(self.base, LocalEngine) else self.base
+        if not isinstance(llm, LLMEngine):
+            raise TypeError(f"engine {spec.name!r} is not an LLM engine")
         self.cfg = llm.cfg
         self.name = llm.name
         self.prompts = llm.prompts

@@ -190,7 +190,9 @@ class Store:
                 json.dumps(identity.get("settings") or {}, sort_keys=True),
             ),
         )
-        run_id = int(cur.lastrowid)
+        if cur.lastrowid is None:  # pragma: no cover - sqlite3 sets it after every INSERT
+            raise RuntimeError("the run store did not number the new run")
+        run_id = cur.lastrowid
         self.db.executemany(
             "INSERT INTO run_items(run_id, position, path, sha256, key, skip_reason) VALUES (?,?,?,?,?,?)",
             [
@@ -267,10 +269,11 @@ class Store:
     def result_count(self, run_id: int) -> int:
         """Documents of a run with a recorded result (the progress a kill cannot take away)."""
         with self._lock:
-            return self.db.execute(
+            count: int = self.db.execute(
                 "SELECT count(*) FROM run_items i JOIN results r ON r.key = i.key WHERE i.run_id=?",
                 (run_id,),
             ).fetchone()[0]
+            return count
 
     def records(self, run_id: int | None = None, *, pages: bool = False) -> list[DocRecord]:
         """Every item of a run, in discovery order, with its result (documents not finished are left out)."""

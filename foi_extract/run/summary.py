@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..write import exemption_label
 from ..write.records import OUTCOMES, DocRecord
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 @dataclass
@@ -79,7 +82,7 @@ def summarize(records: Sequence[DocRecord]) -> Summary:
     return s
 
 
-def _table(title: str, header: tuple[str, ...], rows: list[tuple[Any, ...]]):  # type: ignore[no-untyped-def]
+def _table(title: str, header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Table:
     from rich.table import Table
 
     t = Table(

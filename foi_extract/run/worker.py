@@ -23,6 +23,8 @@ from .discover import SPREADSHEETS, Item, read_item
 
 if TYPE_CHECKING:  # loaded in the workers, not by a run that has nothing to extract
     from ..document import Document
+    from ..engines import Engine
+    from ..llm.config import LLMConfig
     from ..models import Exemption, Extraction
     from ..questionset import QuestionSet
 
@@ -58,7 +60,7 @@ class EngineSpec:
     def is_llm(self) -> bool:
         return self.name in LLM_ENGINES
 
-    def llm_config(self):  # type: ignore[no-untyped-def]
+    def llm_config(self) -> LLMConfig:
         """The LLM settings this engine will run with (without starting anything)."""
         from ..llm.config import load_config
 
@@ -118,7 +120,7 @@ class EngineSpec:
             }
         return ident
 
-    def make(self):  # type: ignore[no-untyped-def]
+    def make(self) -> Engine:
         from ..engines import get_engine
 
         return get_engine(self.name, **self.options)

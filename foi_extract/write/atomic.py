@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import TextIO
 
 
 @contextlib.contextmanager
@@ -37,6 +37,6 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def atomic_text(target: str | os.PathLike[str]) -> Iterator[IO[str]]:
+def atomic_text(target: str | os.PathLike[str]) -> Iterator[TextIO]:
     with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
         yield fh

@@ -80,7 +80,7 @@ class _SafeWriter:
     def __init__(self, out: TextIO) -> None:
         self._w = csv.writer(out)
 
-    def writerow(self, row: list[object]) -> None:
+    def writerow(self, row: Sequence[object]) -> None:
         self._w.writerow([neutralise(c) if isinstance(c, str) else c for c in row])
 
 

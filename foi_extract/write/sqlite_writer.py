@@ -184,7 +184,8 @@ class _Rows:
         if "id" in TABLES[table]["columns"] and "id" not in row:
             row["id"] = len(rows) + 1
         rows.append(row)
-        return row.get("id", 0)
+        row_id: int = row.get("id", 0)
+        return row_id
 
     def spans(self, spans: Sequence[Span], field: str, doc_id: int, **owner: Any) -> None:
         for s in spans:
@@ -346,13 +347,13 @@ def write_sqlite(
         db.conn.execute("PRAGMA foreign_keys=ON")
         with db.conn:
             for name, spec in TABLES.items():
-                db[name].create(
+                db.table(name).create(
                     spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys")
                 )
                 if rows.t[name]:
-                    db[name].insert_all(rows.t[name], batch_size=500)
+                    db.table(name).insert_all(rows.t[name], batch_size=500)
             for table, cols in INDEXES:
-                db[table].create_index(cols, if_not_exists=True)
+                db.table(table).create_index(cols, if_not_exists=True)
         broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
         db.close()
         if broken:  # pragma: no cover - a bug in build_rows
