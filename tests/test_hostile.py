@@ -3,18 +3,21 @@ time and memory, and never the loss of the rest of the batch."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from foi_extract import limits
 from foi_extract.cli import main
-from foi_extract.errors import FoiExtractError
+from foi_extract.errors import FoiExtractError, OverBudget
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -128,6 +131,21 @@ def test_time_budget_is_exit_17(
     monkeypatch.setenv("FOI_EXTRACT_TIME_BUDGET", "0.2")
     assert main([str(p)]) == 17
     assert "time budget" in capsys.readouterr().err
+
+
+def test_time_budget_alarm_never_outlives_its_document() -> None:
+    """A budget that runs out while it is being entered or left still stops its timer: the alarm
+    once went on firing after the document and raised OverBudget in a later gc callback."""
+    try:
+        for i in range(3000):
+            with contextlib.suppress(OverBudget), limits.budget("doc", 1e-6 + i % 40 * 1e-6):
+                pass
+            assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), f"timer left armed ({i})"
+            assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+            limits.check("after the document")  # no deadline left behind either
+    finally:  # a failure must not leave the alarm to the tests that follow
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 
 def test_file_names_are_printed_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
