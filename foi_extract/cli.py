@@ -309,9 +309,8 @@ class _Stream:
         elif result is not None:
             self.results.append(result)
 
-    fields: list[
-        str
-    ] = []  # value columns are known only at the end; streaming CSV keeps the JSON `value` column
+    # value columns are known only at the end; streaming CSV keeps the JSON `value` column
+    fields: list[str] = []
 
     def close(self) -> None:
         from .write import get_writer

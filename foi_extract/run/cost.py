@@ -30,9 +30,7 @@ def load_prices(path: str | None = None, env: Mapping[str, str] = os.environ) ->
     """The packaged table with an override file's models laid over it."""
     import yaml
 
-    table: dict[str, Any] = yaml.safe_load(
-        PRICES.read_text(encoding="utf-8")
-    )  # packaged: a mapping
+    table: dict[str, Any] = yaml.safe_load(PRICES.read_text(encoding="utf-8"))  # ours: a mapping
     override = path or env.get("FOI_EXTRACT_PRICES")
     if override:
         try:
