@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import gc
 import os
 import signal
 import threading
@@ -115,8 +116,12 @@ def _arm(path: str, secs: float) -> _Handler:
         return None
 
     def expired(signum: int, frame: FrameType | None) -> None:
-        if frame is not None and frame.f_code in _UNGUARDED:
-            return  # entering or leaving the budget: the timer fires again, or is stopped
+        where = _interrupted(frame)
+        if where == "budget":
+            return  # entering or leaving the budget: the timer fires again, or is being stopped
+        if where == "finalizer":
+            signal.setitimer(signal.ITIMER_REAL, 0.01, 0.5)  # again once it has returned
+            return
         raise OverBudget(
             path, f"over the {current().seconds:g}-second time budget (FOI_EXTRACT_TIME_BUDGET)"
         )
@@ -131,12 +136,28 @@ def _arm(path: str, secs: float) -> _Handler:
 # document, into whatever runs next (a gc callback, the next test)
 _UNGUARDED: frozenset[CodeType] = frozenset(
     {
-        budget.__wrapped__.__code__,  # type: ignore[attr-defined]  # set by contextmanager's functools.wraps
+        # __wrapped__ is set by contextmanager (functools.wraps); its stub does not declare it
+        budget.__wrapped__.__code__,  # type: ignore[attr-defined]
         _arm.__code__,
         contextlib._GeneratorContextManager.__enter__.__code__,
         contextlib._GeneratorContextManager.__exit__.__code__,
     }
 )
+
+
+def _interrupted(frame: FrameType | None) -> str | None:
+    """Where the alarm landed: "budget" (entering or leaving it), "finalizer" (a gc callback or a
+    __del__, where Python prints and drops an exception instead of raising it), else None."""
+    gc_callbacks = {getattr(cb, "__code__", None) for cb in gc.callbacks}
+    where = None
+    while frame is not None:
+        code = frame.f_code
+        if code in _UNGUARDED:
+            return "budget"
+        if code in gc_callbacks or code.co_name == "__del__":
+            where = "finalizer"
+        frame = frame.f_back
+    return where
 
 
 def check(stage: str) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import io
 import json
 import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -146,6 +148,31 @@ def test_time_budget_alarm_never_outlives_its_document() -> None:
     finally:  # a failure must not leave the alarm to the tests that follow
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
+def test_time_budget_alarm_in_a_gc_callback_waits_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An alarm that lands in a gc callback (or a __del__) is not raised there, where Python prints
+    and drops it ("Exception ignored in ..."): it ends the document once the callback returns."""
+    dropped: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", dropped.append)
+
+    def slow_callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            time.sleep(0.03)
+
+    gc.callbacks.append(slow_callback)
+    try:
+        with pytest.raises(OverBudget), limits.budget("doc", 0.01):
+            for _ in range(100):  # 5 s at most
+                gc.collect()  # the alarm lands in slow_callback's sleep
+                end = time.monotonic() + 0.02
+                while time.monotonic() < end:
+                    pass
+    finally:
+        gc.callbacks.remove(slow_callback)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    assert dropped == []
 
 
 def test_file_names_are_printed_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
