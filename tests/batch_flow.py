@@ -49,6 +49,7 @@ class Flow:
     out: Path
     store: Path
     steps: list[subprocess.CompletedProcess[str]] = field(default_factory=list)
+    written: list[int] = field(default_factory=list)  # documents in the output after each step
 
 
 def write_docs(folder: Path) -> list[Path]:
@@ -83,6 +84,8 @@ def run_flow(tmp: Path, backend_url: str, max_rounds: int = 8) -> Flow:
                 "--batch", "--no-progress", *extra, env=env, timeout=WAIT + 120,
             )  # fmt: skip
             flow.steps.append(r)
+            text = flow.out.read_text() if flow.out.exists() else ""
+            flow.written.append(sum(1 for line in text.splitlines() if line.strip()))
             return r
 
         run()  # submit batch 1
