@@ -12,6 +12,7 @@ sorted by custom_id, so the same requests always make the same file), determinis
   the error file as an HTTP 500 `server_error`;
 - `corrupt_second`: the second line is not sent either; its answer is a 200 completion whose
   content is `NOT_JSON` (the small model rarely writes invalid JSON, so a re-ask is forced here);
+- `fail_all`: every line of every batch fails like that (a request that never gets an answer);
 - `expire`: the batch ends `expired` after its first line; the others come back in the error
   file with `batch_expired`, as OpenAI does when the 24 h window closes.
 A batch reads `validating` until first polled, then `in_progress` at least once more, then
@@ -43,9 +44,11 @@ class BatchApiServer:
         fail_first: frozenset[int] = frozenset(),
         corrupt_second: frozenset[int] = frozenset(),
         expire: frozenset[int] = frozenset(),
+        fail_all: bool = False,
     ) -> None:
         self.backend_url = backend_url.rstrip("/")
         self.fail_first, self.corrupt_second, self.expire = fail_first, corrupt_second, expire
+        self.fail_all = fail_all
         self.files: dict[str, dict[str, Any]] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.calls: list[tuple[str, str]] = []  # (method, path) in order
@@ -146,7 +149,7 @@ class BatchApiServer:
                     "code": "batch_expired",
                     "message": "This request could not be executed before the completion window expired.",
                 }
-            elif n in self.fail_first and i == 0:
+            elif self.fail_all or (n in self.fail_first and i == 0):
                 row["response"] = {
                     "status_code": 500,
                     "request_id": f"req_{bid}_{i}",

@@ -52,18 +52,26 @@ class Flow:
     written: list[int] = field(default_factory=list)  # documents in the output after each step
 
 
-def write_docs(folder: Path) -> list[Path]:
+def write_docs(folder: Path, councils: tuple[str, ...] = COUNCILS) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for n, council in enumerate(COUNCILS):
+    for n, council in enumerate(councils):
         p = folder / f"{council.lower()}.txt"
         p.write_text(LETTER.format(council=council, n=n + 1, day=n + 3, toilets=4 + 3 * n))
         paths.append(p)
     return paths
 
 
-def run_flow(tmp: Path, backend_url: str, max_rounds: int = 8) -> Flow:
-    """Submit, look once while it runs, then collect and resubmit until nothing is left."""
+def run_flow(
+    tmp: Path,
+    backend_url: str,
+    max_rounds: int = 8,
+    server: BatchApiServer | None = None,
+    councils: tuple[str, ...] = COUNCILS,
+) -> Flow:
+    """Submit, look once while it runs, then collect and resubmit until nothing is left.
+
+    `server` replaces the scenario's (its faults); the default is the recorded scenario's."""
     config = tmp / "config.toml"
     config.write_text(f"[llm]\nmax_reasks = {MAX_REASKS}\n")
     env = {
@@ -71,10 +79,11 @@ def run_flow(tmp: Path, backend_url: str, max_rounds: int = 8) -> Flow:
         "OPENAI_API_KEY": "local",
         "FOI_EXTRACT_BATCH_POLL": "0.2",
     }
-    server = BatchApiServer(
+    server = server or BatchApiServer(
         backend_url, fail_first=frozenset({1}), corrupt_second=frozenset({1}), expire=frozenset({2})
     )
-    flow = Flow(server, write_docs(tmp / "replies"), tmp / "out.jsonl", tmp / "store.sqlite")
+    docs = write_docs(tmp / "replies", councils)
+    flow = Flow(server, docs, tmp / "out.jsonl", tmp / "store.sqlite")
     with server:
 
         def run(*extra: str) -> subprocess.CompletedProcess[str]:

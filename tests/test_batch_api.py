@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from batch_api_server import NOT_JSON
+from batch_api_server import NOT_JSON, BatchApiServer
 from batch_flow import CASSETTE, COUNCILS, MAX_REASKS, Flow, run_flow, write_docs
 from cassettes import vcr_for
 from llm_scenarios import MODEL, REPLAY_URL
@@ -215,3 +215,24 @@ def test_batch_bodies_are_never_streamed() -> None:
     (line,) = [json.loads(x) for x in pending.jsonl().decode().splitlines()]
     assert line["body"] == {"model": MODEL, "messages": []}
     assert (line["custom_id"], line["url"]) == ("k" * 64, "/v1/chat/completions")
+
+
+def test_a_request_never_answered_ends_in_the_rules_fallback(tmp_path: Path) -> None:
+    """Every line fails, batch after batch: after MAX_FAILURES batches the reply keeps the rules
+    result with the llm_fallback warning, and no further batch is sent (the loop ends)."""
+    from foi_extract.run.batch_jobs import MAX_FAILURES
+
+    server = BatchApiServer(REPLAY_URL, fail_all=True)  # the model is never asked
+    flow = run_flow(tmp_path, REPLAY_URL, server=server, councils=COUNCILS[:1])
+    assert server.backend_bodies == []
+    assert len(server.batches) == MAX_FAILURES
+    ids = {tuple(x["custom_id"] for x in server.input_lines(b)) for b in server.batches}
+    assert len(ids) == 1  # the same request each time
+    last = flow.steps[-1]
+    assert last.returncode == 0, last.stderr
+    assert f"went unanswered in {MAX_FAILURES} batches" in last.stderr
+    (ex,) = results(flow.out).values()
+    assert ex["engine"]["fallback"] == "rules"
+    (warning,) = [w for w in ex["warnings"] if w["code"] == "llm_fallback"]
+    assert f"Batch API gave no answer in {MAX_FAILURES} batches" in warning["message"]
+    assert batch_state(flow.store)["current"] is None

@@ -30,10 +30,14 @@ from .worker import EngineSpec
 PENDING = "pending_batch"
 META = "batch_api:"  # + the run's config key: {"current": batch or null, "done": [batches]}
 POLL_ENV = "FOI_EXTRACT_BATCH_POLL"  # seconds before the first re-poll (then doubling, capped)
+MAX_FAILURES = 3  # batches a request may go unanswered in before its document falls back to rules
 
 
 class DeferringTransport(CachingTransport):
-    """Answers from the run store's cache; any other request is added to `pending` and deferred."""
+    """Answers from the run store's cache; any other request is added to `pending` and deferred.
+
+    A request that went unanswered in MAX_FAILURES batches is answered 400 with the last reason,
+    so the engine's usual fallback (the rules result, `llm_fallback`) ends the loop."""
 
     def __init__(
         self,
@@ -42,13 +46,20 @@ class DeferringTransport(CachingTransport):
         counter: Counter,
         lock: threading.Lock,
         pending: Pending,
+        given_up: dict[str, str],
     ) -> None:
         super().__init__(inner, store, counter, lock)
         self.pending = pending
+        self.given_up = given_up
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
         key = request_key(request, body)
+        if key in self.given_up:
+            why = f"the Batch API gave no answer in {MAX_FAILURES} batches (last: {self.given_up[key]})"
+            return httpx.Response(
+                400, json={"error": {"message": why, "type": "batch_api"}}, request=request
+            )
         if self.store is None or self.store.llm_get(key) is None:
             with self.lock:
                 self.pending.add(key, body)
@@ -59,14 +70,15 @@ class DeferringTransport(CachingTransport):
 class DeferringEngines(ThreadEngines):
     """ThreadEngines whose documents wait for the batch instead of calling the endpoint."""
 
-    def __init__(self, spec: EngineSpec, store: Store) -> None:
+    def __init__(self, spec: EngineSpec, store: Store, given_up: dict[str, str]) -> None:
         super().__init__(spec, store)
         self.pending = Pending()
+        self.given_up = given_up
 
     def transport(self) -> httpx.BaseTransport:
         assert self.store is not None
         return DeferringTransport(
-            httpx.HTTPTransport(), self.store, self.counter, self._lock, self.pending
+            httpx.HTTPTransport(), self.store, self.counter, self._lock, self.pending, self.given_up
         )
 
     def process(
@@ -121,7 +133,8 @@ class BatchJobs:
 
     def state(self) -> dict[str, Any]:
         saved = self.store.get_meta(self.meta_key)
-        return json.loads(saved) if saved else {"current": None, "done": []}
+        state = json.loads(saved) if saved else {}
+        return {"current": None, "done": [], "failures": {}, **state}
 
     def _save(self, state: dict[str, Any]) -> None:
         self.store.set_meta(self.meta_key, json.dumps(state))
@@ -144,8 +157,12 @@ class BatchJobs:
             )
             return False
         outcome = batch_api.collect(self.client, batch, current["keys"])
+        failures = state["failures"]  # key -> [batches it went unanswered in, last reason]
         for key, body in outcome.answered.items():
             self.store.llm_put(key, body)
+            failures.pop(key, None)
+        for key, why in outcome.failed.items():
+            failures[key] = [failures.get(key, [0])[0] + 1, why]
         self.note(
             f"foi-extract: batch {batch.id} {batch.status}: {len(outcome.answered)} of "
             f"{len(current['keys'])} requests answered"
@@ -153,6 +170,12 @@ class BatchJobs:
         for why, n in Tally(outcome.failed.values()).most_common():
             self.note(
                 f"foi-extract: {n} request(s) got no answer ({why}): asked again in the next batch"
+            )
+        given_up = sum(1 for key in outcome.failed if failures[key][0] >= MAX_FAILURES)
+        if given_up:
+            self.note(
+                f"foi-extract: {given_up} of them went unanswered in {MAX_FAILURES} batches: their "
+                "documents keep the rules engine's result (llm_fallback), not asked again"
             )
         state["done"].append(
             {
@@ -170,7 +193,10 @@ class BatchJobs:
 
     # ------------------------------------------------------------------ extracting
     def threads(self) -> DeferringEngines:
-        self.engines = DeferringEngines(self.spec, self.store)
+        given_up = {
+            key: why for key, (n, why) in self.state()["failures"].items() if n >= MAX_FAILURES
+        }
+        self.engines = DeferringEngines(self.spec, self.store, given_up)
         return self.engines
 
     def on_pending(self, outcome: dict[str, Any]) -> bool:
