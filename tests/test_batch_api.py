@@ -236,3 +236,33 @@ def test_a_request_never_answered_ends_in_the_rules_fallback(tmp_path: Path) -> 
     (warning,) = [w for w in ex["warnings"] if w["code"] == "llm_fallback"]
     assert f"Batch API gave no answer in {MAX_FAILURES} batches" in warning["message"]
     assert batch_state(flow.store)["current"] is None
+
+
+def test_a_deferred_document_asks_every_chunk_in_the_same_batch(tmp_path: Path) -> None:
+    """One question per request: both requests are collected in one go, not one per batch."""
+    import threading
+
+    import httpx2 as httpx
+
+    from foi_extract.llm.batch_api import Deferred, Pending
+    from foi_extract.llm.client import LLMClient
+    from foi_extract.run.batch_jobs import DeferringTransport
+    from foi_extract.run.llm_threads import Counter
+    from foi_extract.run.store import Store
+
+    (doc,) = write_docs(tmp_path / "r", COUNCILS[:1])
+    store, pending = Store(str(tmp_path / "s.sqlite")), Pending()
+    transport = DeferringTransport(
+        httpx.HTTPTransport(), store, Counter(), threading.Lock(), pending, {}
+    )
+    cfg = load_config(
+        {"model": MODEL, "base_url": REPLAY_URL, "api_key": "local", "max_questions": 1}, env={}
+    )
+    engine = LLMEngine(cfg, client=LLMClient(cfg, http_client=httpx.Client(transport=transport)))
+    try:
+        with pytest.raises(Deferred) as later:
+            engine.run(load(doc))
+    finally:
+        store.close()
+    assert len(later.value.keys) == 2  # one request per question of the reply
+    assert sorted(later.value.keys) == sorted(pending.bodies)
