@@ -104,8 +104,6 @@ class BatchJobs:
         store: Store,
         cfg_key: str,
         note: Callable[[str], None],
-        *,
-        client: Any = None,
     ) -> None:
         if spec.name != "llm":
             raise ConfigError(
@@ -114,7 +112,7 @@ class BatchJobs:
         self.spec, self.store, self.note = spec, store, note
         self.meta_key = META + cfg_key
         self.cfg = spec.llm_config()
-        self._client = client
+        self._client: Any = None
         self.engines: DeferringEngines | None = None
         self.waiting_documents = 0
 
@@ -146,7 +144,10 @@ class BatchJobs:
         current = state["current"]
         if not current:
             return True
-        interval = float(os.environ.get(POLL_ENV) or batch_api.POLL_START)
+        try:
+            interval = float(os.environ.get(POLL_ENV) or batch_api.POLL_START)
+        except ValueError:
+            raise ConfigError(f"{POLL_ENV} must be a number of seconds") from None
         batch = batch_api.poll(self.client, current["batch_id"], wait=wait, interval=interval)
         counts = getattr(batch, "request_counts", None)
         done = f"{counts.completed + counts.failed}/{counts.total} requests done" if counts else ""
@@ -167,15 +168,16 @@ class BatchJobs:
             f"foi-extract: batch {batch.id} {batch.status}: {len(outcome.answered)} of "
             f"{len(current['keys'])} requests answered"
         )
-        for why, n in Tally(outcome.failed.values()).most_common():
+        given_up = {key for key in outcome.failed if failures[key][0] >= MAX_FAILURES}
+        again = (why for key, why in outcome.failed.items() if key not in given_up)
+        for why, n in Tally(again).most_common():
             self.note(
                 f"foi-extract: {n} request(s) got no answer ({why}): asked again in the next batch"
             )
-        given_up = sum(1 for key in outcome.failed if failures[key][0] >= MAX_FAILURES)
         if given_up:
             self.note(
-                f"foi-extract: {given_up} of them went unanswered in {MAX_FAILURES} batches: their "
-                "documents keep the rules engine's result (llm_fallback), not asked again"
+                f"foi-extract: {len(given_up)} request(s) went unanswered in {MAX_FAILURES} batches: "
+                "not asked again; their documents keep the rules engine's result (llm_fallback)"
             )
         state["done"].append(
             {
