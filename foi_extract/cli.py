@@ -408,6 +408,19 @@ def _run_parser() -> argparse.ArgumentParser:
         "--no-progress", dest="progress", action="store_false", default=None, help="no progress bar"
     )
     p.add_argument("--quiet", action="store_true", help="no summary")
+    p.add_argument(
+        "--batch",
+        action="store_true",
+        help="LLM engine: send the requests through the OpenAI Batch API (half price, results "
+        "within 24 h) and exit; run the same command again to collect them",
+    )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="with --batch: wait up to this long for the outstanding batch (default 0: look once)",
+    )
     _ocr_flag(p)
     _llm_flags(p)
     return p
@@ -423,6 +436,8 @@ def cmd_run(argv: Sequence[str]) -> int:
         )
     if args.max_cost is not None and args.max_cost < 0:
         raise ConfigError("--max-cost must not be negative")
+    if args.wait < 0 or (args.wait and not args.batch):
+        raise ConfigError("--wait SECONDS (0 or more) goes with --batch")
     opts = RunOptions(
         paths=args.paths,
         outputs=args.output,
@@ -442,6 +457,8 @@ def cmd_run(argv: Sequence[str]) -> int:
         summary=not args.quiet,
         command=" ".join(["foi-extract", "run", *argv]),
         load_options={"ocr": args.ocr} if args.ocr != "auto" else {},
+        batch_api=args.batch,
+        batch_wait=args.wait,
     )
     return run_batch(opts)
 

@@ -1,6 +1,7 @@
 """Record the LLM cassettes against the real local model (see tests/cassettes/README.md).
 
     FOI_EXTRACT_RECORD=1 .venv/bin/python scripts/record_cassettes.py [NAME ...] [--base-url URL]
+    FOI_EXTRACT_RECORD=1 .venv/bin/python scripts/record_cassettes.py batch_api   # run --batch (tests/batch_flow.py)
 
 Without --base-url it starts the pinned Qwen2.5-Coder-1.5B model on 127.0.0.1 for the run
 (`foi_extract.llm.local_server`) and stops it afterwards. Existing cassettes of the named
@@ -22,12 +23,18 @@ sys.path.insert(0, str(ROOT / "tests"))
 from cassettes import cassette_path, make_vcr  # noqa: E402
 from llm_scenarios import BY_NAME, SCENARIOS, run  # noqa: E402
 
+BATCH_API = "batch_api"  # tests/batch_flow.py: `run --batch` against a loopback Batch API
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("names", nargs="*", help=f"scenarios (default: all): {', '.join(BY_NAME)}")
+    ap.add_argument(
+        "names",
+        nargs="*",
+        help=f"scenarios (default: all): {', '.join(BY_NAME)}, {BATCH_API}",
+    )
     ap.add_argument("--base-url", help="an already running server, e.g. http://127.0.0.1:8765/v1")
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--gold", help="record the gold set instead (for `foi-extract eval --replay`)")
@@ -41,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("FOI_EXTRACT_RECORD") != "1":
         print("set FOI_EXTRACT_RECORD=1 to record", file=sys.stderr)
         return 2
-    chosen = [BY_NAME[n] for n in args.names] if args.names else SCENARIOS
+    chosen = [BY_NAME[n] for n in args.names if n != BATCH_API] if args.names else SCENARIOS
     with ExitStack() as stack:
         base_url = args.base_url
         if not base_url:
@@ -50,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             base_url = stack.enter_context(LocalServer(fetch_model())).base_url
         if args.gold:
             return record_gold(Path(args.gold), Path(args.out), base_url, args.limit)
+        if not args.names or BATCH_API in args.names:
+            record_batch_api(base_url)
         for s in chosen:
             path = cassette_path(s.name)
             if path.exists():
@@ -65,6 +74,26 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
     return 0
+
+
+def record_batch_api(base_url: str) -> None:
+    """The Batch API scenario: the loopback batch server's completions come from the model."""
+    import tempfile
+
+    from batch_flow import run_flow
+
+    path = cassette_path(BATCH_API)
+    path.unlink(missing_ok=True)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp, make_vcr(mode="once").use_cassette(path.name):
+        flow = run_flow(Path(tmp), base_url)
+    for step in flow.steps:
+        print(f"run --batch: exit {step.returncode}: {step.stderr.strip()}", flush=True)
+    print(
+        f"{BATCH_API}: {time.monotonic() - started:.0f}s batches={len(flow.server.batches)} "
+        f"completions={len(flow.server.backend_bodies)} errors={flow.server.backend_errors}",
+        flush=True,
+    )
 
 
 def record_gold(gold_dir: Path, out: Path, base_url: str, limit: int) -> int:

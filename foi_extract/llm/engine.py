@@ -19,6 +19,7 @@ from ..questionset import QuestionSet
 from ..rules import statutes
 from ..rules.citations import find_citations
 from ..rules.letter import default_law
+from .batch_api import Deferred
 from .chunking import Chunk, Unit, halve, make_chunks, tokens
 from .client import AuthError, InvalidOutput, LLMClient, LLMError, TruncatedOutput
 from .config import LLMConfig
@@ -69,21 +70,27 @@ class LLMEngine:
         findings: dict[str, dict[str, Any]] = {}
         header = _header(doc, rules)
         hints = {q.id: _hint(q) for q in rules.questions}
+        deferred: list[str] = []
         try:
             for chunk in make_chunks(
                 _units(doc, rules, asked),
                 self._budget(asked, header, hints),
                 self.cfg.max_questions,
             ):
-                for qid, finding in self._ask(
-                    doc.path, chunk, asked, header, hints, warnings, 0
-                ).items():
+                try:
+                    answered = self._ask(doc.path, chunk, asked, header, hints, warnings, 0)
+                except Deferred as later:  # Batch API: ask the other chunks too, in the same batch
+                    deferred += later.keys
+                    continue
+                for qid, finding in answered.items():
                     findings[qid] = merge(findings[qid], finding) if qid in findings else finding
         except LLMFailed as exc:
             if self.cfg.strict or isinstance(exc, LLMAuthFailed):
                 raise
             used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
             return self._fallback(rules, exc, used)
+        if deferred:
+            raise Deferred(deferred)
         used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
         return self._assemble(doc, rules, asked, findings, warnings, used)
 

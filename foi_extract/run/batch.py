@@ -57,6 +57,8 @@ class RunOptions:
     progress: bool | None = None  # None: on a terminal only
     summary: bool = True
     command: str = ""
+    batch_api: bool = False  # run --batch: LLM requests go through the OpenAI Batch API
+    batch_wait: float = 0.0  # run --batch --wait: seconds to wait for the outstanding batch
 
 
 def qset_hash(path: str | None) -> str | None:
@@ -138,6 +140,7 @@ class Batch:
                 "give one with --prices FILE"
             )
         self.jobs = opts.jobs or cores()
+        self.batch_jobs: Any = None  # run --batch: foi_extract.run.batch_jobs.BatchJobs
 
     @property
     def out(self) -> Any:
@@ -203,6 +206,17 @@ class Batch:
             store.close()
 
     def _run(self, store: Store, found: Discovery) -> int:
+        if self.opts.batch_api:
+            from .batch_jobs import BatchJobs
+
+            self.batch_jobs = BatchJobs(
+                self.spec,
+                store,
+                self.cfg_key,
+                lambda m: self.err.print(m, markup=False, highlight=False),
+            )
+            if not self.batch_jobs.collect(self.opts.batch_wait):
+                return 0  # the batch is still running: nothing to extract yet
         items = found.items
         keys = [
             None if it.skip else (item_key(self.cfg_key, it) or f"unhashed:{uuid.uuid4().hex}")
@@ -240,6 +254,8 @@ class Batch:
         records = self.write_outputs(store, run_id)
         if self.opts.summary:
             self.summary(store, run_id, records)
+        if self.batch_jobs is not None and status != "abandoned":
+            self.batch_jobs.submit(self.opts.command)
         if status == "budget":
             self.err.print(
                 f"foi-extract: stopped at --max-cost {self.opts.max_cost}: finished documents are kept; "
@@ -319,6 +335,8 @@ class Batch:
                     )
 
             def on_done(item: Item, outcome: dict[str, Any]) -> None:
+                if self.batch_jobs is not None and self.batch_jobs.on_pending(outcome):
+                    return  # waits for the Batch API: not failed, not stored, not written
                 outcome["cost"] = self.cost(outcome.get("usage"))
                 store.put(key_of[id(item)], outcome, run_id)
                 ex = outcome.get("extraction")
@@ -356,7 +374,11 @@ class Batch:
                     if self.spec.is_llm:
                         from .llm_threads import ThreadEngines
 
-                        threads = ThreadEngines(self.spec, store)
+                        threads = (
+                            self.batch_jobs.threads()
+                            if self.batch_jobs is not None
+                            else ThreadEngines(self.spec, store)
+                        )
                         try:
                             status = scheduler.run(
                                 [it for it, _ in todo],

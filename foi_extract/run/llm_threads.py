@@ -113,17 +113,17 @@ class ThreadEngines:
         self.name = llm.name
         self.prompts = llm.prompts
 
+    def transport(self) -> httpx.BaseTransport:
+        """Each thread's transport: the run store's response cache over HTTP (run --batch defers instead)."""
+        return CachingTransport(httpx.HTTPTransport(), self.store, self.counter, self._lock)
+
     def engine(self) -> Any:
         engine = getattr(self._local, "engine", None)
         if engine is None:
             from ..llm.client import LLMClient
             from ..llm.engine import LLMEngine
 
-            http = httpx.Client(
-                transport=CachingTransport(
-                    httpx.HTTPTransport(), self.store, self.counter, self._lock
-                )
-            )
+            http = httpx.Client(transport=self.transport())
             with self._lock:
                 self._clients.append(http)
             engine = LLMEngine(
