@@ -90,9 +90,19 @@ def _extract_parser() -> argparse.ArgumentParser:
         help="canonical questions of the request (with optional value types)",
     )
     _ocr_flag(p)
+    _redact_flag(p)
     _llm_flags(p)
     p.add_argument("--version", action="version", version=f"foi-extract {__version__}")
     return p
+
+
+def _redact_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--redact-personal",
+        action="store_true",
+        help="mask email addresses, phone numbers and signatories' names with █ (one per character, so "
+        "every offset stays true); default: the text as published",
+    )
 
 
 def _ocr_flag(p: argparse.ArgumentParser) -> None:
@@ -146,6 +156,7 @@ def _text_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", "-f", choices=("json", "plain"), default="plain")
     _ocr_flag(p)
+    _redact_flag(p)
     return p
 
 
@@ -227,7 +238,7 @@ def cmd_extract(argv: Sequence[str]) -> int:
     found = discover(args.files, exclude=[args.output] if args.output else [])
     for item in found.skipped:
         print(f"foi-extract: skipped: {item.path}: {item.skip}", file=sys.stderr)
-    stream = _Stream(args.format, args.output)
+    stream = _Stream(args.format, args.output, redact=args.redact_personal)
     first_failure = 0
     try:
         for item in found.documents:
@@ -261,8 +272,8 @@ def cmd_extract(argv: Sequence[str]) -> int:
 class _Stream:
     """jsonl and csv are written document by document (a kill keeps every finished one); json and table at the end."""
 
-    def __init__(self, fmt: str, path: str | None) -> None:
-        self.fmt, self.path = fmt, path
+    def __init__(self, fmt: str, path: str | None, *, redact: bool = False) -> None:
+        self.fmt, self.path, self.redact = fmt, path, redact
         self.out: TextIO | None = None
         self.results: list = []
         self.csv = None
@@ -279,6 +290,10 @@ class _Stream:
         result = (
             Extraction.model_validate(outcome["extraction"]) if outcome.get("extraction") else None
         )
+        if result is not None and self.redact:
+            from .redact import redact_personal
+
+            result = redact_personal(result, outcome.get("pages"))[0]
         if self.fmt == "jsonl":
             if result is not None:
                 out = self._open()
@@ -401,6 +416,7 @@ def _run_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quiet", action="store_true", help="no summary")
     _ocr_flag(p)
+    _redact_flag(p)
     _llm_flags(p)
     return p
 
@@ -434,6 +450,7 @@ def cmd_run(argv: Sequence[str]) -> int:
         summary=not args.quiet,
         command=" ".join(["foi-extract", "run", *argv]),
         load_options={"ocr": args.ocr} if args.ocr != "auto" else {},
+        redact_personal=args.redact_personal,
     )
     return run_batch(opts)
 
@@ -451,6 +468,7 @@ def _report_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", required=True, metavar="report.html")
     p.add_argument("--title", help="page title (default: the question set's title)")
+    _redact_flag(p)
     return p
 
 
@@ -481,7 +499,7 @@ def cmd_report(argv: Sequence[str]) -> int:
             title = load_question_set(runs[-1]["question_set"]).title
         except ConfigError:
             title = None
-    write_output(args.output, "html", records, title=title)
+    write_output(args.output, "html", records, title=title, redact=args.redact_personal)
     print(f"foi-extract: wrote {args.output} ({len(records)} documents)", file=sys.stderr)
     return 0
 
@@ -503,13 +521,18 @@ def cmd_text(argv: Sequence[str]) -> int:
             args.file,
             f"internal error ({type(exc).__name__}); {log_internal_error(args.file, exc)}",
         ) from exc
+    pages = list(doc.pages)
+    if args.redact_personal:
+        from .redact import mask_pages
+
+        pages = mask_pages(pages)
     if args.format == "json":
         json.dump(
             {
                 "path": doc.path,
                 "media_type": doc.media_type,
                 "sha256": doc.sha256,
-                "pages": doc.pages,
+                "pages": pages,
                 "ocr_confidence": {str(n): c for n, c in sorted(doc.ocr_confidence.items())},
                 "sections": [s.model_dump() for s in doc.sections],
                 "warnings": [w.model_dump() for w in doc.warnings],
@@ -520,7 +543,7 @@ def cmd_text(argv: Sequence[str]) -> int:
         )
         sys.stdout.write("\n")
     else:
-        for i, page in enumerate(doc.pages, 1):
+        for i, page in enumerate(pages, 1):
             how = (
                 f" (OCR, confidence {doc.ocr_confidence[i]:.2f})" if i in doc.ocr_confidence else ""
             )
