@@ -199,12 +199,13 @@ def find_personal(pages: Sequence[str]) -> list[Personal]:
     names: set[str] = set()
     for pno, page in enumerate(pages, 1):
         found += [Personal(EMAIL, pno, f.start, f.end) for f in find_emails(page)]
-        keep = [(f.start, f.end) for f in find_request_refs(page)] + [
-            (f.start, f.end) for f in find_urls(page) if "@" not in f.value
-        ]
-        for s, e in find_phones(page):
-            if not any(s < ke and ks < e for ks, ke in keep):
-                found.append(Personal(PHONE, pno, s, e))
+        phones = list(find_phones(page))
+        if phones:  # a number that is the body's reference or part of a URL is not a phone
+            kept = bytearray(len(page) + 1)
+            for f in [*find_request_refs(page), *find_urls(page)]:
+                if "@" not in f.value:
+                    kept[f.start : f.end] = b"\x01" * (f.end - f.start)
+            found += [Personal(PHONE, pno, s, e) for s, e in phones if not any(kept[s:e])]
         spans = list(_sign_off_names(page, pages[pno - 2] if pno > 1 else None))
         spans += list(_labelled_names(page))
         for s, e in spans:
