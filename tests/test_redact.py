@@ -333,6 +333,13 @@ def test_run_writes_no_personal_data_and_the_store_keeps_the_published_text(
     )
     assert not _EMAIL.search(wide.read_text()) and "CareSuite" in wide.read_text()
 
+    page = tmp_path / "page.html"
+    assert (
+        main(["report", str(tmp_path / "run.foi.sqlite"), "-o", str(page), "--redact-personal"])
+        == 0
+    )
+    assert "CareSuite" in page.read_text() and not _EMAIL.search(page.read_text())
+
     # the flag off again: the outputs are rewritten as published, nothing is extracted again
     assert main(args) == 0
     assert "priya.ramaswamy@northshire.gov.uk" in outs[2].read_text()
