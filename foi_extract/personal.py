@@ -80,17 +80,24 @@ _SIGN_OFF = re.compile(
     r"[ \t]*[,.]?[ \t]*$",
     re.I | re.M,
 )
+# text run together on one line, as some converters flatten a letter: "Sincerely, Adam C. Siple Chief, …"
+_INLINE_SIGN_OFF = re.compile(
+    r"(?i:\b(?:yours[ \t]+(?:sincerely|faithfully|truly)|(?:kind|best|warm)[ \t]+regards|regards|sincerely|"
+    r"respectfully))[,.]?[ \t]+(?=[A-Z])"
+)
 _LABEL = re.compile(
     r"^[ \t]*(?:(?:contact|case|lead|responsible|foi|disclosure|handling)[ \t]+)?(?:name|contact|officer|signed|"
     r"signatory|handled[ \t]+by|prepared[ \t]+by|dealt[ \t]+with[ \t]+by|from|to|cc)[ \t]*:[ \t]*(?P<v>[^\n<\[]*)",
     re.I | re.M,
 )
-_DEAR = re.compile(r"^[ \t]*Dear[ \t]+(?P<v>[^\n,:]+)[ \t]*[,:]?[ \t]*$", re.M)
+_DEAR = re.compile(r"\bDear[ \t]+(?=[A-Z])")
 SIGN_OFF_LINES = (
     4  # non-empty lines read after a sign-off: "s/Paul Castiglione", "Paul A. Castiglione", a role…
 )
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Rev|Revd|Lord|Lady)\.?"
 _WORD = r"(?:(?:[A-Z]['’])?[A-Z][a-z]*[A-Z]?[a-z]+(?:-[A-Z]?[a-z]+)*|[A-Z]\.?(?:[A-Z]\.)*)"
+_WORD_RX = re.compile(_WORD)
+_TITLE_RX = re.compile(_TITLE)
 _SUFFIX = r"(?:,?[ ]+(?:Jr|Sr|Jnr|Snr)\.?|[ ]+(?:II|III|IV))?"
 _NAME = re.compile(
     rf"(?:{_TITLE}[ ]+)?{_WORD}(?:[ ]+{_WORD}){{0,3}}{_SUFFIX}(?=[ \t]*(?:$|[,|(–\-]))",
@@ -113,7 +120,7 @@ _NOT_NAME = frozenset(
     thursday friday saturday sunday yours sincerely faithfully regards thanks thank kind best dear re subject date
     sent attachments attachment email mail page act general counsel solicitor library libraries archives heritage
     school college academy institute society association limited ltd plc inc llc company network programme program
-    project fund panel professional standards committee register registry mental social children adult adults community""",
+    project fund panel professional standards acting expert matter news press media times committee register registry mental social children adult adults community""",
     )
 )
 
@@ -161,6 +168,23 @@ def _sign_off_names(page: str, previous: str | None) -> Iterator[tuple[int, int]
         yield from _names_after(page, 0)
     for m in _SIGN_OFF.finditer(page):
         yield from _names_after(page, m.end())
+    for m in _INLINE_SIGN_OFF.finditer(page):
+        yield from _name_in(page, m.end(), _leading_name_words(page, m.end()))
+
+
+def _leading_name_words(page: str, at: int) -> str:
+    """The name-shaped words a salutation or a run-on signature starts with ("Daniel J. Dial Government Information
+    Specialist …" -> "Daniel J. Dial"): up to the first organisation or role word, comma or other word."""
+    words: list[str] = []
+    for w in re.finditer(r"[^ \t\n]+", page[at : at + 120].split("\n", 1)[0]):
+        word = w.group(0).rstrip(",:")
+        shaped = _WORD_RX.fullmatch(word) or (not words and _TITLE_RX.fullmatch(word))
+        if len(words) == 4 or not shaped or word.lower().strip(".") in _NOT_NAME:
+            break
+        words.append(word)
+        if w.group(0).endswith((",", ":")):
+            break
+    return " ".join(words)
 
 
 def _name_in(page: str, at: int, value: str) -> Iterator[tuple[int, int]]:
@@ -174,7 +198,7 @@ def _labelled_names(page: str) -> Iterator[tuple[int, int]]:
     for m in _LABEL.finditer(page):
         yield from _name_in(page, m.start("v"), m.group("v"))
     for m in _DEAR.finditer(page):
-        yield from _name_in(page, m.start("v"), m.group("v"))
+        yield from _name_in(page, m.end(), _leading_name_words(page, m.end()))
 
 
 def _everywhere(pages: Sequence[str], names: set[str]) -> Iterator[tuple[int, int, int]]:

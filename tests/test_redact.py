@@ -149,6 +149,17 @@ def test_a_signature_on_the_next_page_and_its_name_elsewhere() -> None:
     assert "Records Officer" in masked[1] and "Dear Requester," in masked[0]
 
 
+def test_a_signature_run_together_on_one_line() -> None:
+    page = (
+        "Dear Mr. Okafor: the records are enclosed. Sincerely, Adam C. Siple Chief, Disclosure Division "
+        "Sincerely Daniel J. Dial Government Information Specialist Kind regards The FOIA Office"
+    )
+    (masked,) = mask_pages([page])
+    assert "Siple" not in masked and "Dial" not in masked and "Okafor" not in masked
+    assert "Chief, Disclosure Division" in masked and "Government Information Specialist" in masked
+    assert "Kind regards The FOIA Office" in masked
+
+
 @pytest.mark.parametrize(
     "sign_off",
     [
