@@ -91,9 +91,9 @@ _LABEL = re.compile(
     re.I | re.M,
 )
 _DEAR = re.compile(r"\bDear[ \t]+(?=[A-Z])")
-SIGN_OFF_LINES = (
-    4  # non-empty lines read after a sign-off: "s/Paul Castiglione", "Paul A. Castiglione", a role…
-)
+# non-empty lines read after a sign-off: "s/Paul Castiglione", "Paul A. Castiglione", a role…
+SIGN_OFF_LINES = 4
+_LINE = re.compile(r"[^\n]+")
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Rev|Revd|Lord|Lady)\.?"
 _WORD = r"(?:(?:[A-Z]['’])?[A-Z][a-z]*[A-Z]?[a-z]+(?:-[A-Z]?[a-z]+)*|[A-Z]\.?(?:[A-Z]\.)*)"
 _WORD_RX = re.compile(_WORD)
@@ -120,7 +120,8 @@ _NOT_NAME = frozenset(
     thursday friday saturday sunday yours sincerely faithfully regards thanks thank kind best dear re subject date
     sent attachments attachment email mail page act general counsel solicitor library libraries archives heritage
     school college academy institute society association limited ltd plc inc llc company network programme program
-    project fund panel professional standards acting expert matter news press media times committee register registry mental social children adult adults community""",
+    project fund panel professional standards acting expert matter news press media times committee register
+    registry mental social children adult adults community""",
     )
 )
 
@@ -152,13 +153,13 @@ def looks_like_name(text: str) -> str | None:
 def _names_after(page: str, at: int) -> Iterator[tuple[int, int]]:
     """Names among the first non-empty lines after `at` (a signature block)."""
     seen = 0
-    for line in re.finditer(r"[^\n]+", page[at:]):
+    for line in _LINE.finditer(page, at):
         if not line.group(0).strip():
             continue
         seen += 1
         if seen > SIGN_OFF_LINES:
             break
-        yield from _name_in(page, at + line.start(), line.group(0))
+        yield from _name_in(page, line.start(), line.group(0))
 
 
 def _sign_off_names(page: str, previous: str | None) -> Iterator[tuple[int, int]]:

@@ -44,14 +44,14 @@ class _Redactor:
         self.masked = mask_pages(self.pages, found) if self.pages is not None else None
         # the printed forms, longest first: masked in free text (answers, values) wherever they occur
         items = {self.pages[p.page - 1][p.start : p.end] for p in found} if self.pages else set()
-        self.items = sorted((i for i in items if i.strip()), key=len, reverse=True)
+        ordered = sorted((i for i in items if i.strip()), key=len, reverse=True)
+        self.items = re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
     def text(self, text: str) -> str:
         """Free text (an answer, a value, a span without its page): known items, emails and phones masked."""
         chars = list(text)
-        for item in self.items:
-            for m in re.finditer(re.escape(item), text):
-                chars[m.start() : m.end()] = _mask(item)
+        for m in self.items.finditer(text) if self.items else ():
+            chars[m.start() : m.end()] = _mask(m.group(0))
         for f in find_emails(text):
             chars[f.start : f.end] = _mask(text[f.start : f.end])
         for s, e in find_phones(text):
