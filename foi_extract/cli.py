@@ -228,6 +228,7 @@ def _make_engine(name: str, options: dict[str, object]):  # type: ignore[no-unty
 
 def cmd_extract(argv: Sequence[str]) -> int:
     from .questionset import load_question_set
+    from .redact import redact_outcome
     from .run.discover import discover
     from .run.worker import process
 
@@ -238,11 +239,13 @@ def cmd_extract(argv: Sequence[str]) -> int:
     found = discover(args.files, exclude=[args.output] if args.output else [])
     for item in found.skipped:
         print(f"foi-extract: skipped: {item.path}: {item.skip}", file=sys.stderr)
-    stream = _Stream(args.format, args.output, redact=args.redact_personal)
+    stream = _Stream(args.format, args.output)
     first_failure = 0
     try:
         for item in found.documents:
             outcome = process(item, engine, qset, {"ocr": args.ocr})
+            if args.redact_personal:
+                outcome = redact_outcome(outcome)
             if outcome["outcome"] == "failed":
                 _error(f"{item.path}: {outcome['message']}")
                 first_failure = first_failure or outcome["exit_code"]
@@ -272,8 +275,8 @@ def cmd_extract(argv: Sequence[str]) -> int:
 class _Stream:
     """jsonl and csv are written document by document (a kill keeps every finished one); json and table at the end."""
 
-    def __init__(self, fmt: str, path: str | None, *, redact: bool = False) -> None:
-        self.fmt, self.path, self.redact = fmt, path, redact
+    def __init__(self, fmt: str, path: str | None) -> None:
+        self.fmt, self.path = fmt, path
         self.out: TextIO | None = None
         self.results: list = []
         self.csv = None
@@ -290,10 +293,6 @@ class _Stream:
         result = (
             Extraction.model_validate(outcome["extraction"]) if outcome.get("extraction") else None
         )
-        if result is not None and self.redact:
-            from .redact import redact_personal
-
-            result = redact_personal(result, outcome.get("pages"))[0]
         if self.fmt == "jsonl":
             if result is not None:
                 out = self._open()

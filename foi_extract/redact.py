@@ -135,12 +135,47 @@ def redact_personal(
 
 
 def redact_record(rec: DocRecord) -> DocRecord:
-    """A run's document record with its extraction, page text and mentioned grounds redacted."""
+    """A run's document record with its extraction, page text and mentioned grounds redacted; a
+    record whose redaction fails becomes a failed one (exit 1), never one with the text as published."""
     if rec.extraction is None:
         return rec
-    red = _Redactor(rec.pages)
-    extraction = rec.extraction.model_copy(deep=True)
-    red.extraction(extraction)
-    mentioned = [e.model_copy(deep=True) for e in rec.mentioned]
-    red.exemptions(mentioned)
+    try:
+        red = _Redactor(rec.pages)
+        extraction = rec.extraction.model_copy(deep=True)
+        red.extraction(extraction)
+        mentioned = [e.model_copy(deep=True) for e in rec.mentioned]
+        red.exemptions(mentioned)
+    except Exception as exc:  # a bug here costs this document only
+        from .write.records import failed
+
+        return failed(rec.path, 1, "internal", _failure(rec.path, exc), sha256=rec.sha256)
     return dataclasses.replace(rec, extraction=extraction, pages=red.masked, mentioned=mentioned)
+
+
+def redact_outcome(outcome: dict[str, Any]) -> dict[str, Any]:
+    """A worker's outcome (foi_extract.run.worker.process) with its extraction and pages redacted,
+    or turned into that document's failure (exit 1) when redaction fails."""
+    if not outcome.get("extraction"):
+        return outcome
+    from .models import Extraction
+
+    try:
+        result, pages = redact_personal(
+            Extraction.model_validate(outcome["extraction"]), outcome.get("pages")
+        )
+    except Exception as exc:
+        return {
+            "path": outcome["path"],
+            "sha256": outcome.get("sha256"),
+            "outcome": "failed",
+            "exit_code": 1,
+            "error_code": "internal",
+            "message": _failure(outcome["path"], exc),
+        }
+    return {**outcome, "extraction": result.model_dump(mode="json"), "pages": pages}
+
+
+def _failure(path: str, exc: Exception) -> str:
+    from .errorlog import log_internal_error
+
+    return f"internal error while redacting ({type(exc).__name__}); {log_internal_error(path, exc)}"

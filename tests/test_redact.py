@@ -392,3 +392,30 @@ def test_no_email_survives_in_the_redacted_corpus(tmp_path: Path) -> None:
     ).fetchone()[0]
     assert bad == 0
     assert not any(_EMAIL.search(t) for (t,) in db.execute("SELECT text FROM pages"))
+
+
+def test_a_document_whose_redaction_fails_is_a_failure_never_published_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import foi_extract.redact as redact
+
+    real = redact.find_personal
+
+    def broken_for_lakeview(pages):  # type: ignore[no-untyped-def]
+        if "LAKEVIEW" in pages[0]:
+            raise RuntimeError("a bug")
+        return real(pages)
+
+    monkeypatch.setattr(redact, "find_personal", broken_for_lakeview)
+    monkeypatch.setenv("FOI_EXTRACT_ERROR_LOG", str(tmp_path / "errors.log"))
+    (tmp_path / "a_northshire.txt").write_text(LETTER, encoding="utf-8")
+    (tmp_path / "b_lakeview.txt").write_text(US_LETTER, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code = main([str(tmp_path), "--redact-personal", "-e", "rules", "-f", "jsonl", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "b_lakeview.txt: internal error while redacting (RuntimeError)" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    written = out.read_text(encoding="utf-8")
+    assert len(written.splitlines()) == 1 and "CareSuite" in written
+    assert "Whitcombe" not in written and not _EMAIL.search(written)
