@@ -510,9 +510,14 @@ def cmd_text(argv: Sequence[str]) -> int:
     try:
         with limits.budget(args.file):
             doc = load(args.file, ocr=args.ocr)
+        pages = list(doc.pages)
+        if args.redact_personal:
+            from .redact import mask_pages
+
+            pages = mask_pages(pages)
     except (FoiExtractError, ConfigError):
         raise
-    except Exception as exc:  # a loader bug: one line here, the traceback in the log
+    except Exception as exc:  # a loader or redaction bug: one line here, the traceback in the log
         from .errorlog import log_internal_error
         from .errors import InternalError
 
@@ -520,11 +525,6 @@ def cmd_text(argv: Sequence[str]) -> int:
             args.file,
             f"internal error ({type(exc).__name__}); {log_internal_error(args.file, exc)}",
         ) from exc
-    pages = list(doc.pages)
-    if args.redact_personal:
-        from .redact import mask_pages
-
-        pages = mask_pages(pages)
     if args.format == "json":
         json.dump(
             {
