@@ -58,8 +58,7 @@ def _digits(text: str) -> int:
     return sum(c.isdigit() for c in text)
 
 
-def find_phones(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each phone number: UK and US shapes anywhere, any number after a phone label."""
+def _phone_shapes(text: str) -> Iterator[tuple[int, int]]:
     for m in _UK.finditer(text):
         core = re.sub(r"(?i)[ ,]*(?:x|ext\.?|extn\.?|extension).*$", "", m.group(0))
         n = re.sub(r"\D", "", core)
@@ -71,6 +70,19 @@ def find_phones(text: str) -> Iterator[tuple[int, int]]:
     for m in _LABELLED.finditer(text):
         if 7 <= _digits(m.group("n")) <= 15:
             yield m.start("n"), m.end("n")
+
+
+def find_phones(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each phone number: UK and US shapes anywhere, any number after a phone label;
+    never a number that is the body's request reference or part of a URL."""
+    phones = list(_phone_shapes(text))
+    if not phones:
+        return phones
+    kept = bytearray(len(text) + 1)  # linear, not pairwise
+    for f in [*find_request_refs(text), *find_urls(text)]:
+        if "@" not in f.value:
+            kept[f.start : f.end] = b"\x01" * (f.end - f.start)
+    return [(s, e) for s, e in phones if not any(kept[s:e])]
 
 
 # ---------------------------------------------------------------------- names
@@ -224,13 +236,7 @@ def find_personal(pages: Sequence[str]) -> list[Personal]:
     names: set[str] = set()
     for pno, page in enumerate(pages, 1):
         found += [Personal(EMAIL, pno, f.start, f.end) for f in find_emails(page)]
-        phones = list(find_phones(page))
-        if phones:  # a number that is the body's reference or part of a URL is not a phone
-            kept = bytearray(len(page) + 1)
-            for f in [*find_request_refs(page), *find_urls(page)]:
-                if "@" not in f.value:
-                    kept[f.start : f.end] = b"\x01" * (f.end - f.start)
-            found += [Personal(PHONE, pno, s, e) for s, e in phones if not any(kept[s:e])]
+        found += [Personal(PHONE, pno, s, e) for s, e in find_phones(page)]
         spans = list(_sign_off_names(page, pages[pno - 2] if pno > 1 else None))
         spans += list(_labelled_names(page))
         for s, e in spans:
