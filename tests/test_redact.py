@@ -419,3 +419,26 @@ def test_a_document_whose_redaction_fails_is_a_failure_never_published_text(
     written = out.read_text(encoding="utf-8")
     assert len(written.splitlines()) == 1 and "CareSuite" in written
     assert "Whitcombe" not in written and not _EMAIL.search(written)
+
+
+def test_spreadsheet_cells_are_masked_and_keep_their_coordinates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "contacts.csv"
+    sheet.write_text(
+        "Team,Email,Phone,Count\n"
+        "Libraries,libraries.team@northshire.gov.uk,0121 303 4567,12\n"
+        "Archives,archives@northshire.gov.uk,(312) 745-5308,7\n",
+        encoding="utf-8",
+    )
+    code, out = _cli([str(sheet), "--redact-personal", "-e", "rules"], capsys)
+    assert code == 0 and not _EMAIL.search(out) and "745-5308" not in out
+    _, text_out = _cli(["text", str(sheet), "--redact-personal", "--format", "json"], capsys)
+    pages = json.loads(text_out)["pages"]
+    cells = {c["ref"]: c for t in json.loads(out)["tables"] for row in t["rows"] for c in row}
+    assert cells["A2"]["text"] == "Libraries" and cells["D3"]["text"] == "7"
+    assert cells["B2"]["text"] == MASK * len("libraries.team@northshire.gov.uk")
+    assert cells["C3"]["evidence"]["redacted"] and "redacted" not in cells["A2"]["evidence"]
+    for c in cells.values():
+        s = c["evidence"]
+        assert c["text"] == s["text"] == pages[s["page"] - 1][s["start"] : s["end"]]
