@@ -97,9 +97,19 @@ def _extract_parser() -> argparse.ArgumentParser:
         help="canonical questions of the request (with optional value types)",
     )
     _ocr_flag(p)
+    _redact_flag(p)
     _llm_flags(p)
     p.add_argument("--version", action="version", version=f"foi-extract {__version__}")
     return p
+
+
+def _redact_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--redact-personal",
+        action="store_true",
+        help="mask email addresses, phone numbers and signatories' names with █ (one per character, so "
+        "every offset stays true); default: the text as published",
+    )
 
 
 def _ocr_flag(p: argparse.ArgumentParser) -> None:
@@ -153,6 +163,7 @@ def _text_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", "-f", choices=("json", "plain"), default="plain")
     _ocr_flag(p)
+    _redact_flag(p)
     return p
 
 
@@ -224,6 +235,7 @@ def _make_engine(name: str, options: dict[str, object]) -> Engine:
 
 def cmd_extract(argv: Sequence[str]) -> int:
     from .questionset import load_question_set
+    from .redact import redact_outcome
     from .run.discover import discover
     from .run.worker import process
 
@@ -239,6 +251,8 @@ def cmd_extract(argv: Sequence[str]) -> int:
     try:
         for item in found.documents:
             outcome = process(item, engine, qset, {"ocr": args.ocr})
+            if args.redact_personal:
+                outcome = redact_outcome(outcome)
             if outcome["outcome"] == "failed":
                 _error(f"{item.path}: {outcome['message']}")
                 first_failure = first_failure or outcome["exit_code"]
@@ -422,6 +436,7 @@ def _run_parser() -> argparse.ArgumentParser:
         help="with --batch: wait up to this long for the outstanding batch (default 0: look once)",
     )
     _ocr_flag(p)
+    _redact_flag(p)
     _llm_flags(p)
     return p
 
@@ -459,6 +474,7 @@ def cmd_run(argv: Sequence[str]) -> int:
         load_options={"ocr": args.ocr} if args.ocr != "auto" else {},
         batch_api=args.batch,
         batch_wait=args.wait,
+        redact_personal=args.redact_personal,
     )
     return run_batch(opts)
 
@@ -476,6 +492,7 @@ def _report_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", required=True, metavar="report.html")
     p.add_argument("--title", help="page title (default: the question set's title)")
+    _redact_flag(p)
     return p
 
 
@@ -506,7 +523,7 @@ def cmd_report(argv: Sequence[str]) -> int:
             title = load_question_set(runs[-1]["question_set"]).title
         except ConfigError:
             title = None
-    write_output(args.output, "html", records, title=title)
+    write_output(args.output, "html", records, title=title, redact=args.redact_personal)
     print(f"foi-extract: wrote {args.output} ({len(records)} documents)", file=sys.stderr)
     return 0
 
@@ -518,9 +535,14 @@ def cmd_text(argv: Sequence[str]) -> int:
     try:
         with limits.budget(args.file):
             doc = load(args.file, ocr=args.ocr)
+        pages = list(doc.pages)
+        if args.redact_personal:
+            from .redact import mask_pages
+
+            pages = mask_pages(pages)
     except (FoiExtractError, ConfigError):
         raise
-    except Exception as exc:  # a loader bug: one line here, the traceback in the log
+    except Exception as exc:  # a loader or redaction bug: one line here, the traceback in the log
         from .errorlog import log_internal_error
         from .errors import InternalError
 
@@ -534,7 +556,7 @@ def cmd_text(argv: Sequence[str]) -> int:
                 "path": doc.path,
                 "media_type": doc.media_type,
                 "sha256": doc.sha256,
-                "pages": doc.pages,
+                "pages": pages,
                 "ocr_confidence": {str(n): c for n, c in sorted(doc.ocr_confidence.items())},
                 "sections": [s.model_dump() for s in doc.sections],
                 "warnings": [w.model_dump() for w in doc.warnings],
@@ -545,7 +567,7 @@ def cmd_text(argv: Sequence[str]) -> int:
         )
         sys.stdout.write("\n")
     else:
-        for i, page in enumerate(doc.pages, 1):
+        for i, page in enumerate(pages, 1):
             how = (
                 f" (OCR, confidence {doc.ocr_confidence[i]:.2f})" if i in doc.ocr_confidence else ""
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 SCHEMA_VERSION = "1.2"
 
@@ -79,6 +79,19 @@ class Span(_Model):
         default=False,
         description="the page was read by OCR from a scan: the text may hold misread characters",
     )
+    redacted: bool = Field(
+        default=False,
+        description="--redact-personal masked personal data in this text (and in the page it quotes); "
+        "printed only when true",
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_unredacted(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Output without --redact-personal stays exactly as it was: the flag appears only when set."""
+        data: dict[str, Any] = handler(self)
+        if not self.redacted:
+            data.pop("redacted", None)
+        return data
 
 
 class Exemption(_Model):

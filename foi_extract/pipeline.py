@@ -30,6 +30,7 @@ def extract(
     engine: str | Engine = "rules",
     questions: str | os.PathLike[str] | QuestionSet | None = None,
     ocr: str = "auto",
+    redact_personal: bool = False,
     **engine_options: Any,
 ) -> Extraction:
     """Extract one document. Raises FoiExtractError (one-line message) for unreadable input.
@@ -37,11 +38,16 @@ def extract(
     `engine` is a name ("rules", "auto", "llm", "local") or an engine made once with
     `foi_extract.engines.get_engine(...)` and reused across a batch (then close it yourself).
     `ocr` is "auto" (PDF pages with no text layer are read by Tesseract), "never" or "always".
+    `redact_personal` masks emails, phone numbers and signatories' names (foi_extract.redact);
+    spans then refer to the page text `foi-extract text --redact-personal` prints.
     Anything else that goes wrong for this document is raised as InternalError (exit code 1).
     """
     qset = load_question_set(questions) if isinstance(questions, (str, os.PathLike)) else questions
     return _isolated(
-        str(path), lambda: _extract(path, engine, qset, engine_options, lambda p: load(p, ocr=ocr))
+        str(path),
+        lambda: _extract(
+            path, engine, qset, engine_options, lambda p: load(p, ocr=ocr), redact_personal
+        ),
     )
 
 
@@ -51,6 +57,7 @@ def extract_bundle(
     engine: str | Engine = "rules",
     questions: str | os.PathLike[str] | QuestionSet | None = None,
     ocr: str = "auto",
+    redact_personal: bool = False,
     **engine_options: Any,
 ) -> Extraction:
     """Extract one reply saved as several files (the letter first, then what it attaches) as one
@@ -62,7 +69,12 @@ def extract_bundle(
     return _isolated(
         first,
         lambda: _extract(
-            first, engine, qset, engine_options, lambda _: load_bundle(paths, ocr=ocr)
+            first,
+            engine,
+            qset,
+            engine_options,
+            lambda _: load_bundle(paths, ocr=ocr),
+            redact_personal,
         ),
     )
 
@@ -87,6 +99,7 @@ def _extract(
     qset: QuestionSet | None,
     engine_options: dict[str, Any],
     loader: Callable[[Any], Document],
+    redact: bool = False,
 ) -> Extraction:
     made = (
         get_engine(resolve_engine(engine, engine_options), **engine_options)
@@ -94,10 +107,15 @@ def _extract(
         else engine
     )
     try:
-        return run_stages(str(path), lambda: loader(path), made, qset)[1]
+        doc, result = run_stages(str(path), lambda: loader(path), made, qset)
     finally:
         if isinstance(engine, str):
             getattr(made, "close", lambda: None)()
+    if redact:
+        from .redact import redact_personal
+
+        return redact_personal(result, doc.pages)[0]
+    return result
 
 
 def run_stages(

@@ -59,6 +59,7 @@ class RunOptions:
     command: str = ""
     batch_api: bool = False  # run --batch: LLM requests go through the OpenAI Batch API
     batch_wait: float = 0.0  # run --batch --wait: seconds to wait for the outstanding batch
+    redact_personal: bool = False  # an output option: the store keeps the text as published
 
 
 def qset_hash(path: str | None) -> str | None:
@@ -414,21 +415,32 @@ class Batch:
         fp = store.fingerprint(run_id)
         qids, title = self.qset_info(store)
         records = None
+        written: list[Any] = []
         for path, fmt in self.targets:
             sig = hashlib.sha256(
-                json.dumps([fp, fmt, self.opts.wide, qids, title, __version__]).encode()
+                json.dumps(
+                    [fp, fmt, self.opts.wide, qids, title, __version__, self.opts.redact_personal]
+                ).encode()
             ).hexdigest()
             meta_key = "output:" + os.path.abspath(path)
             prev = json.loads(store.get_meta(meta_key) or "null")
             if prev and prev.get("sig") == sig and _same_file(path, prev):
                 continue
             if records is None:
-                records = store.records(run_id, pages=needs_pages([f for _, f in self.targets]))
+                redact = self.opts.redact_personal
+                records = store.records(
+                    run_id, pages=redact or needs_pages([f for _, f in self.targets])
+                )
+                written = records
+                if redact:
+                    from ..redact import redact_record
+
+                    written = [redact_record(r) for r in records]
             used = {r.run_id for r in records}
             write_output(
                 path,
                 fmt,
-                records,
+                written,
                 runs=[r for r in store.runs() if r["id"] in used],
                 wide=self.opts.wide,
                 question_ids=qids,

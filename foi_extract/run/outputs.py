@@ -59,7 +59,13 @@ def write_output(
     wide: bool = False,
     question_ids: Sequence[str] | None = None,
     title: str | None = None,
+    redact: bool = False,
 ) -> None:
+    """Write one output; with `redact`, personal data is masked in it (records carry their pages)."""
+    if redact:
+        from ..redact import redact_record
+
+        records = [redact_record(r) for r in records]
     if fmt == "sqlite":
         from ..write.sqlite_writer import write_sqlite
 

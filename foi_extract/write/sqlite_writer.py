@@ -8,7 +8,8 @@
                 (scope=document: every ground applied anywhere) and cited but not applied
                 (scope=mentioned, applied=0)
     references  URLs, register references, request ids, emails; per question or per document
-    evidence    every span behind a value: page, start, end and the verbatim text
+    evidence    every span behind a value: page, start, end, the verbatim text and `redacted` (1 when
+                --redact-personal masked it)
     pages       the page text the spans refer to (`pages.text[start:end] == evidence.text`)
 
 Written with sqlite-utils into a temporary file that replaces the target in one rename.
@@ -140,6 +141,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "start": int,
             "end": int,
             "text": str,
+            "redacted": int,
         },
         pk="id",
         foreign_keys=[
@@ -197,6 +199,7 @@ class _Rows:
                 start=s.start,
                 end=s.end,
                 text=s.text,
+                redacted=int(s.redacted),
                 **owner,
             )
 
