@@ -100,7 +100,7 @@ def decide(
                         s + m.end(),
                     )
                 )
-    for ground in set(grounds):
+    for ground in dict.fromkeys(grounds):  # first-seen order: the output must not vary run to run
         law, section, sub = (tuple(ground) + (None,))[:3]
         status = C.ground_status(law, section, sub)
         weight = C.OTHER_GROUND[1] if status == "withheld" else C.GROUND_WEIGHT
