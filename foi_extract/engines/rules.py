@@ -56,7 +56,7 @@ class RulesEngine:
         view = TextView(doc)  # letterheads and footers dropped: for segmentation and judgement
         full = TextView(doc, drop_boilerplate=False)  # everything: for metadata and references
         text = view.text
-        regions = find_regions(text)
+        regions = found_regions = find_regions(text)
         annex_at = annex_start(text)
         if regions.response[0] < annex_at < regions.response[1]:
             # statutory extracts in an annex are neither questions nor answers
@@ -86,8 +86,9 @@ class RulesEngine:
             if not _inside(c.start, request_ranges) and is_applied(c, text, annex_at=annex_at)
         ]
         found_refs = find_references(text)
-        full_regions = find_regions(full.text)
-        full_refs = find_references(full.text)
+        same = full.text == text  # nothing was dropped as boilerplate: reuse what the view found
+        full_regions = found_regions if same else find_regions(full.text)
+        full_refs = found_refs if same else find_references(full.text)
 
         built = [self._question(view, qa, applied, found_refs) for qa in qas]
         for q in built if ids_inferred else []:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import review as R
 from . import status_cues as C
+from .prefilter import fold, may_match, required
 
 Range = tuple[int, int]
 # Tie-break between negative statuses of equal weight: the more specific statement first.
@@ -60,10 +61,13 @@ def _sentences(text: str, r: Range) -> list[Range]:
     return [(s, e) for s, e in out if text[s:e].strip()]
 
 
-def _negative_sentence(sentence: str) -> bool:
-    return bool(
-        C.NOT_HELD.search(sentence) or C.WITHHELD.search(sentence) or C.REFUSED.search(sentence)
-    )
+def _found(pattern: re.Pattern[str], sentence: str, folded: str) -> re.Match[str] | None:
+    """pattern.search(sentence), skipped when the sentence lacks every word a match needs."""
+    return pattern.search(sentence) if may_match(required(pattern), folded) else None
+
+
+def _negative_sentence(sentence: str, folded: str) -> bool:
+    return any(_found(p, sentence, folded) for p in (C.NOT_HELD, C.WITHHELD, C.REFUSED))
 
 
 def decide(
@@ -71,23 +75,28 @@ def decide(
 ) -> StatusDecision:
     """Status of the answer text[r] for r in `ranges`; `grounds` are (law, section[, subsection]) applied in it."""
     sentences = [s for r in ranges for s in _sentences(text, r)]
-    kept = [(s, e) for s, e in sentences if not any(p.search(text[s:e]) for p in C.IGNORED)]
+    folds = {r: fold(text[r[0] : r[1]]) for r in sentences}
+    kept = [
+        (s, e)
+        for s, e in sentences
+        if not any(_found(p, text[s:e], folds[s, e]) for p in C.IGNORED)
+    ]
     if not kept:
         return StatusDecision("not_answered", review=[R.NO_ANSWER_FOUND] if not sentences else [])
     body = " ".join(text[s:e] for s, e in kept)
     hits: list[Hit] = []
     for s, e in kept:
-        sentence = text[s:e]
-        argument = bool(C.ARGUMENT.search(sentence))
+        sentence, folded = text[s:e], folds[s, e]
+        argument = bool(_found(C.ARGUMENT, sentence, folded))
         for cue in C.STATUS_CUES:
             if argument and cue.name in C.ARGUMENT_BLIND:
                 continue
-            m = cue.pattern.search(sentence)
+            m = _found(cue.pattern, sentence, folded)
             if m:
                 hits.append(Hit(cue.name, cue.status, cue.weight, s + m.start(), s + m.end()))
         if (
             not argument
-            and not _negative_sentence(sentence)
+            and not _negative_sentence(sentence, folded)
             and not re.search(r"(?:section|regulation|s\.)\s*\d", sentence, re.I)
         ):
             for m in C.FIGURE.finditer(sentence):

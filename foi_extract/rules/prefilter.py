@@ -1,0 +1,96 @@
+"""Cheap literal pre-checks that let a rule skip a regular expression that cannot match.
+
+Why: the status decision runs a dozen large case-insensitive patterns on every sentence of every
+answer, and most sentences contain none of the words those patterns need. `required(pattern)`
+reads the pattern's parse tree once and returns words of which every match must contain at least
+one (None when it cannot tell); `may_match` then asks `word in sentence`, which is far cheaper
+than a regex search. The check is exact in one direction only (a miss proves no match), so the
+pattern itself still decides whenever a word is present: results never change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+try:  # the standard parser (private, but stable since 3.11); without it nothing is prefiltered
+    from re import _constants as _C
+    from re import _parser as _P
+except ImportError:  # pragma: no cover - another Python implementation
+    _C = _P = None
+
+# Characters that match an ASCII letter under re.IGNORECASE but whose str.lower() is not it.
+_FIX = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+Words = tuple[str, ...]
+
+
+def fold(text: str) -> str:
+    """`text` as `required` words are compared with: lower case, re.IGNORECASE's odd letters mapped."""
+    return text.translate(_FIX).lower()
+
+
+def may_match(words: Words | None, folded: str) -> bool:
+    """False only when a pattern needing one of `words` cannot match a text whose fold is `folded`."""
+    return words is None or any(w in folded for w in words)
+
+
+@cache
+def required(pattern: re.Pattern[str]) -> Words | None:
+    """Words (lower case) of which any match of `pattern` contains one; None if none can be named."""
+    if _P is None:
+        return None
+    try:
+        return _seq(_P.parse(pattern.pattern, pattern.flags))
+    except Exception:  # an unusual construct: no prefilter rather than a wrong one
+        return None
+
+
+def _best(options: Iterable[Words]) -> Words | None:
+    """The most selective requirement: the longest shortest word, then the fewest words."""
+    ranked = sorted(options, key=lambda ws: (-min(len(w) for w in ws), len(ws)))
+    return ranked[0] if ranked else None
+
+
+def _union(alternatives: list[Words]) -> Words:
+    """Words of all alternatives, less any word that contains another (the shorter one suffices)."""
+    words = sorted({w for alt in alternatives for w in alt}, key=lambda w: (len(w), w))
+    kept: list[str] = []
+    for w in words:
+        if not any(k in w for k in kept):
+            kept.append(w)
+    return tuple(kept)
+
+
+def _seq(items: Any) -> Words | None:
+    """Requirement of a sequence: its longest literal run or the best mandatory sub-part."""
+    options: list[Words] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            options.append(("".join(run),))
+            run.clear()
+
+    for op, av in items:
+        if op is _C.LITERAL and av < 128:
+            run.append(chr(av).lower())
+            continue
+        close()
+        if op is _C.SUBPATTERN:
+            inner = _seq(av[-1])
+        elif op is _C.ATOMIC_GROUP:
+            inner = _seq(av)
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT) and av[0] >= 1:
+            inner = _seq(av[2])
+        elif op is _C.BRANCH:
+            alts = [_seq(alt) for alt in av[1]]
+            inner = None if any(a is None for a in alts) else _union(alts)  # type: ignore[arg-type]
+        else:  # classes, assertions, optional repeats, back-references: nothing required
+            inner = None
+        if inner:
+            options.append(inner)
+    close()
+    return _best(options)
