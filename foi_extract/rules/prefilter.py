@@ -22,14 +22,15 @@ except ImportError:  # pragma: no cover - another Python implementation
     _C = _P = None
 
 # Characters that match an ASCII letter under re.IGNORECASE but whose str.lower() is not it.
-_FIX = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_FIX = str.maketrans({"\u0131": "i", "\u017f": "s"})
 
 Words = tuple[str, ...]
 
 
 def fold(text: str) -> str:
     """`text` as `required` words are compared with: lower case, re.IGNORECASE's odd letters mapped."""
-    return text.translate(_FIX).lower()
+    low = text.lower()  # İ lowers to i + a combining dot; ı and ſ stay as they are
+    return low.translate(_FIX) if "\u0131" in low or "\u017f" in low else low
 
 
 def may_match(words: Words | None, folded: str) -> bool:
