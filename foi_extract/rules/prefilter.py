@@ -2,7 +2,8 @@
 
 Why: the status decision runs a dozen large case-insensitive patterns on every sentence of every
 answer, and most sentences contain none of the words those patterns need. `required(pattern)`
-reads the pattern's parse tree once and returns words of which every match must contain at least
+reads the pattern's parse tree once (`words` waits until a process has searched often
+enough to repay that) and returns words of which every match must contain at least
 one (None when it cannot tell); `may_match` then asks `word in sentence`, which is far cheaper
 than a regex search. The check is exact in one direction only (a miss proves no match), so the
 pattern itself still decides whenever a word is present: results never change.
@@ -36,6 +37,21 @@ def fold(text: str) -> str:
 def may_match(words: Words | None, folded: str) -> bool:
     """False only when a pattern needing one of `words` cannot match a text whose fold is `folded`."""
     return words is None or any(w in folded for w in words)
+
+
+# Parsing every pattern once costs about 100 ms, as much as a few thousand searches: a one-letter
+# run never repays it, so the words are read only once this process has searched that often.
+_WARM_AFTER = 3000
+_searched = 0
+
+
+def words(pattern: re.Pattern[str]) -> Words | None:
+    """`required(pattern)` once this process has searched enough to repay parsing; None before."""
+    global _searched
+    if _searched < _WARM_AFTER:
+        _searched += 1
+        return None
+    return required(pattern)
 
 
 @cache

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import review as R
 from . import status_cues as C
-from .prefilter import fold, may_match, required
+from .prefilter import fold, may_match, words
 
 Range = tuple[int, int]
 # Tie-break between negative statuses of equal weight: the more specific statement first.
@@ -63,7 +63,7 @@ def _sentences(text: str, r: Range) -> list[Range]:
 
 def _found(pattern: re.Pattern[str], sentence: str, folded: str) -> re.Match[str] | None:
     """pattern.search(sentence), skipped when the sentence lacks every word a match needs."""
-    return pattern.search(sentence) if may_match(required(pattern), folded) else None
+    return pattern.search(sentence) if may_match(words(pattern), folded) else None
 
 
 def _negative_sentence(sentence: str, folded: str) -> bool:
