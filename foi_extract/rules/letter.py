@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .prefilter import fold, may_match, words
+from .prefilter import fold, search
 
 _LEGISLATION: list[tuple[str, re.Pattern[str]]] = [
     ("FOISA", re.compile(r"Freedom\s+of\s+Information\s*\(\s*Scotland\s*\)\s*Act|\bFOISA\b", re.I)),
@@ -55,7 +55,7 @@ _UK_HINT = re.compile(
 
 def detect_legislation(text: str) -> list[str]:
     folded = fold(text)
-    found = [law for law, rx in _LEGISLATION if may_match(words(rx), folded) and rx.search(text)]
+    found = [law for law, rx in _LEGISLATION if search(rx, text, folded)]
     others = {"FOISA", "US-FOIA", "IL-FOIA", "MI-FOIA", "DC-FOIA", "AU-FOI"}
     if "FOIA" not in found and not (set(found) & others):  # noqa: SIM102 - two different reasons
         if re.search(r"Freedom\s+of\s+Information|\bFOI\b", text, re.I) and _UK_HINT.search(text):

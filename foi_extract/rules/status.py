@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import review as R
 from . import status_cues as C
-from .prefilter import fold, may_match, words
+from .prefilter import fold, search
 
 Range = tuple[int, int]
 # Tie-break between negative statuses of equal weight: the more specific statement first.
@@ -61,13 +61,8 @@ def _sentences(text: str, r: Range) -> list[Range]:
     return [(s, e) for s, e in out if text[s:e].strip()]
 
 
-def _found(pattern: re.Pattern[str], sentence: str, folded: str) -> re.Match[str] | None:
-    """pattern.search(sentence), skipped when the sentence lacks every word a match needs."""
-    return pattern.search(sentence) if may_match(words(pattern), folded) else None
-
-
 def _negative_sentence(sentence: str, folded: str) -> bool:
-    return any(_found(p, sentence, folded) for p in (C.NOT_HELD, C.WITHHELD, C.REFUSED))
+    return any(search(p, sentence, folded) for p in (C.NOT_HELD, C.WITHHELD, C.REFUSED))
 
 
 def decide(
@@ -79,7 +74,7 @@ def decide(
     kept = [
         (s, e)
         for s, e in sentences
-        if not any(_found(p, text[s:e], folds[s, e]) for p in C.IGNORED)
+        if not any(search(p, text[s:e], folds[s, e]) for p in C.IGNORED)
     ]
     if not kept:
         return StatusDecision("not_answered", review=[R.NO_ANSWER_FOUND] if not sentences else [])
@@ -87,11 +82,11 @@ def decide(
     hits: list[Hit] = []
     for s, e in kept:
         sentence, folded = text[s:e], folds[s, e]
-        argument = bool(_found(C.ARGUMENT, sentence, folded))
+        argument = bool(search(C.ARGUMENT, sentence, folded))
         for cue in C.STATUS_CUES:
             if argument and cue.name in C.ARGUMENT_BLIND:
                 continue
-            m = _found(cue.pattern, sentence, folded)
+            m = search(cue.pattern, sentence, folded)
             if m:
                 hits.append(Hit(cue.name, cue.status, cue.weight, s + m.start(), s + m.end()))
         if (
