@@ -2,7 +2,7 @@
 
 Why: the status decision runs a dozen large case-insensitive patterns on every sentence of every
 answer, and most sentences contain none of the words those patterns need. `required(pattern)`
-reads the pattern's parse tree once (`words` waits until a process has searched often
+reads the pattern's parse tree once (`search` waits until a process has searched often
 enough to repay that) and returns words of which every match must contain at least
 one (None when it cannot tell); `may_match` then asks `word in sentence`, which is far cheaper
 than a regex search. The check is exact in one direction only (a miss proves no match), so the
@@ -44,20 +44,29 @@ def may_match(words: Words | None, folded: str) -> bool:
     return False
 
 
+# Parsing and splitting every pattern once costs 100-200 ms, as much as a few thousand
+# searches: a one-letter
+# run never repays it, so the words are read only once this process has searched that often.
+_WARM_AFTER = 3000
+_searched = 0
+
+
 def search(pattern: re.Pattern[str], text: str, folded: str) -> re.Match[str] | None:
     """pattern.search(text), the same match, searching only what `text` has the words for.
 
     A pattern that is one alternation A|B|C is searched alternative by alternative: its match
     is the leftmost of theirs, the earlier alternative winning a tie, as the engine itself picks."""
-    plan = _plan(pattern) if words(pattern) is not None else None
-    if plan is None:
+    global _searched
+    if _searched < _WARM_AFTER:
+        _searched += 1
         return pattern.search(text)
-    if not may_match(plan[0], folded):
+    needed, alternatives = _plan(pattern)
+    if not may_match(needed, folded):
         return None
-    if not plan[1]:
+    if not alternatives:
         return pattern.search(text)
     best: re.Match[str] | None = None
-    for alternative, needed in plan[1]:
+    for alternative, needed in alternatives:
         if may_match(needed, folded):
             m = alternative.search(text)
             if m and (best is None or m.start() < best.start()):
@@ -104,21 +113,6 @@ def _top_level_alternatives(source: str) -> list[str]:
         i += 1
     parts.append(source[start:])
     return parts
-
-
-# Parsing every pattern once costs about 100 ms, as much as a few thousand searches: a one-letter
-# run never repays it, so the words are read only once this process has searched that often.
-_WARM_AFTER = 3000
-_searched = 0
-
-
-def words(pattern: re.Pattern[str]) -> Words | None:
-    """`required(pattern)` once this process has searched enough to repay parsing; None before."""
-    global _searched
-    if _searched < _WARM_AFTER:
-        _searched += 1
-        return None
-    return required(pattern)
 
 
 @cache
