@@ -45,8 +45,8 @@ def may_match(words: Words | None, folded: str) -> bool:
 
 
 # Parsing and splitting every pattern once costs 100-200 ms, as much as a few thousand
-# searches: a one-letter
-# run never repays it, so the words are read only once this process has searched that often.
+# searches: a one-letter run never repays it, so the plan is made only once this process has
+# searched that often.
 _WARM_AFTER = 3000
 _searched = 0
 
