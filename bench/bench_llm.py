@@ -235,26 +235,30 @@ def kill_and_resume(
             proc.kill()
             return ["kill-and-resume: the run ended or stalled before half its answers"]
         time.sleep(0.01)
+    killed_at = time.monotonic()
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     timed(command(c, out), env, timeout=args.timeout)
     events = server.events[start:]
-    answered = Counter(d for _, d, w in events if w == "answered")
     requested = Counter(d for _, d, w in events if w == "request")
-    twice = sorted(d for d, k in answered.items() if k > 1)
     asked_again = sorted(d for d, k in requested.items() if k > 1)
+    # an answer delivered in the last 0.1 s may not be stored yet: asking it again is no fault
+    stored = {d for t, d, w in events if w == "answered" and t < killed_at - 0.1}
+    late = sorted(set(asked_again) - stored)
     same = all(
         (out / name).read_bytes() == (reference / name).read_bytes()
         for name in ("out.csv", "out.jsonl")
     )
     print(
         f"SIGKILL at {args.n // 2} answers, same command again: {len(requested)} documents asked, "
-        f"{len(twice)} answered twice, {len(asked_again)} asked again ({len(in_flight)} in flight); "
-        f"CSV and JSONL {'equal' if same else 'DIFFER from'} an uninterrupted run's"
+        f"{len(asked_again)} of them twice ({len(late)} in flight or answered < 0.1 s before the "
+        f"kill); CSV and JSONL {'equal' if same else 'DIFFER from'} an uninterrupted run's"
     )
-    problems = [f"kill-and-resume: documents answered twice: {twice}"] if twice else []
-    if set(asked_again) - in_flight:
-        problems.append(f"kill-and-resume: asked again though answered: {asked_again}")
+    problems = []
+    if set(asked_again) & stored:
+        problems.append(
+            f"kill-and-resume: answered, then asked again: {sorted(set(asked_again) & stored)}"
+        )
     if not same:
         problems.append("kill-and-resume: outputs differ from an uninterrupted run")
     return problems
