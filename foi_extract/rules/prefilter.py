@@ -17,8 +17,8 @@ from functools import cache
 from typing import Any
 
 try:  # the standard parser (private, but stable since 3.11); without it nothing is prefiltered
-    from re import _constants as _C
-    from re import _parser as _P
+    from re import _constants as _C  # type: ignore[attr-defined]
+    from re import _parser as _P  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - another Python implementation
     _C = _P = None
 
