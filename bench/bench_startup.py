@@ -15,25 +15,18 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import cli_command, timed
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LETTER = (
     ROOT.parent / "shared" / "corpus" / "invinst__chicago-police-data" / "p0-50685 letter.pdf"
 )
-
-
-def cli_command() -> list[str]:
-    """The installed `foi-extract` script beside this interpreter, else `python -m foi_extract.cli`."""
-    script = Path(sys.executable).with_name("foi-extract")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "foi_extract.cli"]
 
 
 def synthetic_letter(directory: Path) -> Path:
@@ -44,16 +37,6 @@ def synthetic_letter(directory: Path) -> Path:
         encoding="utf-8"
     )
     return render_pdf(text.split("\f")[0], directory / "letter.pdf")
-
-
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the child) for one run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main(argv: list[str] | None = None) -> int:

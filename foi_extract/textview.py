@@ -8,7 +8,7 @@ to exact page offsets, so evidence always points at the untouched page text.
 from __future__ import annotations
 
 import re
-from array import array
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -106,8 +106,21 @@ class TextView:
         skip = boilerplate_lines(doc, lines) if drop_boilerplate else set()
         kept = [ln for ln in lines if (ln.page, ln.start) not in skip]
         parts: list[str] = []
-        pages = array("i")
-        offs = array("i")
+        # the view as runs of consecutive page characters: run k starts at view offset
+        # self._at[k], on page self._page[k] at page offset self._off[k]
+        at: list[int] = []
+        run_page: list[int] = []
+        run_off: list[int] = []
+        pos = 0
+
+        def run(page: int, off: int, length: int) -> None:
+            nonlocal pos
+            if length:
+                at.append(pos)
+                run_page.append(page)
+                run_off.append(off)
+                pos += length
+
         for i, line in enumerate(kept):
             text, start = line.text, line.start
             nxt = kept[i + 1] if i + 1 < len(kept) else None
@@ -121,22 +134,22 @@ class TextView:
             )
             body = text.rstrip()[:-1] if hyphen else text
             parts.append(body)
-            pages.extend([line.page] * len(body))
-            offs.extend(range(start, start + len(body)))
+            run(line.page, start, len(body))
             if nxt is not None:
                 if hyphen:
                     parts.append("")  # marker: the next line continues this word
                 else:
                     parts.append("\n")
-                    pages.append(line.page)
-                    offs.append(line.end)
+                    run(line.page, line.end, 1)
         self.text = "".join(parts)
-        self._pages = pages
-        self._offs = offs
+        self._at, self._page, self._off = at, run_page, run_off
 
     def locate(self, offset: int) -> tuple[int, int]:
         """View offset -> (page, page offset)."""
-        return self._pages[offset], self._offs[offset]
+        if not 0 <= offset < len(self.text):
+            raise IndexError(f"view offset {offset} outside 0..{len(self.text) - 1}")
+        k = bisect_right(self._at, offset) - 1
+        return self._page[k], self._off[k] + offset - self._at[k]
 
     def spans(self, start: int, end: int) -> list[Span]:
         """Spans covering view[start:end], one per page touched, trimmed of outer whitespace."""
@@ -149,14 +162,16 @@ class TextView:
         out: list[Span] = []
         i = start
         while i < end:
-            page = self._pages[i]
-            j = i
-            while j + 1 < end and self._pages[j + 1] == page:
-                j += 1
-            nxt = j + 1
+            k = bisect_right(self._at, i) - 1
+            page = self._page[k]
+            while k + 1 < len(self._at) and self._at[k + 1] < end and self._page[k + 1] == page:
+                k += 1  # the runs that follow on the same page
+            nxt = min(end, self._at[k + 1] if k + 1 < len(self._at) else len(self.text))
+            j = nxt - 1
             while j > i and self.text[j].isspace():
                 j -= 1  # the page's part ends at its last word, not at furniture after it
-            s, e = self._offs[i], min(self._offs[j] + 1, len(self.doc.pages[page - 1]))
+            s = self.locate(i)[1]
+            e = min(self.locate(j)[1] + 1, len(self.doc.pages[page - 1]))
             span = self.doc.span(page, s, e)
             if span.text.strip():
                 out.append(_trim(self.doc, span))

@@ -340,3 +340,46 @@ def test_replayed_responses_cost_nothing(tmp_path: Path) -> None:
     assert len(sent) == 1 and counter.sent == 1 and counter.replayed == 3
     assert counter.prompt_tokens == 7 and counter.completion_tokens == 3
     store.close()
+
+
+class _ServerOnLoopback:
+    """Stands in for llama.cpp's server: `--engine local` gets the fake endpoint's URL."""
+
+    url = ""
+    started = stopped = 0
+
+    def __init__(self, model: object, threads: int = 2, **_: object) -> None:
+        self.base_url = _ServerOnLoopback.url
+
+    def start(self) -> _ServerOnLoopback:
+        _ServerOnLoopback.started += 1
+        return self
+
+    def stop(self) -> None:
+        _ServerOnLoopback.stopped += 1
+
+
+def test_engine_local_through_run_starts_its_server_once(
+    tmp_path: Path, llm: AutoLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run --engine local`: one model server for the whole batch, stopped at the end; rows say
+    `local`; the unchanged re-run asks nothing. (The real model runs in tests/test_live_local.py.)"""
+    from foi_extract.cli import main
+    from foi_extract.llm import local_server
+
+    for name, value in (("url", llm.url), ("started", 0), ("stopped", 0)):
+        monkeypatch.setattr(_ServerOnLoopback, name, value)
+    monkeypatch.setattr(local_server, "LocalServer", _ServerOnLoopback)
+    monkeypatch.setattr(local_server, "fetch_model", lambda *a, **k: tmp_path / "model.gguf")
+    corpus = tmp_path / "replies"
+    write_letters(corpus, 3)
+    out = tmp_path / "out.jsonl"
+    args = ["run", str(corpus), "--engine", "local", "--llm-concurrency", "2", "--no-progress"]
+    assert main([*args, "-o", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 3 and {r["engine"]["name"] for r in rows} == {"local"}
+    assert (_ServerOnLoopback.started, _ServerOnLoopback.stopped) == (1, 1)
+    asked = len(llm.requests)
+    assert asked >= 3
+    assert main([*args, "-o", str(out)]) == 0
+    assert len(llm.requests) == asked, "an unchanged re-run asks the local model nothing"

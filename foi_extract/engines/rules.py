@@ -35,6 +35,7 @@ from ..rules.status import StatusDecision, decide
 from ..rules.unnumbered import unnumbered
 from ..textview import TextView
 from . import register_engine
+from .by_start import ByStart
 from .canonical import map_to_question_set
 from .doc_review import NOT_ANSWERING, document_review, truncated
 from .doc_review import unanswered as _unanswered
@@ -56,7 +57,7 @@ class RulesEngine:
         view = TextView(doc)  # letterheads and footers dropped: for segmentation and judgement
         full = TextView(doc, drop_boilerplate=False)  # everything: for metadata and references
         text = view.text
-        regions = find_regions(text)
+        regions = found_regions = find_regions(text)
         annex_at = annex_start(text)
         if regions.response[0] < annex_at < regions.response[1]:
             # statutory extracts in an annex are neither questions nor answers
@@ -86,10 +87,12 @@ class RulesEngine:
             if not _inside(c.start, request_ranges) and is_applied(c, text, annex_at=annex_at)
         ]
         found_refs = find_references(text)
-        full_regions = find_regions(full.text)
-        full_refs = find_references(full.text)
+        same = full.text == text  # nothing was dropped as boilerplate: reuse what the view found
+        full_regions = found_regions if same else find_regions(full.text)
+        full_refs = found_refs if same else find_references(full.text)
 
-        built = [self._question(view, qa, applied, found_refs) for qa in qas]
+        applied_at, refs_at = ByStart(applied), ByStart(found_refs)
+        built = [self._question(view, qa, applied_at, refs_at) for qa in qas]
         for q in built if ids_inferred else []:
             q.review.append(review.IDS_INFERRED)
         self._inherit(qas, built)
@@ -142,7 +145,7 @@ class RulesEngine:
 
     # ------------------------------------------------------------ questions
     def _question(
-        self, view: TextView, qa: QA, applied: list[Citation], refs: list[Found]
+        self, view: TextView, qa: QA, applied: ByStart[Citation], refs: ByStart[Found]
     ) -> Question:
         text = view.text
         evidence: list[Span] = []
@@ -157,8 +160,7 @@ class RulesEngine:
             answer = "\n".join(_clean(text[s:e]) for s, e in ranges)
             for r in ranges:
                 evidence += view.spans(*r)
-            grounds = [c for c in applied if _inside(c.start, ranges)]
-            found = [f for f in refs if _inside(f.start, ranges)]
+            grounds, found = applied.inside(ranges), refs.inside(ranges)
         decision = decide(text, ranges, [(c.law, c.section, c.subsection) for c in grounds])
         return Question(
             id=qa.id,

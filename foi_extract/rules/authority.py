@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 _WORD = r"(?:[A-Z][\w'’.\-]*|[A-Z]{2,}|&)"
 _LINK = r"(?:and|of|for|the|upon|on|in|&)"
@@ -56,6 +57,12 @@ _CUE_BEFORE = re.compile(
 
 def _candidates(name: str, start: int) -> list[tuple[str, int]]:
     """Organisation names inside one capitalised run, trimmed to end at an organisation word."""
+    return [(cand, start + s) for cand, s in _in_run(name)]
+
+
+@lru_cache(maxsize=4096)
+def _in_run(name: str) -> tuple[tuple[str, int], ...]:
+    """`_candidates` at offset 0, remembered: a body's name recurs on every page of its letter."""
     words = list(re.finditer(r"\S+", name))
     out = []
     for i in range(len(words)):
@@ -81,9 +88,9 @@ def _candidates(name: str, start: int) -> list[tuple[str, int]]:
                 and len(cand.split()) >= 2
                 and (_TAIL.search(cand) or _HEAD.match(cand) and cand.split()[-1][0].isupper())
             ):
-                out.append((cand, start + s))
-                return out
-    return out
+                out.append((cand, s))
+                return tuple(out)
+    return tuple(out)
 
 
 def authority(text: str) -> tuple[str, int, int] | None:

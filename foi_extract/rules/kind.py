@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import islice
 
 from ..models import Question
 
@@ -80,7 +81,7 @@ def text_kind(text: str, *, outgoing_only: bool = False) -> tuple[str, str]:
     for name, pattern in NOT_A_REPLY:
         if pattern.search(head):
             return "not_a_reply", f"kind.not_a_reply.{name}"
-    reply = len(REPLY_SIGNALS.findall(text))
+    reply = sum(1 for _ in islice(REPLY_SIGNALS.finditer(text), 2))  # 0, 1 or "more" is all we ask
     if outgoing_only and reply <= 1:
         return "request_only", "kind.request_only.thread_without_reply"
     if _tabular(text) and reply == 0:

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from .prefilter import fold, search
+
 _LEGISLATION: list[tuple[str, re.Pattern[str]]] = [
     ("FOISA", re.compile(r"Freedom\s+of\s+Information\s*\(\s*Scotland\s*\)\s*Act|\bFOISA\b", re.I)),
     (
@@ -53,7 +55,8 @@ _UK_HINT = re.compile(
 
 
 def detect_legislation(text: str) -> list[str]:
-    found = [law for law, rx in _LEGISLATION if rx.search(text)]
+    folded = fold(text)
+    found = [law for law, rx in _LEGISLATION if search(rx, text, folded)]
     others = {"FOISA", "US-FOIA", "IL-FOIA", "MI-FOIA", "DC-FOIA", "AU-FOI"}
     if "FOIA" not in found and not (set(found) & others):  # noqa: SIM102 - two different reasons
         if re.search(r"Freedom\s+of\s+Information|\bFOI\b", text, re.I) and _UK_HINT.search(text):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import review as R
 from . import status_cues as C
+from .prefilter import fold, search
 
 Range = tuple[int, int]
 Ground = tuple[str, str] | tuple[str, str, str | None]  # (law, section[, subsection])
@@ -61,32 +62,35 @@ def _sentences(text: str, r: Range) -> list[Range]:
     return [(s, e) for s, e in out if text[s:e].strip()]
 
 
-def _negative_sentence(sentence: str) -> bool:
-    return bool(
-        C.NOT_HELD.search(sentence) or C.WITHHELD.search(sentence) or C.REFUSED.search(sentence)
-    )
+def _negative_sentence(sentence: str, folded: str) -> bool:
+    return any(search(p, sentence, folded) for p in (C.NOT_HELD, C.WITHHELD, C.REFUSED))
 
 
 def decide(text: str, ranges: Sequence[Range], grounds: Iterable[Ground]) -> StatusDecision:
     """Status of the answer text[r] for r in `ranges`; `grounds` are (law, section[, subsection]) applied in it."""
     sentences = [s for r in ranges for s in _sentences(text, r)]
-    kept = [(s, e) for s, e in sentences if not any(p.search(text[s:e]) for p in C.IGNORED)]
+    folds = {r: fold(text[r[0] : r[1]]) for r in sentences}
+    kept = [
+        (s, e)
+        for s, e in sentences
+        if not any(search(p, text[s:e], folds[s, e]) for p in C.IGNORED)
+    ]
     if not kept:
         return StatusDecision("not_answered", review=[R.NO_ANSWER_FOUND] if not sentences else [])
     body = " ".join(text[s:e] for s, e in kept)
     hits: list[Hit] = []
     for s, e in kept:
-        sentence = text[s:e]
-        argument = bool(C.ARGUMENT.search(sentence))
+        sentence, folded = text[s:e], folds[s, e]
+        argument = bool(search(C.ARGUMENT, sentence, folded))
         for cue in C.STATUS_CUES:
             if argument and cue.name in C.ARGUMENT_BLIND:
                 continue
-            m = cue.pattern.search(sentence)
+            m = search(cue.pattern, sentence, folded)
             if m:
                 hits.append(Hit(cue.name, cue.status, cue.weight, s + m.start(), s + m.end()))
         if (
             not argument
-            and not _negative_sentence(sentence)
+            and not _negative_sentence(sentence, folded)
             and not re.search(r"(?:section|regulation|s\.)\s*\d", sentence, re.I)
         ):
             for m in C.FIGURE.finditer(sentence):
@@ -99,7 +103,7 @@ def decide(text: str, ranges: Sequence[Range], grounds: Iterable[Ground]) -> Sta
                         s + m.end(),
                     )
                 )
-    for ground in set(grounds):
+    for ground in dict.fromkeys(grounds):  # first-seen order: the output must not vary run to run
         law, section, *rest = ground
         sub = rest[0] if rest else None
         status = C.ground_status(law, section, sub)
