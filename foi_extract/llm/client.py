@@ -1,7 +1,9 @@
 """One structured call to an OpenAI-compatible endpoint, with honest retries and usage.
 
-Transport faults (429 honouring Retry-After, 5xx, timeouts, connection resets) are retried
-with capped exponential backoff and jitter; other 4xx fail at once. Validation failures are
+Completions are streamed (stream.py): a request fails on a stall, not on a wall clock, and
+its stream is closed before any retry. Transport faults (429 honouring Retry-After, 5xx,
+stalls, connection resets) are retried with capped exponential backoff and jitter; other 4xx
+fail at once; a spent document time budget fails at once. Validation failures are
 re-asked by instructor, a bounded number of times. A reply cut by the token limit is a typed
 error the caller answers by sending less, never a silent success. Usage counts every attempt.
 """
@@ -24,6 +26,7 @@ from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from .config import LLMConfig
+from .stream import BudgetExceeded, DocBudget, Pace, StalledStream, Streamer
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -47,6 +50,10 @@ class AuthError(LLMError):
 
 class InvalidOutput(LLMError):
     """The model's output still failed validation after the allowed re-asks."""
+
+
+class OverBudget(LLMError):
+    """The document's time budget ran out (stream.BudgetExceeded). Never retried."""
 
 
 class TruncatedOutput(LLMError):
@@ -93,6 +100,7 @@ def _retryable(exc: BaseException) -> bool:
             openai.InternalServerError,
             openai.APITimeoutError,
             openai.APIConnectionError,
+            StalledStream,
         ),
     )
 
@@ -139,10 +147,31 @@ class LLMClient:
             max_retries=0,  # retries are ours: counted, bounded, honouring Retry-After
             http_client=http_client,
         )
-        self._client = instructor.from_openai(raw, mode=_MODES[cfg.mode])
+        self.streamer = Streamer(raw, cfg.stall_timeout) if cfg.stream else None
+        create = self.streamer.create if self.streamer else raw.chat.completions.create
+        mode = _MODES[cfg.mode]
+        self._client = instructor.Instructor(
+            client=raw, create=instructor.patch(create=create, mode=mode), mode=mode
+        )
         self._client.on("completion:kwargs", self._on_request)
         self._client.on("completion:response", self._on_response)
         self._client.on("parse:error", self._on_parse_error)
+
+    @property
+    def pace(self) -> Pace | None:
+        """The endpoint's measured token rates (streaming only)."""
+        return self.streamer.pace if self.streamer else None
+
+    def start_document(self, prompt_tokens: int, output_tokens: int) -> None:
+        """Start a document's time budget (streaming only); `end_document` lifts it."""
+        if self.streamer is not None:
+            self.streamer.budget = DocBudget(
+                prompt_tokens, output_tokens, fixed=self.cfg.time_budget
+            )
+
+    def end_document(self) -> None:
+        if self.streamer is not None:
+            self.streamer.budget = None
 
     def _on_request(self, *args: Any, **kwargs: Any) -> None:
         self.usage.requests += 1
@@ -193,6 +222,10 @@ class LLMClient:
 
 def _translate(wrapped: BaseException, client: LLMClient) -> LLMError:
     exc = _unwrap(wrapped)
+    if isinstance(exc, BudgetExceeded):
+        return OverBudget(str(exc))
+    if isinstance(exc, StalledStream):
+        return LLMError(f"the LLM stalled after {client.usage.retries} retries: {exc}")
     if isinstance(wrapped, InstructorRetryException) and not isinstance(
         exc, (openai.APIError, IncompleteOutputException)
     ):

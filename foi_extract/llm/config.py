@@ -33,7 +33,10 @@ class LLMConfig:
     mode: str = (
         "json_schema"  # structured outputs: response_format json_schema (OpenAI, llama.cpp, vLLM)
     )
-    timeout: float = 300.0  # seconds per request; small local models on two cores are slow
+    timeout: float = 300.0  # seconds per request when not streaming
+    stream: bool = True  # stream completions: progress is judged by tokens arriving
+    stall_timeout: float = 60.0  # streaming: seconds without a token before the stream is closed
+    time_budget: float = 0.0  # seconds per document; 0 = derived from the measured token rates
     max_retries: int = 4  # transport retries (429, 5xx, timeouts, resets)
     max_reasks: int = 2  # validation re-asks
     context_tokens: int = 8192

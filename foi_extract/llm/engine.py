@@ -8,6 +8,7 @@ quote, but an exemption needs a real citation in the reply, and a value needs it
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from .. import __version__, review
@@ -23,7 +24,9 @@ from .chunking import Chunk, Unit, halve, make_chunks, tokens
 from .client import AuthError, InvalidOutput, LLMClient, LLMError, TruncatedOutput
 from .config import LLMConfig
 from .findings import chunk_model, field_name, merge
+from .progress import Progress
 from .prompts import PromptSet, example_messages, load_prompts
+from .stream import OUTPUT_PER_QUESTION
 from .values import ground_value
 
 MAX_HALVINGS = 3
@@ -47,10 +50,14 @@ class LLMEngine:
         *,
         client: LLMClient | None = None,
         prompts: PromptSet | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.cfg = config
         self.client = client or LLMClient(config)
         self.prompts = prompts or load_prompts()
+        self.progress = progress or Progress()
+        if self.client.streamer is not None:
+            self.client.streamer.on_token = self.progress.token
 
     def close(self) -> None:
         """Nothing to release; the local engine stops its server here."""
@@ -66,21 +73,28 @@ class LLMEngine:
         findings: dict[str, dict[str, Any]] = {}
         header = _header(doc, rules)
         hints = {q.id: _hint(q) for q in rules.questions}
+        budget = self._budget(asked, header, hints)
+        chunks = make_chunks(_units(doc, rules, asked), budget, self.cfg.max_questions)
+        prefix = self.cfg.context_tokens - self.cfg.max_output_tokens - 200 - budget
+        self.client.start_document(
+            sum(prefix + c.size for c in chunks), OUTPUT_PER_QUESTION * len(asked)
+        )
+        self.progress.start(Path(doc.path).name, len(asked))
         try:
-            for chunk in make_chunks(
-                _units(doc, rules, asked),
-                self._budget(asked, header, hints),
-                self.cfg.max_questions,
-            ):
+            for chunk in chunks:
                 for qid, finding in self._ask(
                     doc.path, chunk, asked, header, hints, warnings, 0
                 ).items():
                     findings[qid] = merge(findings[qid], finding) if qid in findings else finding
+                self.progress.answered(len([i for i in chunk.ids if i in asked]))
         except LLMFailed as exc:
             if self.cfg.strict or isinstance(exc, LLMAuthFailed):
                 raise
             used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
             return self._fallback(rules, exc, used)
+        finally:
+            self.client.end_document()
+            self.progress.end()
         used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
         return self._assemble(doc, rules, asked, findings, warnings, used)
 

@@ -51,7 +51,9 @@ class EngineSpec:
         if resolved == "rules":
             options = {}
         if resolved != "local":
-            options = {k: v for k, v in options.items() if k != "model_path"}
+            from ..llm.machine import LOCAL_ONLY
+
+            options = {k: v for k, v in options.items() if k not in LOCAL_ONLY}
         return cls(resolved, dict(options))
 
     @property
@@ -64,11 +66,12 @@ class EngineSpec:
 
         if self.name == "local":
             from ..llm.local_server import MODEL_NAME
+            from ..llm.machine import LOCAL_ONLY, default_context
 
             opts = {
                 k: v
                 for k, v in self.options.items()
-                if k not in ("model", "base_url", "api_key", "model_path")
+                if k not in ("model", "base_url", "api_key", *LOCAL_ONLY)
             }
             model = (
                 os.path.basename(self.options["model_path"])
@@ -80,6 +83,7 @@ class EngineSpec:
                     "max_questions": 2,
                     "max_reasks": 1,
                     **opts,
+                    "context_tokens": opts.get("context_tokens") or default_context(),
                     "model": model,
                     "base_url": "http://127.0.0.1/v1",
                     "api_key": "local",
