@@ -124,6 +124,12 @@ def _llm_flags(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--model-path", dest="model_path", help="GGUF file for --engine local")
     g.add_argument(
+        "--llm-scope",
+        dest="scope",
+        choices=("review", "all"),
+        help="questions the model sees: review (default: those the rules flagged for review or that ask for a typed value) or all",
+    )
+    g.add_argument(
         "--llm-threads",
         dest="threads",
         type=int,
@@ -159,6 +165,7 @@ def _engine_options(args: argparse.Namespace) -> dict[str, object]:
         "threads",
         "stall_timeout",
         "time_budget",
+        "scope",
         "strict",
     )
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}

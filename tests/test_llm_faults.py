@@ -262,7 +262,7 @@ def test_engine_rechunks_after_truncation_and_grounds_findings(
             completion_tokens=50,
         ),
     )
-    cfg = LLMConfig(model="m", base_url=fake_llm.url)
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, scope="all")
     slept: list[float] = []
     engine = LLMEngine(cfg, client=LLMClient(cfg, sleep=slept.append))
     result = engine.run(doc)
@@ -306,7 +306,7 @@ def test_llm_failure_keeps_the_rules_result_unless_strict(
     path.write_text(LETTER, encoding="utf-8")
     doc = load(path)
     fake_llm.queue(*[error(503, "down")] * 3)
-    cfg = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2)
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2, scope="all")
     result = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None)).run(doc)
     assert result.engine.fallback == "rules" and result.engine.name == "llm"
     assert [(q.id, q.status) for q in result.questions] == [("1", "answered"), ("2", "withheld")]
@@ -317,7 +317,7 @@ def test_llm_failure_keeps_the_rules_result_unless_strict(
     )  # the failed attempts are counted
 
     fake_llm.queue(*[error(503, "down")] * 3)
-    strict = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2, strict=True)
+    strict = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2, strict=True, scope="all")
     with pytest.raises(LLMFailed):
         LLMEngine(strict, client=LLMClient(strict, sleep=lambda _s: None)).run(doc)
 
@@ -332,7 +332,7 @@ def test_time_budget_spent_closes_the_stream_and_keeps_the_rules_result(
     doc = load(path)
     answer = {"q_1": {"status": "answered", "exemptions_applied": [], "answer_quote": "x" * 60}}
     fake_llm.queue(ok(answer, token_delay=0.3), ok(answer))
-    cfg = LLMConfig(model="m", base_url=fake_llm.url, time_budget=1.0, stall_timeout=5)
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, time_budget=1.0, stall_timeout=5, scope="all")
     started = time.monotonic()
     result = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None)).run(doc)
     assert time.monotonic() - started < 4

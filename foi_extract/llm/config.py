@@ -23,6 +23,7 @@ from typing import Any
 from ..errors import ConfigError
 
 MODES = ("json_schema", "tools", "json")
+SCOPES = ("review", "all")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class LLMConfig:
     max_output_tokens: int = 1536
     temperature: float = 0.0
     seed: int | None = 0
+    scope: str = "review"  # review: only questions the rules flagged or that ask for a typed value; all
     strict: bool = (
         False  # an LLM failure fails the document (exit 20) instead of keeping the rules result
     )
@@ -110,4 +112,6 @@ def load_config(
     cfg = replace(LLMConfig(), **values)
     if cfg.mode not in MODES:
         raise ConfigError(f"unknown LLM mode {cfg.mode!r}; use one of {', '.join(MODES)}")
+    if cfg.scope not in SCOPES:
+        raise ConfigError(f"unknown LLM scope {cfg.scope!r}; use one of {', '.join(SCOPES)}")
     return cfg

@@ -67,7 +67,8 @@ class LLMEngine:
         from ..engines.rules import RulesEngine
 
         rules = RulesEngine().run(doc, questions)
-        asked = _questions(rules, questions)
+        every = _questions(rules, questions)
+        asked = _in_scope(every, rules, self.cfg.scope)
         warnings = list(rules.warnings)
         before = self.client.usage.as_dict()
         findings: dict[str, dict[str, Any]] = {}
@@ -96,7 +97,7 @@ class LLMEngine:
             self.client.end_document()
             self.progress.end()
         used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
-        return self._assemble(doc, rules, asked, findings, warnings, used)
+        return self._assemble(doc, rules, every, findings, warnings, used)
 
     def _fallback(self, rules: Extraction, exc: LLMFailed, usage: dict[str, int]) -> Extraction:
         """The LLM failed for this document: keep the rules result, say so, and flag it for review."""
@@ -213,7 +214,7 @@ class LLMEngine:
                 built.append(base)
                 continue
             page_hint = base.evidence[0].page if base.evidence else None
-            exemptions = []
+            exemptions: list[Exemption] = []
             for cited in f.get("exemptions_applied") or []:
                 ex = _ground_exemption(doc, cited, law, base)
                 if ex is None:
@@ -240,6 +241,7 @@ class LLMEngine:
                 for s in evidence
             ):
                 evidence.append(span)
+            shown = span is not None or bool(exemptions)  # the model's own evidence, found
             status = _adjudicate(f["status"], base, span, exemptions)
             exemptions = _keep_rules_grounds(status, base, exemptions)
             if status != f["status"]:
@@ -258,6 +260,8 @@ class LLMEngine:
                 status != f["status"]
             ):  # the model read it otherwise and could not show it: a person should look
                 update["review"] = list(dict.fromkeys([*base.review, review.LLM_DISAGREES]))
+            elif shown:  # adjudication adopted the model's reading and its evidence: settled
+                update["review"] = [r for r in base.review if r not in review.DECISION_REASONS]
             if vtype is not None:
                 update.update(_ground_value(doc, qid, f, page_hint, warnings))
             built.append(base.model_copy(update=update))
@@ -402,6 +406,17 @@ def _questions(rules: Extraction, qset: QuestionSet | None) -> dict[str, tuple[s
     return {
         q.id: ((q.text or f"question {q.id}").replace("\n", " "), None) for q in rules.questions
     }
+
+
+def _in_scope(
+    every: dict[str, tuple[str, Any]], rules: Extraction, scope: str
+) -> dict[str, tuple[str, Any]]:
+    """`review`: the questions the rules flagged for review, or whose question set asks for a
+    typed value (only a model can read one); `all`: every question."""
+    if scope == "all":
+        return every
+    flagged = {q.id for q in rules.questions if q.review}
+    return {qid: v for qid, v in every.items() if qid in flagged or v[1] is not None}
 
 
 def _units(doc: Document, rules: Extraction, asked: dict[str, tuple[str, Any]]) -> list[Unit]:

@@ -118,6 +118,7 @@ class EngineSpec:
                     "max_reasks",
                     "temperature",
                     "seed",
+                    "scope",
                 )
             }
         return ident
