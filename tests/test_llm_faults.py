@@ -341,3 +341,38 @@ def test_time_budget_spent_closes_the_stream_and_keeps_the_rules_result(
     assert "time budget of 1 s ran out" in warning.message
     assert "--llm-time-budget" in warning.message
     assert len(fake_llm.requests) == 1 and fake_llm.hung_up(1) == [1]
+
+
+def test_an_identical_request_in_a_run_is_answered_once(
+    fake_llm: FakeLLMServer, tmp_path: Path
+) -> None:
+    """Quotes still paraphrased after the re-asks: the findings are taken without the quote check,
+    and that request (byte-identical to the first) is answered from memory, not sent again."""
+    path = tmp_path / "northbridge.txt"
+    path.write_text(LETTER, encoding="utf-8")
+    paraphrase = ok(
+        {
+            "q_1": {"status": "answered", "answer_quote": "lots of notices were issued"},
+            "q_2": {"status": "withheld"},
+        }
+    )
+    fake_llm.queue(*[paraphrase] * 4)
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, scope="all", max_reasks=2)
+    result = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None)).run(load(path))
+    assert len(fake_llm.requests) == 3 == result.engine.usage["requests"]
+    assert result.engine.usage["repeats"] == 1
+    assert any(w.code == "llm_quotes_unverified" for w in result.warnings)
+
+
+def test_usage_and_messages_are_per_document(fake_llm: FakeLLMServer, tmp_path: Path) -> None:
+    """The second failing file reports its own retries, not the sum over the batch."""
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2, scope="all")
+    engine = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None))
+    for name in ("a.txt", "b.txt"):
+        path = tmp_path / name
+        path.write_text(LETTER.replace("FOI-2024-0412", name), encoding="utf-8")
+        fake_llm.queue(*[RESET] * 3)
+        result = engine.run(load(path))
+        (warning,) = [w for w in result.warnings if w.code == "llm_fallback"]
+        assert "after 2 retries" in warning.message, warning.message
+        assert (result.engine.usage["requests"], result.engine.usage["retries"]) == (3, 2)

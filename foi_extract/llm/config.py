@@ -47,7 +47,9 @@ class LLMConfig:
     max_output_tokens: int = 1536
     temperature: float = 0.0
     seed: int | None = 0
-    scope: str = "review"  # review: only questions the rules flagged or that ask for a typed value; all
+    scope: str = (
+        "review"  # review: only questions the rules flagged or that ask for a typed value; all
+    )
     strict: bool = (
         False  # an LLM failure fails the document (exit 20) instead of keeping the rules result
     )
