@@ -24,6 +24,8 @@ from ..errors import ConfigError
 
 MODES = ("json_schema", "tools", "json")
 SCOPES = ("review", "all")
+# `--engine local`'s own defaults (the small model gets one re-ask; chunks are sized by tokens)
+LOCAL_DEFAULTS: dict[str, Any] = {"max_reasks": 1}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ..questionset import QuestionSet
 from ..rules import statutes
 from ..rules.citations import find_citations
 from ..rules.letter import default_law
+from . import boilerplate
 from .chunking import Chunk, Unit, halve, make_chunks, tokens
 from .client import AuthError, InvalidOutput, LLMClient, LLMError, TruncatedOutput
 from .config import LLMConfig
@@ -420,7 +421,9 @@ def _in_scope(
 
 
 def _units(doc: Document, rules: Extraction, asked: dict[str, tuple[str, Any]]) -> list[Unit]:
-    """Each question's verbatim evidence; questions sharing evidence share a unit; orphans get the whole reply."""
+    """Each question's verbatim evidence; questions sharing evidence share a unit; orphans get the
+    whole reply. Closing boilerplate is left out (boilerplate.py); quotes are located in the pages."""
+    law = default_law(rules.letter.legislation)
     units: dict[str, Unit] = {}
     orphans = []
     for q in rules.questions:
@@ -433,12 +436,13 @@ def _units(doc: Document, rules: Extraction, asked: dict[str, tuple[str, Any]]) 
         if key in units:
             units[key].ids.append(q.id)
         else:
-            text = "\n".join(s.text for s in q.evidence)
+            text = boilerplate.strip("\n".join(s.text for s in q.evidence), law)
             units[key] = Unit([q.id], text, sorted({s.page for s in q.evidence}))
     orphans += [qid for qid in asked if qid not in {q.id for q in rules.questions}]
     out = list(units.values())
     if orphans:
-        out.append(Unit(orphans, "\n\n".join(doc.pages), list(range(1, len(doc.pages) + 1))))
+        whole = boilerplate.strip("\n\n".join(doc.pages), law)
+        out.append(Unit(orphans, whole, list(range(1, len(doc.pages) + 1))))
     return out
 
 

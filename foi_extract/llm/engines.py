@@ -8,7 +8,7 @@ from ..document import Document
 from ..engines import register_engine
 from ..models import Extraction
 from ..questionset import QuestionSet
-from .config import load_config
+from .config import LOCAL_DEFAULTS, load_config
 from .engine import LLMEngine, LLMFailed
 
 
@@ -55,8 +55,7 @@ class LocalEngine:
                 raise LLMFailed(self._model_path or "local model", str(exc)) from None
             cfg = load_config(
                 {
-                    "max_questions": 2,
-                    "max_reasks": 1,
+                    **LOCAL_DEFAULTS,
                     **self._options,
                     "context_tokens": self._context,
                     "model": MODEL_NAME,

@@ -65,6 +65,7 @@ class EngineSpec:
         from ..llm.config import load_config
 
         if self.name == "local":
+            from ..llm.config import LOCAL_DEFAULTS
             from ..llm.local_server import MODEL_NAME
             from ..llm.machine import LOCAL_ONLY, default_context
 
@@ -80,8 +81,7 @@ class EngineSpec:
             )
             return load_config(
                 {
-                    "max_questions": 2,
-                    "max_reasks": 1,
+                    **LOCAL_DEFAULTS,
                     **opts,
                     "context_tokens": opts.get("context_tokens") or default_context(),
                     "model": model,
