@@ -141,6 +141,30 @@ def _llm_flags(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--model-path", dest="model_path", help="GGUF file for --engine local")
     g.add_argument(
+        "--llm-scope",
+        dest="scope",
+        choices=("review", "all"),
+        help="questions the model sees: review (default: those the rules flagged for review or that ask for a typed value) or all",
+    )
+    g.add_argument(
+        "--llm-threads",
+        dest="threads",
+        type=int,
+        help="--engine local: model server threads (default: the cores this process may use)",
+    )
+    g.add_argument(
+        "--llm-stall-timeout",
+        dest="stall_timeout",
+        type=float,
+        help="seconds without a streamed token before a request is closed and retried (default 60)",
+    )
+    g.add_argument(
+        "--llm-time-budget",
+        dest="time_budget",
+        type=float,
+        help="seconds per document before the rules result is kept (default: derived from the measured token rate)",
+    )
+    g.add_argument(
         "--strict",
         action="store_true",
         default=None,
@@ -149,7 +173,18 @@ def _llm_flags(p: argparse.ArgumentParser) -> None:
 
 
 def _engine_options(args: argparse.Namespace) -> dict[str, object]:
-    keys = ("model", "base_url", "mode", "context_tokens", "model_path", "strict")
+    keys = (
+        "model",
+        "base_url",
+        "mode",
+        "context_tokens",
+        "model_path",
+        "threads",
+        "stall_timeout",
+        "time_budget",
+        "scope",
+        "strict",
+    )
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
@@ -219,6 +254,7 @@ def check_output_path(path: str | None) -> None:
 
 def _make_engine(name: str, options: dict[str, object]) -> Engine:
     from .engines import available, get_engine
+    from .llm.machine import LOCAL_ONLY
     from .pipeline import resolve_engine
 
     resolved = resolve_engine(name, options)
@@ -229,7 +265,7 @@ def _make_engine(name: str, options: dict[str, object]) -> Engine:
     if resolved == "rules":
         options = {}
     if resolved != "local":
-        options = {k: v for k, v in options.items() if k != "model_path"}
+        options = {k: v for k, v in options.items() if k not in LOCAL_ONLY}
     return get_engine(resolved, **options)
 
 

@@ -16,6 +16,9 @@ EXEMPTION_FROM_LIST_CONTEXT = "exemption_from_list_context"  # a ground read fro
 ANSWER_CUT_OFF = "answer_cut_off"  # the document stops inside this answer
 OCR_TEXT = "ocr_text"  # read from a scan
 LLM_DISAGREES = "llm_disagrees"  # the model's reading differs and could not be adjudicated
+# What a model's reading settles when adjudication adopts it with its evidence (the rest are
+# about the input, which no reading changes); they put a question in `--llm-scope review`.
+DECISION_REASONS = (CONFLICTING_CUES, WEAK_CUE, NO_ANSWER_FOUND, EXEMPTION_FROM_LIST_CONTEXT)
 
 
 # ---- per document -------------------------------------------------------------------------

@@ -33,6 +33,8 @@ BASE = {
     "max_reasks": 1,
     "context_tokens": 8192,
     "max_output_tokens": 1536,
+    "stream": False,  # recorded before streaming and --llm-scope; re-recording drops these
+    "scope": "all",
 }
 
 SCENARIOS = [

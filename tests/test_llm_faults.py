@@ -34,9 +34,8 @@ def client(server: FakeLLMServer, slept: list[float], **cfg: object) -> LLMClien
 def test_429_retry_after_is_honoured_for_real(fake_llm: FakeLLMServer) -> None:
     fake_llm.queue(error(429, "slow down", headers={"Retry-After": "2"}), ok({"answer": 7}))
     c = LLMClient(LLMConfig(model="m", base_url=fake_llm.url))
-    start = time.monotonic()
     assert c.structured(MESSAGES, Answer).answer == 7
-    waited = time.monotonic() - start
+    waited = fake_llm.arrivals[1] - fake_llm.arrivals[0]  # the gap the server saw, not import time
     assert 1.8 <= waited < 4, waited
     assert (c.usage.requests, c.usage.retries) == (2, 1)
     assert len(fake_llm.requests) == 2
@@ -55,13 +54,47 @@ def test_5xx_twice_then_success_counts_only_real_tokens(fake_llm: FakeLLMServer)
     assert len(slept) == 2 and all(0 < s <= 30 for s in slept)
 
 
-def test_timeout_then_success(fake_llm: FakeLLMServer) -> None:
+def test_timeout_then_success_without_streaming(fake_llm: FakeLLMServer) -> None:
     fake_llm.queue(ok({"answer": 1}, delay=1.5), ok({"answer": 2}))
     slept: list[float] = []
-    c = client(fake_llm, slept, timeout=0.5)
+    c = client(fake_llm, slept, timeout=0.5, stream=False)
     assert c.structured(MESSAGES, Answer).answer == 2  # the late answer (1) was never read
     assert (c.usage.requests, c.usage.retries) == (2, 1)
     assert len(fake_llm.requests) == 2
+
+
+def test_stalled_stream_is_closed_before_the_retry(fake_llm: FakeLLMServer) -> None:
+    """Tokens stop mid-answer: the client hangs up, and only then asks again; never two at once."""
+    fake_llm.queue(ok({"answer": 1}, stall_after=2), ok({"answer": 2}))
+    c = LLMClient(LLMConfig(model="m", base_url=fake_llm.url, stall_timeout=0.5))  # real backoff
+    start = time.monotonic()
+    assert c.structured(MESSAGES, Answer).answer == 2
+    assert time.monotonic() - start < 5
+    assert (c.usage.requests, c.usage.retries) == (2, 1) and len(fake_llm.requests) == 2
+    (hung_up, when), *_ = fake_llm.disconnects
+    assert hung_up == 1 and when <= fake_llm.arrivals[1]  # closed before the retry was sent
+    assert fake_llm.max_in_flight == 1
+
+
+def test_slow_tokens_are_progress_not_a_timeout(fake_llm: FakeLLMServer) -> None:
+    """A late first token (prompt processing) and slow tokens after it: no retry, whatever the total time."""
+    fake_llm.queue(ok({"answer": 7}, delay=1.0, token_delay=0.2), ok({"answer": 8}))
+    slept: list[float] = []
+    c = client(fake_llm, slept, stall_timeout=0.4)
+    start = time.monotonic()
+    assert c.structured(MESSAGES, Answer).answer == 7
+    assert time.monotonic() - start > 2 * 0.4  # longer than the stall timeout, twice over
+    assert (c.usage.requests, c.usage.retries, len(fake_llm.requests)) == (1, 0, 1)
+    assert c.pace is not None and c.pace.measured  # the token rate was measured on the way
+
+
+def test_stalls_exhaust_the_retries_with_a_message(fake_llm: FakeLLMServer) -> None:
+    fake_llm.queue(*[ok({"answer": 1}, stall_after=1)] * 2)
+    c = LLMClient(LLMConfig(model="m", base_url=fake_llm.url, stall_timeout=0.3, max_retries=1))
+    with pytest.raises(LLMError, match="stalled") as info:
+        c.structured(MESSAGES, Answer)
+    assert "no token for 0.3 s after 1 tokens" in str(info.value)
+    assert fake_llm.hung_up(2) == [1, 2] and fake_llm.max_in_flight == 1
 
 
 def test_connection_reset_then_success(fake_llm: FakeLLMServer) -> None:
@@ -229,7 +262,7 @@ def test_engine_rechunks_after_truncation_and_grounds_findings(
             completion_tokens=50,
         ),
     )
-    cfg = LLMConfig(model="m", base_url=fake_llm.url)
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, scope="all")
     slept: list[float] = []
     engine = LLMEngine(cfg, client=LLMClient(cfg, sleep=slept.append))
     result = engine.run(doc)
@@ -273,7 +306,7 @@ def test_llm_failure_keeps_the_rules_result_unless_strict(
     path.write_text(LETTER, encoding="utf-8")
     doc = load(path)
     fake_llm.queue(*[error(503, "down")] * 3)
-    cfg = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2)
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2, scope="all")
     result = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None)).run(doc)
     assert result.engine.fallback == "rules" and result.engine.name == "llm"
     assert [(q.id, q.status) for q in result.questions] == [("1", "answered"), ("2", "withheld")]
@@ -284,6 +317,62 @@ def test_llm_failure_keeps_the_rules_result_unless_strict(
     )  # the failed attempts are counted
 
     fake_llm.queue(*[error(503, "down")] * 3)
-    strict = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2, strict=True)
+    strict = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2, strict=True, scope="all")
     with pytest.raises(LLMFailed):
         LLMEngine(strict, client=LLMClient(strict, sleep=lambda _s: None)).run(doc)
+
+
+def test_time_budget_spent_closes_the_stream_and_keeps_the_rules_result(
+    fake_llm: FakeLLMServer, tmp_path: Path
+) -> None:
+    """A model slower than the document's budget: the stream is closed, nothing is re-sent, the
+    rules result is written with a message that says which budget ran out and how to raise it."""
+    path = tmp_path / "northbridge.txt"
+    path.write_text(LETTER, encoding="utf-8")
+    doc = load(path)
+    answer = {"q_1": {"status": "answered", "exemptions_applied": [], "answer_quote": "x" * 60}}
+    fake_llm.queue(ok(answer, token_delay=0.3), ok(answer))
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, time_budget=1.0, stall_timeout=5, scope="all")
+    started = time.monotonic()
+    result = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None)).run(doc)
+    assert time.monotonic() - started < 4
+    assert result.engine.fallback == "rules" and "fallback_rules" in result.review
+    (warning,) = [w for w in result.warnings if w.code == "llm_fallback"]
+    assert "time budget of 1 s ran out" in warning.message
+    assert "--llm-time-budget" in warning.message
+    assert len(fake_llm.requests) == 1 and fake_llm.hung_up(1) == [1]
+
+
+def test_an_identical_request_in_a_run_is_answered_once(
+    fake_llm: FakeLLMServer, tmp_path: Path
+) -> None:
+    """Quotes still paraphrased after the re-asks: the findings are taken without the quote check,
+    and that request (byte-identical to the first) is answered from memory, not sent again."""
+    path = tmp_path / "northbridge.txt"
+    path.write_text(LETTER, encoding="utf-8")
+    paraphrase = ok(
+        {
+            "q_1": {"status": "answered", "answer_quote": "lots of notices were issued"},
+            "q_2": {"status": "withheld"},
+        }
+    )
+    fake_llm.queue(*[paraphrase] * 4)
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, scope="all", max_reasks=2)
+    result = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None)).run(load(path))
+    assert len(fake_llm.requests) == 3 == result.engine.usage["requests"]
+    assert result.engine.usage["repeats"] == 1
+    assert any(w.code == "llm_quotes_unverified" for w in result.warnings)
+
+
+def test_usage_and_messages_are_per_document(fake_llm: FakeLLMServer, tmp_path: Path) -> None:
+    """The second failing file reports its own retries, not the sum over the batch."""
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, max_retries=2, scope="all")
+    engine = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None))
+    for name in ("a.txt", "b.txt"):
+        path = tmp_path / name
+        path.write_text(LETTER.replace("FOI-2024-0412", name), encoding="utf-8")
+        fake_llm.queue(*[RESET] * 3)
+        result = engine.run(load(path))
+        (warning,) = [w for w in result.warnings if w.code == "llm_fallback"]
+        assert "after 2 retries" in warning.message, warning.message
+        assert (result.engine.usage["requests"], result.engine.usage["retries"]) == (3, 2)

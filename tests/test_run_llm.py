@@ -39,6 +39,8 @@ def _args(server: AutoLLM, *rest: str) -> list[str]:
         "--base-url",
         server.url,
         "--no-progress",
+        "--llm-scope",
+        "all",  # the synthetic letters are clear to the rules: review scope would ask nothing
         *rest,
     ]
 

@@ -1,7 +1,9 @@
 """One structured call to an OpenAI-compatible endpoint, with honest retries and usage.
 
-Transport faults (429 honouring Retry-After, 5xx, timeouts, connection resets) are retried
-with capped exponential backoff and jitter; other 4xx fail at once. Validation failures are
+Completions are streamed (stream.py): a request fails on a stall, not on a wall clock, and
+its stream is closed before any retry. Transport faults (429 honouring Retry-After, 5xx,
+stalls, connection resets) are retried with capped exponential backoff and jitter; other 4xx
+fail at once; a spent document time budget fails at once. Validation failures are
 re-asked by instructor, a bounded number of times. A reply cut by the token limit is a typed
 error the caller answers by sending less, never a silent success. Usage counts every attempt.
 """
@@ -9,6 +11,7 @@ error the caller answers by sending less, never a silent success. Usage counts e
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import random
 import time
@@ -25,6 +28,7 @@ from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from .config import LLMConfig
+from .stream import BudgetExceeded, DocBudget, Pace, StalledStream, Streamer
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -36,6 +40,7 @@ _MODES = {
 BACKOFF_START = 1.0
 BACKOFF_CAP = 30.0
 RETRY_AFTER_CAP = 120.0
+ANSWERED_CAP = 512  # completions remembered for identical requests
 
 
 class LLMError(Exception):
@@ -50,6 +55,10 @@ class InvalidOutput(LLMError):
     """The model's output still failed validation after the allowed re-asks."""
 
 
+class OverBudget(LLMError):
+    """The document's time budget ran out (stream.BudgetExceeded). Never retried."""
+
+
 class TruncatedOutput(LLMError):
     """finish_reason=length: the answer did not fit; the caller must send a smaller chunk."""
 
@@ -62,6 +71,7 @@ class Usage:
     requests: int = 0  # every HTTP attempt, failed ones included
     retries: int = 0  # transport retries
     reasks: int = 0  # validation re-asks
+    repeats: int = 0  # identical temperature-0 requests answered from memory, not sent
 
     def add_completion(self, completion: Any) -> None:
         usage = getattr(completion, "usage", None)
@@ -94,6 +104,7 @@ def _retryable(exc: BaseException) -> bool:
             openai.InternalServerError,
             openai.APITimeoutError,
             openai.APIConnectionError,
+            StalledStream,
         ),
     )
 
@@ -140,16 +151,47 @@ class LLMClient:
             max_retries=0,  # retries are ours: counted, bounded, honouring Retry-After
             http_client=http_client,
         )
-        self._client = instructor.from_openai(raw, mode=_MODES[cfg.mode])
-        self._client.on("completion:kwargs", self._on_request)
-        self._client.on("completion:response", self._on_response)
+        self.streamer = Streamer(raw, cfg.stall_timeout) if cfg.stream else None
+        self._create = self.streamer.create if self.streamer else raw.chat.completions.create
+        self._answered: dict[str, Any] = {}  # temperature-0 request body -> its completion
+        mode = _MODES[cfg.mode]
+        self._client = instructor.Instructor(
+            client=raw, create=instructor.patch(create=self._send, mode=mode), mode=mode
+        )
         self._client.on("parse:error", self._on_parse_error)
 
-    def _on_request(self, *args: Any, **kwargs: Any) -> None:
-        self.usage.requests += 1
+    @property
+    def pace(self) -> Pace | None:
+        """The endpoint's measured token rates (streaming only)."""
+        return self.streamer.pace if self.streamer else None
 
-    def _on_response(self, completion: Any) -> None:
+    def start_document(self, prompt_tokens: int, output_tokens: int) -> None:
+        """Start a document's time budget (streaming only); `end_document` lifts it."""
+        if self.streamer is not None:
+            self.streamer.budget = DocBudget(
+                prompt_tokens, output_tokens, fixed=self.cfg.time_budget
+            )
+
+    def end_document(self) -> None:
+        if self.streamer is not None:
+            self.streamer.budget = None
+
+    def _send(self, **kwargs: Any) -> Any:
+        """One request, counted; an identical temperature-0 request in this run is answered once."""
+        key = None
+        if self.cfg.temperature == 0:
+            key = json.dumps(kwargs, sort_keys=True, ensure_ascii=False, default=str)
+            if key in self._answered:
+                self.usage.repeats += 1
+                return self._answered[key]
+        self.usage.requests += 1
+        completion = self._create(**kwargs)
         self.usage.add_completion(completion)
+        if key is not None:
+            if len(self._answered) >= ANSWERED_CAP:
+                self._answered.pop(next(iter(self._answered)))
+            self._answered[key] = completion
+        return completion
 
     def _on_parse_error(self, *args: Any, **kwargs: Any) -> None:
         self.usage.reasks += 1
@@ -174,6 +216,7 @@ class LLMClient:
             before_sleep=self._before_sleep,
             reraise=True,
         )
+        retried = self.usage.retries
         try:
             for attempt in retrying:
                 with attempt:
@@ -188,17 +231,22 @@ class LLMClient:
                         context=context,
                     )
         except Exception as wrapped:
-            raise _translate(wrapped, self) from None
+            raise _translate(wrapped, self.cfg, self.usage.retries - retried) from None
         raise LLMError("no attempt was made")  # pragma: no cover - Retrying always yields
 
 
-def _translate(wrapped: BaseException, client: LLMClient) -> LLMError:
+def _translate(wrapped: BaseException, cfg: LLMConfig, retries: int) -> LLMError:
+    """One line for the user; `retries` are this call's, never an earlier document's."""
     exc = _unwrap(wrapped)
+    if isinstance(exc, BudgetExceeded):
+        return OverBudget(str(exc))
+    if isinstance(exc, StalledStream):
+        return LLMError(f"the LLM stalled after {retries} retries: {exc}")
     if isinstance(wrapped, InstructorRetryException) and not isinstance(
         exc, (openai.APIError, IncompleteOutputException)
     ):
         return InvalidOutput(
-            f"the model's output failed validation after {client.cfg.max_reasks + 1} attempts: {_short(exc)}"
+            f"the model's output failed validation after {cfg.max_reasks + 1} attempts: {_short(exc)}"
         )
     if isinstance(exc, IncompleteOutputException):
         return TruncatedOutput("the model's answer was cut at the output-token limit")
@@ -210,11 +258,11 @@ def _translate(wrapped: BaseException, client: LLMClient) -> LLMError:
         return LLMError(f"the LLM endpoint answered {exc.status_code}: {_short(exc)}")
     if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
         return LLMError(
-            f"the LLM endpoint could not be reached ({type(exc).__name__}) after {client.usage.retries} retries"
+            f"the LLM endpoint could not be reached ({type(exc).__name__}) after {retries} retries"
         )
     if isinstance(exc, InstructorRetryException):
         return InvalidOutput(
-            f"the model's output failed validation after {client.cfg.max_reasks + 1} attempts: {_short(exc)}"
+            f"the model's output failed validation after {cfg.max_reasks + 1} attempts: {_short(exc)}"
         )
     if isinstance(exc, LLMError):
         return exc

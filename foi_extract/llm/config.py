@@ -23,6 +23,9 @@ from typing import Any
 from ..errors import ConfigError
 
 MODES = ("json_schema", "tools", "json")
+SCOPES = ("review", "all")
+# `--engine local`'s own defaults (the small model gets one re-ask; chunks are sized by tokens)
+LOCAL_DEFAULTS: dict[str, Any] = {"max_reasks": 1}
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,10 @@ class LLMConfig:
     mode: str = (
         "json_schema"  # structured outputs: response_format json_schema (OpenAI, llama.cpp, vLLM)
     )
-    timeout: float = 300.0  # seconds per request; small local models on two cores are slow
+    timeout: float = 300.0  # seconds per request when not streaming
+    stream: bool = True  # stream completions: progress is judged by tokens arriving
+    stall_timeout: float = 60.0  # streaming: seconds without a token before the stream is closed
+    time_budget: float = 0.0  # seconds per document; 0 = derived from the measured token rates
     max_retries: int = 4  # transport retries (429, 5xx, timeouts, resets)
     max_reasks: int = 2  # validation re-asks
     context_tokens: int = 8192
@@ -43,6 +49,9 @@ class LLMConfig:
     max_output_tokens: int = 1536
     temperature: float = 0.0
     seed: int | None = 0
+    scope: str = (
+        "review"  # review: only questions the rules flagged or that ask for a typed value; all
+    )
     strict: bool = (
         False  # an LLM failure fails the document (exit 20) instead of keeping the rules result
     )
@@ -109,4 +118,6 @@ def load_config(
     cfg = replace(LLMConfig(), **values)
     if cfg.mode not in MODES:
         raise ConfigError(f"unknown LLM mode {cfg.mode!r}; use one of {', '.join(MODES)}")
+    if cfg.scope not in SCOPES:
+        raise ConfigError(f"unknown LLM scope {cfg.scope!r}; use one of {', '.join(SCOPES)}")
     return cfg

@@ -8,6 +8,7 @@ quote, but an exemption needs a real citation in the reply, and a value needs it
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__, review
@@ -19,12 +20,15 @@ from ..questionset import QuestionSet
 from ..rules import statutes
 from ..rules.citations import find_citations
 from ..rules.letter import default_law
+from . import boilerplate
 from .batch_api import Deferred
 from .chunking import Chunk, Unit, halve, make_chunks, tokens
 from .client import AuthError, InvalidOutput, LLMClient, LLMError, TruncatedOutput
 from .config import LLMConfig
 from .findings import chunk_model, field_name, merge
+from .progress import Progress
 from .prompts import PromptSet, example_messages, load_prompts
+from .stream import OUTPUT_PER_QUESTION
 from .values import ground_value
 
 if TYPE_CHECKING:
@@ -51,10 +55,14 @@ class LLMEngine:
         *,
         client: LLMClient | None = None,
         prompts: PromptSet | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.cfg = config
         self.client = client or LLMClient(config)
         self.prompts = prompts or load_prompts()
+        self.progress = progress or Progress()
+        if self.client.streamer is not None:
+            self.client.streamer.on_token = self.progress.token
 
     def close(self) -> None:
         """Nothing to release; the local engine stops its server here."""
@@ -64,19 +72,23 @@ class LLMEngine:
         from ..engines.rules import RulesEngine
 
         rules = RulesEngine().run(doc, questions)
-        asked = _questions(rules, questions)
+        every = _questions(rules, questions)
+        asked = _in_scope(every, rules, self.cfg.scope)
         warnings = list(rules.warnings)
         before = self.client.usage.as_dict()
         findings: dict[str, dict[str, Any]] = {}
         header = _header(doc, rules)
         hints = {q.id: _hint(q) for q in rules.questions}
+        budget = self._budget(asked, header, hints)
+        chunks = make_chunks(_units(doc, rules, asked), budget, self.cfg.max_questions)
+        prefix = self.cfg.context_tokens - self.cfg.max_output_tokens - 200 - budget
+        self.client.start_document(
+            sum(prefix + c.size for c in chunks), OUTPUT_PER_QUESTION * len(asked)
+        )
+        self.progress.start(Path(doc.path).name, len(asked))
         deferred: list[str] = []
         try:
-            for chunk in make_chunks(
-                _units(doc, rules, asked),
-                self._budget(asked, header, hints),
-                self.cfg.max_questions,
-            ):
+            for chunk in chunks:
                 try:
                     answered = self._ask(doc.path, chunk, asked, header, hints, warnings, 0)
                 except Deferred as later:  # Batch API: ask the other chunks too, in the same batch
@@ -84,15 +96,19 @@ class LLMEngine:
                     continue
                 for qid, finding in answered.items():
                     findings[qid] = merge(findings[qid], finding) if qid in findings else finding
+                self.progress.answered(len([i for i in chunk.ids if i in asked]))
         except LLMFailed as exc:
             if self.cfg.strict or isinstance(exc, LLMAuthFailed):
                 raise
             used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
             return self._fallback(rules, exc, used)
+        finally:
+            self.client.end_document()
+            self.progress.end()
         if deferred:
             raise Deferred(deferred)
         used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
-        return self._assemble(doc, rules, asked, findings, warnings, used)
+        return self._assemble(doc, rules, every, findings, warnings, used)
 
     def _fallback(self, rules: Extraction, exc: LLMFailed, usage: dict[str, int]) -> Extraction:
         """The LLM failed for this document: keep the rules result, say so, and flag it for review."""
@@ -236,6 +252,7 @@ class LLMEngine:
                 for s in evidence
             ):
                 evidence.append(span)
+            shown = span is not None or bool(exemptions)  # the model's own evidence, found
             status = _adjudicate(f["status"], base, span, exemptions)
             exemptions = _keep_rules_grounds(status, base, exemptions)
             if status != f["status"]:
@@ -254,6 +271,8 @@ class LLMEngine:
                 status != f["status"]
             ):  # the model read it otherwise and could not show it: a person should look
                 update["review"] = list(dict.fromkeys([*base.review, review.LLM_DISAGREES]))
+            elif shown:  # adjudication adopted the model's reading and its evidence: settled
+                update["review"] = [r for r in base.review if r not in review.DECISION_REASONS]
             if vtype is not None:
                 update.update(_ground_value(doc, qid, f, page_hint, warnings))
             built.append(base.model_copy(update=update))
@@ -400,8 +419,21 @@ def _questions(rules: Extraction, qset: QuestionSet | None) -> dict[str, tuple[s
     }
 
 
+def _in_scope(
+    every: dict[str, tuple[str, Any]], rules: Extraction, scope: str
+) -> dict[str, tuple[str, Any]]:
+    """`review`: the questions the rules flagged for review, or whose question set asks for a
+    typed value (only a model can read one); `all`: every question."""
+    if scope == "all":
+        return every
+    flagged = {q.id for q in rules.questions if q.review}
+    return {qid: v for qid, v in every.items() if qid in flagged or v[1] is not None}
+
+
 def _units(doc: Document, rules: Extraction, asked: dict[str, tuple[str, Any]]) -> list[Unit]:
-    """Each question's verbatim evidence; questions sharing evidence share a unit; orphans get the whole reply."""
+    """Each question's verbatim evidence; questions sharing evidence share a unit; orphans get the
+    whole reply. Closing boilerplate is left out (boilerplate.py); quotes are located in the pages."""
+    law = default_law(rules.letter.legislation)
     units: dict[str, Unit] = {}
     orphans = []
     for q in rules.questions:
@@ -414,12 +446,13 @@ def _units(doc: Document, rules: Extraction, asked: dict[str, tuple[str, Any]]) 
         if key in units:
             units[key].ids.append(q.id)
         else:
-            text = "\n".join(s.text for s in q.evidence)
+            text = boilerplate.strip("\n".join(s.text for s in q.evidence), law)
             units[key] = Unit([q.id], text, sorted({s.page for s in q.evidence}))
     orphans += [qid for qid in asked if qid not in {q.id for q in rules.questions}]
     out = list(units.values())
     if orphans:
-        out.append(Unit(orphans, "\n\n".join(doc.pages), list(range(1, len(doc.pages) + 1))))
+        whole = boilerplate.strip("\n\n".join(doc.pages), law)
+        out.append(Unit(orphans, whole, list(range(1, len(doc.pages) + 1))))
     return out
 
 

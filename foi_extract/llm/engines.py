@@ -8,7 +8,7 @@ from ..document import Document
 from ..engines import register_engine
 from ..models import Extraction
 from ..questionset import QuestionSet
-from .config import load_config
+from .config import LOCAL_DEFAULTS, load_config
 from .engine import LLMEngine, LLMFailed
 
 if TYPE_CHECKING:  # imported at run time only when the engine starts
@@ -33,9 +33,14 @@ class LocalEngine:
 
     name = "local"
 
-    def __init__(self, model_path: str | None = None, threads: int = 2, **options: Any) -> None:
+    def __init__(
+        self, model_path: str | None = None, threads: int | None = None, **options: Any
+    ) -> None:
+        from .machine import default_context, default_threads
+
         self._model_path = model_path
-        self._threads = threads
+        self._threads = threads or default_threads()
+        self._context = int(options.get("context_tokens") or default_context())
         self._options = {
             k: v for k, v in options.items() if k not in ("model", "base_url", "api_key")
         }
@@ -48,14 +53,16 @@ class LocalEngine:
 
             try:
                 path = self._model_path or str(fetch_model())
-                server = self._server = LocalServer(path, threads=self._threads).start()
+                server = self._server = LocalServer(
+                    path, threads=self._threads, n_ctx=self._context
+                ).start()
             except LocalModelError as exc:
                 raise LLMFailed(self._model_path or "local model", str(exc)) from None
             cfg = load_config(
                 {
-                    "max_questions": 2,
-                    "max_reasks": 1,
+                    **LOCAL_DEFAULTS,
                     **self._options,
+                    "context_tokens": self._context,
                     "model": MODEL_NAME,
                     "base_url": server.base_url,
                     "api_key": "local",

@@ -35,6 +35,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .machine import default_threads
+
 log = logging.getLogger(__name__)
 
 MODEL_FILENAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -463,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     smoke_p = sub.add_parser("smoke", help="start, ask one JSON-schema question, stop")
     for p in (serve_p, smoke_p):
         p.add_argument("--model", type=Path)
-        p.add_argument("--threads", type=int, default=2)
+        p.add_argument("--threads", type=int, default=default_threads())
     serve_p.add_argument("--port", type=int, default=0, help="0 (default): a free port")
     serve_p.add_argument("--ctx", type=int, default=8192)
     serve_p.add_argument("--watch-stdin", action="store_true", help=argparse.SUPPRESS)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,16 +36,52 @@ class Counter:
     cached_tokens: int = 0
 
     def add_usage(self, body: bytes) -> None:
-        try:
-            usage = json.loads(body).get("usage") or {}
-        except (ValueError, AttributeError):
-            return
+        usage = _usage_of(body)
         self.prompt_tokens += int(usage.get("prompt_tokens") or 0)
         self.completion_tokens += int(usage.get("completion_tokens") or 0)
         details = usage.get("prompt_tokens_details") or {}
         self.cached_tokens += (
             int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0
         )
+
+
+def _usage_of(body: bytes) -> dict[str, Any]:
+    """The usage object of a JSON reply, or of a streamed one (its last event that has one)."""
+    if body.lstrip().startswith(b"data:"):
+        for line in reversed(body.splitlines()):
+            if line.startswith(b"data: {") and b'"usage"' in line:
+                body = line[len(b"data: ") :]
+                break
+    try:
+        usage = json.loads(body).get("usage")
+    except (ValueError, AttributeError):
+        return {}
+    return usage if isinstance(usage, dict) else {}
+
+
+class _Tee(httpx.SyncByteStream):
+    """Pass a streamed reply through as it arrives; store it only once it arrived whole."""
+
+    def __init__(self, response: httpx.Response, done: Callable[[bytes], None]) -> None:
+        self.response, self.done = response, done
+        self.stored = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        parts: list[bytes] = []
+        for part in self.response.iter_raw():
+            parts.append(part)
+            if b"".join(parts[-2:]).rstrip().endswith(b"data: [DONE]"):
+                self._store(parts)  # the reader stops at [DONE] and may never come back
+            yield part
+        self._store(parts)
+
+    def _store(self, parts: list[bytes]) -> None:
+        if not self.stored:
+            self.stored = True
+            self.done(b"".join(parts))
+
+    def close(self) -> None:
+        self.response.close()  # a stream abandoned half-way closes the connection: nothing stored
 
 
 def request_key(request: httpx.Request, body: bytes) -> str:
@@ -73,19 +110,33 @@ class CachingTransport(httpx.BaseTransport):
         if cached is not None:
             with self.lock:
                 self.counter.replayed += 1
+            streamed = cached.lstrip().startswith(b"data:")
+            kind = "text/event-stream" if streamed else "application/json"
             return httpx.Response(
-                200, headers={"content-type": "application/json"}, content=cached, request=request
+                200, headers={"content-type": kind}, content=cached, request=request
             )
         with self.lock:
             self.counter.sent += 1
         response = self.inner.handle_request(request)
-        if response.status_code == 200:
-            content = response.read()
+        if response.status_code != 200:
+            return response
+
+        def done(content: bytes) -> None:
             with self.lock:
                 self.counter.add_usage(content)
             if self.store is not None:
                 self.store.llm_put(key, content)
-        return response
+
+        if "event-stream" not in response.headers.get("content-type", ""):
+            done(response.read())
+            return response
+        return httpx.Response(
+            200,
+            headers=response.headers,
+            stream=_Tee(response, done),
+            extensions=response.extensions,
+            request=request,
+        )
 
     def close(self) -> None:
         self.inner.close()
@@ -122,12 +173,16 @@ class ThreadEngines:
         if engine is None:
             from ..llm.client import LLMClient
             from ..llm.engine import LLMEngine
+            from ..llm.progress import Progress
 
             http = httpx.Client(transport=self.transport())
             with self._lock:
                 self._clients.append(http)
             engine = LLMEngine(
-                self.cfg, client=LLMClient(self.cfg, http_client=http), prompts=self.prompts
+                self.cfg,
+                client=LLMClient(self.cfg, http_client=http),
+                prompts=self.prompts,
+                progress=Progress(enabled=False),  # the run's own progress line speaks for all
             )
             engine.name = self.name
             self._local.engine = engine

@@ -53,7 +53,9 @@ class EngineSpec:
         if resolved == "rules":
             options = {}
         if resolved != "local":
-            options = {k: v for k, v in options.items() if k != "model_path"}
+            from ..llm.machine import LOCAL_ONLY
+
+            options = {k: v for k, v in options.items() if k not in LOCAL_ONLY}
         return cls(resolved, dict(options))
 
     @property
@@ -65,12 +67,14 @@ class EngineSpec:
         from ..llm.config import load_config
 
         if self.name == "local":
+            from ..llm.config import LOCAL_DEFAULTS
             from ..llm.local_server import MODEL_NAME
+            from ..llm.machine import LOCAL_ONLY, default_context
 
             opts = {
                 k: v
                 for k, v in self.options.items()
-                if k not in ("model", "base_url", "api_key", "model_path")
+                if k not in ("model", "base_url", "api_key", *LOCAL_ONLY)
             }
             model = (
                 os.path.basename(self.options["model_path"])
@@ -79,9 +83,9 @@ class EngineSpec:
             )
             return load_config(
                 {
-                    "max_questions": 2,
-                    "max_reasks": 1,
+                    **LOCAL_DEFAULTS,
                     **opts,
+                    "context_tokens": opts.get("context_tokens") or default_context(),
                     "model": model,
                     "base_url": "http://127.0.0.1/v1",
                     "api_key": "local",
@@ -116,6 +120,7 @@ class EngineSpec:
                     "max_reasks",
                     "temperature",
                     "seed",
+                    "scope",
                 )
             }
         return ident

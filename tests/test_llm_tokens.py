@@ -1,0 +1,97 @@
+"""Tokens spent where they pay: closing boilerplate stays out of the chunks (never out of the
+page text), and the stable prefix (system prompt + few-shot) leads every request unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from llm_fake_server import FakeLLMServer, fake_llm, ok  # noqa: F401 - fake_llm is a fixture
+
+from foi_extract.engines.rules import RulesEngine
+from foi_extract.llm import boilerplate
+from foi_extract.llm.client import LLMClient
+from foi_extract.llm.config import LLMConfig
+from foi_extract.llm.engine import LLMEngine
+from foi_extract.load import load
+
+ANSWER = (
+    "The trust employed 42 parking wardens in 2023. "
+    "The staff rota is withheld under section 40(2) of the Act."
+)
+# An NHS-style close inside the last answer's segment: re-use notice, appeals, regulator, signature.
+CLOSING = [
+    "The information supplied to you continues to be protected by the Copyright, Designs and "
+    "Patents Act 1988. Any re-use for commercial purposes needs our permission.",
+    "APPEALS PROCEDURE",
+    "Any appeal against this decision should be made in writing to:",
+    "Head of Information Governance, Northbridge NHS Trust, 1 Hospital Road, Northbridge NB1 1AA",
+    "Alternatively, you have the right to complain to the Information Commissioner at: "
+    "Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF.",
+    "Yours sincerely",
+    "Jane Doe\nInformation Governance Officer",
+]
+LETTER = "\n\n".join(
+    [
+        "Northbridge NHS Trust",
+        "Our reference: FOI-2024-0413\nDate: 4 April 2024",
+        "Dear Ms Shah",
+        "Question 1\nHow many parking wardens does the trust employ?",
+        f"Response\n{ANSWER}",
+        *CLOSING,
+    ]
+)
+
+
+def _chunk(body: dict) -> str:
+    return body["messages"][-1]["content"].split("<<<\n", 1)[1].split("\n>>>", 1)[0]
+
+
+def test_closing_boilerplate_is_left_out_of_the_request_not_out_of_the_text(
+    fake_llm: FakeLLMServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_text(LETTER, encoding="utf-8")
+    doc = load(path)
+    (q,) = RulesEngine().run(doc).questions
+    assert "Wycliffe House" in "".join(s.text for s in q.evidence)  # the rules' answer has it
+    fake_llm.queue(ok({"q_1": {"status": "partially_answered", "answer_quote": ANSWER}}))
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, scope="all")
+    result = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None)).run(doc)
+    (body,) = fake_llm.requests
+    sent = _chunk(body)
+    assert ANSWER in sent
+    for paragraph in CLOSING:
+        assert paragraph not in sent
+        assert paragraph in doc.pages[0]  # the page text is untouched
+    assert result.questions[0].status == "partially_answered"
+
+
+def test_a_paragraph_citing_a_ground_is_kept_beside_the_appeal_rights() -> None:
+    refusal = (
+        "The rota is withheld under section 40(2). If you are unhappy with this decision "
+        "you may ask for an internal review."
+    )
+    text = "\n\n".join([ANSWER, refusal, *CLOSING])
+    assert boilerplate.strip(text) == f"{ANSWER}\n\n{refusal}"
+    only = "\n\n".join(CLOSING)
+    assert boilerplate.strip(only) == only  # never an empty chunk
+
+
+def test_every_request_starts_with_the_same_prefix(fake_llm: FakeLLMServer, tmp_path: Path) -> None:
+    """System prompt and few-shot examples, byte for byte, before anything that varies."""
+    path = tmp_path / "letter.txt"
+    path.write_text(
+        LETTER.replace(ANSWER, f"{ANSWER}\n\nQuestion 2\nHow many vans?\n\nResponse\nSix vans.")
+    )
+    fake_llm.queue(
+        ok({"q_1": {"status": "answered"}, "q_2": {"status": "answered"}}, finish_reason="length"),
+        ok({"q_1": {"status": "answered"}}),
+        ok({"q_2": {"status": "answered"}}),
+    )
+    cfg = LLMConfig(model="m", base_url=fake_llm.url, scope="all")
+    LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None)).run(load(path))
+    assert len(fake_llm.requests) == 3
+    prefixes = [b["messages"][:-1] for b in fake_llm.requests]
+    assert prefixes[0][0]["role"] == "system" and len(prefixes[0]) >= 3
+    assert all(p == prefixes[0] for p in prefixes)
+    assert len({b["messages"][-1]["content"] for b in fake_llm.requests}) == 3
