@@ -73,7 +73,7 @@ def run_flow(
 
     `server` replaces the scenario's (its faults); the default is the recorded scenario's."""
     config = tmp / "config.toml"
-    config.write_text(f"[llm]\nmax_reasks = {MAX_REASKS}\n")
+    config.write_text(f'[llm]\nmax_reasks = {MAX_REASKS}\nscope = "all"\n')  # every question asked
     env = {
         "FOI_EXTRACT_CONFIG": str(config),
         "OPENAI_API_KEY": "local",

@@ -194,7 +194,7 @@ def test_wait_goes_with_batch(tmp_path: Path) -> None:
 
 def test_an_unreachable_batch_endpoint_is_one_line_and_exit_20(tmp_path: Path) -> None:
     write_docs(tmp_path / "r")
-    (tmp_path / "none.toml").write_text("[llm]\n")
+    (tmp_path / "none.toml").write_text('[llm]\nscope = "all"\n')
     r = cli(
         "run", str(tmp_path / "r"), "-o", str(tmp_path / "o.jsonl"), "--batch", "--no-progress",
         "--engine", "llm", "--model", MODEL, "--base-url", "http://127.0.0.1:9/v1",
@@ -256,7 +256,14 @@ def test_a_deferred_document_asks_every_chunk_in_the_same_batch(tmp_path: Path) 
         httpx.HTTPTransport(), store, Counter(), threading.Lock(), pending, {}
     )
     cfg = load_config(
-        {"model": MODEL, "base_url": REPLAY_URL, "api_key": "local", "max_questions": 1}, env={}
+        {
+            "model": MODEL,
+            "base_url": REPLAY_URL,
+            "api_key": "local",
+            "max_questions": 1,
+            "scope": "all",
+        },
+        env={},
     )
     engine = LLMEngine(cfg, client=LLMClient(cfg, http_client=httpx.Client(transport=transport)))
     try:

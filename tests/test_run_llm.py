@@ -376,7 +376,17 @@ def test_engine_local_through_run_starts_its_server_once(
     corpus = tmp_path / "replies"
     write_letters(corpus, 3)
     out = tmp_path / "out.jsonl"
-    args = ["run", str(corpus), "--engine", "local", "--llm-concurrency", "2", "--no-progress"]
+    args = [
+        "run",
+        str(corpus),
+        "--engine",
+        "local",
+        "--llm-concurrency",
+        "2",
+        "--no-progress",
+        "--llm-scope",
+        "all",
+    ]
     assert main([*args, "-o", str(out)]) == 0
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 3 and {r["engine"]["name"] for r in rows} == {"local"}

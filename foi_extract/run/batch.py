@@ -115,7 +115,10 @@ class Batch:
             )
         self.store_path = opts.store or default_store_path(opts.outputs[0])
         self._qset: Any = None
-        self.spec = EngineSpec.resolve(opts.engine, opts.engine_options)
+        options = opts.engine_options
+        if opts.batch_api:  # a batch answers whole completions: the engine must not stream
+            options = {**options, "stream": False}
+        self.spec = EngineSpec.resolve(opts.engine, options)
         if self.spec.name == "llm" and not self.spec.llm_config().configured:
             raise ConfigError(
                 "the llm engine needs a model and an endpoint or key: --model and --base-url, "
