@@ -224,7 +224,7 @@ class LLMEngine:
                 warnings.append(
                     Notice(
                         code="llm_quote_outside_answer",
-                        message=f"question {qid}: answer quote is not in this question's answer: {quote[:60]!r}",
+                        message=f"question {qid}: answer quote is not in this question's answer: {str(quote)[:60]!r}",
                     )
                 )
                 span = None

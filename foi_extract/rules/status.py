@@ -109,7 +109,7 @@ def decide(
         r"attached|enclosed|below", body, re.I
     ):  # a pointer to the web beside a copy: given
         hits = [h for h in hits if h.name != "published_elsewhere.wording"]
-    hits = _drop_trailing_pointer(text, kept, hits, grounds)
+    hits = _drop_trailing_pointer(text, kept, hits)
     if len(body) >= 1200:  # a long answer that asks one thing in passing still answers
         hits = [h for h in hits if h.status != "clarification_requested"]
     scores = _score(hits)
@@ -117,9 +117,7 @@ def decide(
     return StatusDecision(status, hits, review, scores)
 
 
-def _drop_trailing_pointer(
-    text: str, kept: Sequence[Range], hits: list[Hit], grounds: Iterable[tuple[str | None, ...]]
-) -> list[Hit]:
+def _drop_trailing_pointer(text: str, kept: Sequence[Range], hits: list[Hit]) -> list[Hit]:
     """'All three firms were appointed under … . Details of the contracts are published on …':
     an answer that first states the information and then points to more is answered, not a
     pointer. Only when two or more sentences come before the pointer, none with a cue of its own
@@ -128,8 +126,8 @@ def _drop_trailing_pointer(
     pointers = [h.start for h in hits if h.name == "published_elsewhere.wording"]
     if not pointers or len(kept) < 2:
         return hits
-    if any(C.ground_status(*(tuple(g) + (None,))[:3]) == "published_elsewhere" for g in grounds):
-        return hits
+    if any(h.status == "published_elsewhere" and h.start < 0 for h in hits):
+        return hits  # an s.21-type ground applied in the answer (ground hits have no offset)
     first = min(pointers)
     before = [(s, e) for s, e in kept if e <= first]
     words = sum(len(text[s:e].split()) for s, e in before)
