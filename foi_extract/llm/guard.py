@@ -130,7 +130,10 @@ def adjudicate(said: str, base: Question, quote: Span | None, exemptions: list[E
         ):
             return said
     if quote is not None:
-        heard = classify(quote.text, [(e.law, e.section) for e in exemptions])
+        # grounds the rules found applied in this answer still speak: a fragment such as "The
+        # Council holds this information" cannot turn an s.40(2) withholding into an answer
+        grounds = {(e.law, e.section) for e in [*exemptions, *base.exemptions]}
+        heard = classify(quote.text, sorted(grounds))
         if heard == said or heard in _COMPATIBLE.get(said, set()):
             return said
     return base.status
