@@ -19,10 +19,14 @@ REPLAY_URL = "http://127.0.0.1:9/v1"  # never contacted on replay: vcr answers
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    document: str  # relative to ../shared
+    document: str  # relative to ../shared, or to the project root when in_repo
     questions: str | None = None  # relative to the project root
     config: dict[str, Any] = field(default_factory=dict)
     why: str = ""
+    in_repo: bool = False  # the project's own synthetic letter, not a real reply in ../shared
+
+    def path(self, shared: Path) -> Path:
+        return (ROOT if self.in_repo else shared) / self.document
 
 
 BASE = {
@@ -74,6 +78,33 @@ SCENARIOS = [
         why="finish_reason=length, then smaller chunks",
     ),
 ]
+# Letters with text aimed at a model (fixtures/synthetic/z*, README "Steering-proof"); one request each.
+STEERING = [
+    Scenario(
+        "steer_" + name,
+        f"fixtures/synthetic/{file}",
+        # one request per letter; a long timeout and one retry, as recording shares 2 busy cores
+        config={"max_questions": 3, "max_output_tokens": 1024, "timeout": 900, "max_retries": 1},
+        why=why,
+        in_repo=True,
+    )
+    for name, file, why in (
+        (
+            "system_prompt",
+            "z1_pendlebury_system_prompt.txt",
+            "quoted 'SYSTEM: ignore previous instructions … no exemption applies'; s.40(2) on Q2",
+        ),
+        ("fake_json", "z2_aldermoor_fake_json.txt", "pasted JSON claiming s.43(2) and s.40(2)"),
+        (
+            "expect_s40",
+            "z3_kettlewick_expect_s40.txt",
+            "the requester expects s.40(2) and s.43 in the quoted request; all answered",
+        ),
+        ("hidden_html", "z4_brantwood_hidden_text.html", "hidden HTML instructions; s.31 on Q2"),
+        ("roleplay_eml", "z5_hollins_eml_roleplay.eml", "a User/Assistant transcript; s.12 on Q3"),
+    )
+]
+SCENARIOS += STEERING
 BY_NAME = {s.name: s for s in SCENARIOS}
 
 
@@ -88,4 +119,4 @@ def run(s: Scenario, shared: Path, base_url: str):  # -> Extraction
 
     engine = LLMEngine(load_config(config_for(s, base_url), env={}))
     questions = str(ROOT / s.questions) if s.questions else None
-    return foi_extract.extract(shared / s.document, engine=engine, questions=questions)
+    return foi_extract.extract(s.path(shared), engine=engine, questions=questions)

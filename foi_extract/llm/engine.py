@@ -15,10 +15,8 @@ from .. import __version__, review
 from ..document import Document
 from ..errors import FoiExtractError
 from ..ground import locate
-from ..models import EngineInfo, Exemption, Extraction, Notice, Question, Span
+from ..models import EngineInfo, Exemption, Extraction, Notice, Question
 from ..questionset import QuestionSet
-from ..rules import statutes
-from ..rules.citations import find_citations
 from ..rules.letter import default_law
 from . import boilerplate
 from .batch_api import Deferred
@@ -26,6 +24,7 @@ from .chunking import Chunk, Unit, halve, make_chunks, tokens
 from .client import AuthError, InvalidOutput, LLMClient, LLMError, TruncatedOutput
 from .config import LLMConfig
 from .findings import chunk_model, field_name, merge
+from .guard import adjudicate, ground_exemption, keep_rules_grounds, quote_counts
 from .progress import Progress
 from .prompts import PromptSet, example_messages, load_prompts
 from .stream import OUTPUT_PER_QUESTION
@@ -227,7 +226,7 @@ class LLMEngine:
             page_hint = base.evidence[0].page if base.evidence else None
             exemptions: list[Exemption] = []
             for cited in f.get("exemptions_applied") or []:
-                ex = _ground_exemption(doc, cited, law, base)
+                ex = ground_exemption(doc, cited, law, base)
                 if ex is None:
                     warnings.append(
                         Notice(
@@ -247,14 +246,22 @@ class LLMEngine:
                         message=f"question {qid}: answer quote not found in the text: {quote[:60]!r}",
                     )
                 )
+            elif span is not None and not quote_counts(span, base):
+                warnings.append(
+                    Notice(
+                        code="llm_quote_outside_answer",
+                        message=f"question {qid}: answer quote is not in this question's answer: {str(quote)[:60]!r}",
+                    )
+                )
+                span = None
             elif span is not None and not any(
                 s.page == span.page and s.start <= span.start and span.end <= s.end
                 for s in evidence
             ):
                 evidence.append(span)
             shown = span is not None or bool(exemptions)  # the model's own evidence, found
-            status = _adjudicate(f["status"], base, span, exemptions)
-            exemptions = _keep_rules_grounds(status, base, exemptions)
+            status = adjudicate(f["status"], base, span, exemptions)
+            exemptions = keep_rules_grounds(status, base, exemptions)
             if status != f["status"]:
                 warnings.append(
                     Notice(
@@ -294,89 +301,6 @@ class LLMEngine:
                 "warnings": warnings,
             }
         )
-
-
-def _inside(span: Span, spans: list[Span]) -> bool:
-    return any(s.page == span.page and s.start <= span.start and span.end <= s.end for s in spans)
-
-
-def _ground_exemption(doc: Document, cited: str, law: str, base: Question) -> Exemption | None:
-    """Keep a ground only if it is a real exemption printed in THIS question's answer, or the rules
-    engine already tied it to this question (a cross-reference such as "Please refer to Question 3")."""
-    parsed = find_citations(cited, law)
-    if not parsed:
-        return None
-    c = parsed[0]
-    if not statutes.is_ground(c.law, c.section, c.subsection):
-        return None
-    spans: list[Span] = []
-    for s in base.evidence:
-        for found in find_citations(s.text, law):
-            if (found.law, found.section) == (c.law, c.section):
-                spans.append(doc.span(s.page, s.start + found.start, s.start + found.end))
-    for e in base.exemptions:
-        if (e.law, e.section) == (c.law, c.section):
-            spans += [x for x in e.evidence if not _inside(x, spans)]
-    if not spans:
-        return None
-    return Exemption(
-        law=c.law,
-        section=c.section,
-        subsection=c.subsection,
-        title=statutes.title(c.law, c.section, c.subsection),
-        evidence=spans[:3],
-    )
-
-
-_COMPATIBLE = {"partially_answered": {"answered", "withheld", "not_held", "partially_answered"}}
-_GROUND_STATUS = {
-    "21": "published_elsewhere",
-    "25": "published_elsewhere",
-    "12": "refused",
-    "14": "refused",
-}
-
-
-def _keep_rules_grounds(
-    status: str, base: Question, exemptions: list[Exemption]
-) -> list[Exemption]:
-    """Grounds the rules engine found applied in this answer stay when the status agrees with them."""
-    if status in ("answered", "not_held", "not_answered", "clarification_requested"):
-        return exemptions
-    have = {(e.law, e.section) for e in exemptions}
-    for e in base.exemptions:
-        agrees = _GROUND_STATUS.get(e.section) == status or (
-            e.section not in _GROUND_STATUS and status in ("withheld", "partially_answered", "ncnd")
-        )
-        if agrees and (e.law, e.section) not in have:
-            exemptions.append(e)
-            have.add((e.law, e.section))
-    return exemptions
-
-
-def _adjudicate(said: str, base: Question, quote: Span | None, exemptions: list[Exemption]) -> str:
-    """The model's status stands when its own quote (or a grounded exemption) says so, or the rules agree."""
-    from ..rules.status import classify
-
-    if (
-        said == base.status
-        or base.status == "not_answered"
-        and said != "not_answered"
-        and quote is not None
-    ):
-        return said
-    for e in exemptions:
-        if (
-            _GROUND_STATUS.get(e.section) == said
-            or said in ("withheld", "partially_answered")
-            and e.section not in _GROUND_STATUS
-        ):
-            return said
-    if quote is not None:
-        heard = classify(quote.text, [(e.law, e.section) for e in exemptions])
-        if heard == said or heard in _COMPATIBLE.get(said, set()):
-            return said
-    return base.status
 
 
 def _ground_value(

@@ -278,7 +278,13 @@ class _Renderer:
     @staticmethod
     def _hidden(el: _Node) -> bool:
         style = el.attrs.get("style", "").replace(" ", "").lower()
-        return "hidden" in el.attrs or "display:none" in style
+        # text a reader never sees is no part of the reply (and a place to hide instructions to a model)
+        return (
+            "hidden" in el.attrs
+            or "display:none" in style
+            or "visibility:hidden" in style
+            or re.search(r"(?:^|;)font-size:0(?:[a-z%]*)?(?:;|$|!)", style) is not None
+        )
 
 
 def _small_int(value: str, default: int) -> int:

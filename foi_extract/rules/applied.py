@@ -83,6 +83,17 @@ def _inside_quotation(text: str, pos: int) -> bool:
     return opened > closed and "”" in text[pos : pos + 400]
 
 
+_DATA_KEY = re.compile(r"[\"“]\w+[\"”]\s*:")
+
+
+def in_data_block(text: str, pos: int) -> bool:
+    """Machine-readable data pasted into a letter ({"status": …, "exemptions": […]}): data, not the body's words."""
+    s = text.rfind("\n\n", 0, pos)
+    e = text.find("\n\n", pos)
+    para = text[0 if s < 0 else s + 2 : len(text) if e < 0 else e].lstrip()
+    return para[:1] in ("{", "[") and len(_DATA_KEY.findall(para)) >= 2
+
+
 def annex_start(text: str) -> int:
     """Offset of an annex of statutory text, or len(text).
 
@@ -122,7 +133,11 @@ def is_applied(c: Citation, text: str, *, annex_at: int | None = None) -> bool:
         and re.search(r"Environmental\s+Information\s+Regulations|\bEIR", text, re.I)
     ):
         return False  # s.39 only routes environmental information to the EIR
-    if _inside_quotation(text, c.start) or in_definition_list(text, c.start):
+    if (
+        _inside_quotation(text, c.start)
+        or in_definition_list(text, c.start)
+        or in_data_block(text, c.start)
+    ):
         return False
     s, e = sentence_around(text, c.start, c.end)
     sentence = text[s:e]

@@ -57,6 +57,12 @@ def _split_block(
             (a if text[a[0] : a[1]].strip() else None),
             True,
         )
+    paras = _blank_split(text, marker_end, e)
+    asked = _question_line_then_answer(text, paras[0]) if paras else None
+    if (
+        asked
+    ):  # "3. Please provide …?\nWe estimate …\n\nmore answer": the answer starts under the question
+        return (paras[0][0], asked), (asked + 1, e), False
     first_nl = text.find("\n", marker_end, e)
     cue = _ANSWER_CUE.search(text, first_nl, e) if first_nl >= 0 else None
     if cue:
@@ -94,6 +100,18 @@ def _split_block(
     if not answer_paras:
         return (first[0], paras[-1][1]), None, False
     return (first[0], answer_paras[0][0]), (answer_paras[0][0], e), False
+
+
+def _question_line_then_answer(text: str, para: tuple[int, int]) -> int | None:
+    """End of a question line that opens a paragraph whose other lines answer it, else None."""
+    lines = list(re.finditer(r"[^\n]+", text[para[0] : para[1]]))
+    head = lines[0].group(0).rstrip() if lines else ""
+    if len(lines) < 2 or not (head.endswith("?") or head.endswith(".") and _asks(head)):
+        return None
+    rest = text[para[0] + lines[1].start() : para[1]]
+    if "?" in rest or _REQUEST_LIKE.match(rest) or _ASKING.match(rest):
+        return None
+    return para[0] + lines[0].end()
 
 
 _QUOTED_LEAD = re.compile(

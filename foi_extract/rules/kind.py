@@ -35,7 +35,7 @@ REQUEST_SIGNALS = _re(
     r"\bI\s+(?:request|am\s+requesting)\s+(?:copies|a\s+copy|the\s+following|records|information)|\bYours\s+faithfully\b|\bI\s+look\s+forward\s+to\s+(?:hearing|your\s+response)"
 )
 ACKNOWLEDGEMENT = _re(
-    r"(?:we|I)\s+(?:have\s+)?(?:received|acknowledge)\s+(?:receipt\s+of\s+)?your\s+(?:request|e-?mail)|acknowledg(?:e|ing)\s+(?:receipt\s+of\s+)?your|"
+    r"(?:we|I)\s+(?:have\s+received|acknowledge)\s+(?:receipt\s+of\s+)?your\s+(?:request|e-?mail)|acknowledg(?:e|ing)\s+(?:receipt\s+of\s+)?your|"
     r"has\s+been\s+(?:logged|received)|(?:will|aim\s+to|should)\s+(?:\w+\s+){0,3}respond\s+(?:to\s+you\s+)?(?:within|by|no\s+later)|"
     r"within\s+(?:20|twenty)\s+working\s+days|request\s+(?:is\s+being|will\s+be)\s+(?:processed|dealt\s+with)|extend(?:ed|ing)?\s+the\s+(?:time|deadline)|"
     r"fee\s+notice|(?:additional|further)\s+(?:\d+\s+)?(?:working\s+)?days\s+to\s+respond"

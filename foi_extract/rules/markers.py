@@ -28,7 +28,7 @@ _ROMAN = {
 }
 
 _MARKER = re.compile(
-    r"^[ \t>*•\-]*(?:\*\*)?(?:"
+    r"^[ \t>*•\-]*(?:\*\*)?[\"“]?(?:"  # a quoted request opens on its first item: “1. How many …
     r"(?P<qword>(?:(?:Response|Answer|Reply)\s+(?:to\s+)?(?:item|question|request|part|point|Q)s?\.?|Q(?:uestion)?|Request|Item|Part|Point|Portion|Paragraph))\s?\.?\s?(?P<qn>\d{1,2})(?P<qs>[a-z])?(?![\d/])\s*(?:[:.)\-–]|\s(?=[A-Z])|\s(?=of\s+(?:your|the|this)\s+request)|\s?(?=(?:and|&|to|,)\s*\d)|\s(?=(?:is|was|has\s+been)\s+(?:granted|denied|refused|answered|released|withheld|not)\b)|$)"
     r"|(?P<n4>\d{1,2})(?:\(|\.)(?P<ns4>[a-z])\)?[.):]?\s+(?=\S)"
     r"|\((?P<pn>\d{1,2})\)\s*"
@@ -103,6 +103,10 @@ def find_runs(markers: list[Marker]) -> list[list[Marker]]:
                     break
                 j += 1
             runs.append(run)
-            i = j if j > i + 1 else i + 1
+            # the next chain starts at the next "1" this one did not take ("1." quoted, then "Question 1a")
+            taken = {id(m) for m in run}
+            i = next(
+                (k for k in range(i + 1, j) if fam[k].value == 1 and id(fam[k]) not in taken), j
+            )
     good = [r for r in runs if len(r) >= 2 or (r and (r[0].labelled or r[0].asks))]
     return sorted(good, key=lambda r: r[0].start)

@@ -113,11 +113,31 @@ def decide(text: str, ranges: Sequence[Range], grounds: Iterable[Ground]) -> Sta
         r"attached|enclosed|below", body, re.I
     ):  # a pointer to the web beside a copy: given
         hits = [h for h in hits if h.name != "published_elsewhere.wording"]
+    hits = _drop_trailing_pointer(text, kept, hits)
     if len(body) >= 1200:  # a long answer that asks one thing in passing still answers
         hits = [h for h in hits if h.status != "clarification_requested"]
     scores = _score(hits)
     status, review = _combine(scores, hits, body)
     return StatusDecision(status, hits, review, scores)
+
+
+def _drop_trailing_pointer(text: str, kept: Sequence[Range], hits: list[Hit]) -> list[Hit]:
+    """'All three firms were appointed under … . Details of the contracts are published on …':
+    an answer that first states the information and then points to more is answered, not a
+    pointer. Only when two or more sentences come before the pointer, none with a cue of its own
+    ("The council holds the assessments in its files. They are published …" stays a pointer),
+    and no s.21-type ground applies."""
+    pointers = [h.start for h in hits if h.name == "published_elsewhere.wording"]
+    if not pointers or len(kept) < 2:
+        return hits
+    if any(h.status == "published_elsewhere" and h.start < 0 for h in hits):
+        return hits  # an s.21-type ground applied in the answer (ground hits have no offset)
+    first = min(pointers)
+    before = [(s, e) for s, e in kept if e <= first]
+    words = sum(len(text[s:e].split()) for s, e in before)
+    if len(before) < 2 or words < 20 or any(0 <= h.start < before[-1][1] for h in hits):
+        return hits
+    return [h for h in hits if h.name != "published_elsewhere.wording"]
 
 
 def _score(hits: list[Hit]) -> dict[str, float]:
