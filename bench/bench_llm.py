@@ -142,7 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     server = Loopback(recorded(args.cassette), args.latency)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     tmp = Path(tempfile.mkdtemp(prefix="foi-bench-llm-"))
-    env = {**os.environ, "OPENAI_API_KEY": "local"}
+    # every question asked (--llm-scope all: the letter has nothing for review) and whole
+    # completions, as the cassette was recorded: the bench measures concurrency, not streaming
+    config = tmp / "bench.toml"
+    config.write_text('[llm]\nscope = "all"\nstream = false\n')
+    env = {**os.environ, "OPENAI_API_KEY": "local", "FOI_EXTRACT_CONFIG": str(config)}
     failures: list[str] = []
     try:
         docs = tmp / "replies"
