@@ -173,17 +173,9 @@ def check_output_path(path: str | None) -> None:
 
 
 def make_engine(name: str, options: dict[str, object]) -> Engine:
-    from .engines import available, get_engine
-    from .llm.machine import LOCAL_ONLY
-    from .pipeline import resolve_engine
+    """The engine a command runs, resolved as `run` resolves it (one rule for `auto` and options)."""
+    from .engines import get_engine
+    from .run.worker import EngineSpec
 
-    resolved = resolve_engine(name, options)
-    if resolved not in available():
-        raise ConfigError(
-            f"unknown engine {name!r}; available: {', '.join(available() + ['auto'])}"
-        )
-    if resolved == "rules":
-        options = {}
-    if resolved != "local":
-        options = {k: v for k, v in options.items() if k not in LOCAL_ONLY}
-    return get_engine(resolved, **options)
+    spec = EngineSpec.resolve(name, dict(options))
+    return get_engine(spec.name, **spec.options)

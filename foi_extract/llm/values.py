@@ -11,6 +11,8 @@ import re
 from datetime import date
 from typing import Any
 
+from ..rules.letter import MONTHS
+
 _NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
@@ -39,20 +41,6 @@ _NUMBER_WORDS = {
         ]
     )
 }
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 
 
 def _norm(text: str) -> str:
@@ -74,7 +62,7 @@ def supported(leaf: Any, quote: str) -> bool:
     if isinstance(leaf, date):
         q = quote.lower()
         return str(leaf.year) in q and (
-            str(leaf.day) in q or _MONTHS[leaf.month - 1][:3] in q or f"{leaf.month:02d}" in q
+            str(leaf.day) in q or MONTHS[leaf.month - 1][:3] in q or f"{leaf.month:02d}" in q
         )
     text = _norm(str(leaf))
     if not text:
