@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .rules.references import find_emails, find_request_refs, find_urls
+from .rules.reply_words import SIGN_OFF_PHRASES
 
 EMAIL, PHONE, NAME = "email", "phone", "name"
 
@@ -87,15 +88,16 @@ def find_phones(text: str) -> list[tuple[int, int]]:
 
 # ---------------------------------------------------------------------- names
 _SIGN_OFF = re.compile(
-    r"^[ \t]*(?:yours[ \t]+(?:sincerely|faithfully|truly)|(?:kind|best|warm|many)[ \t]+(?:regards|wishes|thanks)|"
-    r"with[ \t]+(?:kind[ \t]+)?regards|regards|sincerely(?:[ \t]+yours)?|respectfully(?:[ \t]+yours)?|thank[ \t]+you)"
+    r"^[ \t]*(?:"
+    + SIGN_OFF_PHRASES
+    + r"|(?:kind|best|warm|many)[ \t]+(?:wishes|thanks)|many[ \t]+regards|"
+    r"with[ \t]+(?:kind[ \t]+)?regards|sincerely[ \t]+yours|respectfully(?:[ \t]+yours)?|thank[ \t]+you)"
     r"[ \t]*[,.]?[ \t]*$",
     re.I | re.M,
 )
 # text run together on one line, as some converters flatten a letter: "Sincerely, Adam C. Siple Chief, …"
 _INLINE_SIGN_OFF = re.compile(
-    r"(?i:\b(?:yours[ \t]+(?:sincerely|faithfully|truly)|(?:kind|best|warm)[ \t]+regards|regards|sincerely|"
-    r"respectfully))[,.]?[ \t]+(?=[A-Z])"
+    r"(?i:\b(?:" + SIGN_OFF_PHRASES + r"|respectfully))[,.]?[ \t]+(?=[A-Z])"
 )
 _LABEL = re.compile(
     r"^[ \t]*(?:(?:contact|case|lead|responsible|foi|disclosure|handling)[ \t]+)?(?:name|contact|officer|signed|"

@@ -6,10 +6,11 @@ import re
 
 from .. import review as R
 from ..models import Extraction, Question
+from ..rules.reply_words import SIGN_OFF_PHRASES
 
 NOT_ANSWERING = frozenset({"not_a_reply", "request_only", "acknowledgement"})
 _SIGN_OFF = re.compile(
-    r"^[ \t]*(?:yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm)\s+regards|regards|sincerely|respectfully|many\s+thanks)\b",
+    r"^[ \t]*(?:" + SIGN_OFF_PHRASES + r"|respectfully|many\s+thanks)\b",
     re.I | re.M,
 )
 _MID_SENTENCE = re.compile(r"(?:\b[a-z]{2,}|,)[ \t]*$")

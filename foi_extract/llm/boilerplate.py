@@ -13,6 +13,7 @@ import re
 
 from ..rules import statutes
 from ..rules.citations import find_citations
+from ..rules.reply_words import SIGN_OFF_PHRASES
 
 _CONTACT = r"(?:complain|contact|write to|address|telephone|helpline|website|www\.|@)"
 
@@ -40,10 +41,7 @@ CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
 }
-SIGN_OFF = re.compile(
-    r"^\s*(?:Yours (?:sincerely|faithfully|truly)|(?:Kind|Best|Warm) regards|Regards|Sincerely)\b",
-    re.I,
-)
+SIGN_OFF = re.compile(r"^\s*(?:" + SIGN_OFF_PHRASES + r")\b", re.I)
 SIGNATURE_LINE = 120  # characters: the name, title and team lines under a sign-off
 LONGEST = 700  # characters: boilerplate paragraphs are shorter
 

@@ -9,6 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# The sign-off phrases every closing uses ("Yours sincerely", "Kind regards", "Sincerely"); callers
+# anchor them as they need (a whole line, a paragraph's start) and add their own extras.
+SIGN_OFF_PHRASES = (
+    r"yours\s+(?:sincerely|faithfully|truly)|(?:kind|best|warm)\s+regards|regards|sincerely"
+)
+
 _ANSWER_LABEL = re.compile(
     r"^[ \t>*]*(?:\*\*)?(?:(?:Our|The\s+Trust['’]?s?|Trust|Council['’]?s?|Force|Service['’]?s?|Department['’]?s?|Organisation['’]?s?)\s+)?"
     r"(?:Response|Answer|Reply|Answers|Responses|Information\s+provided)(?:\s+to\s+(?:question|Q)\s*\d+)?"
