@@ -18,19 +18,16 @@ MAX_MEMBERS = 20_000
 _CHUNK = 1 << 20
 
 
+# what zipfile and zlib raise for a damaged or unsupported archive
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError)
+
+
 def open_zip(data: bytes, path: str, kind: str) -> zipfile.ZipFile:
     """The archive, once its member count and total declared size are within the limits."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        ValueError,
-        EOFError,
-        NotImplementedError,
-    ) as exc:
+    except _UNREADABLE as exc:
         raise CorruptDocument(path, f"unreadable {kind} ({type(exc).__name__}: {exc})") from None
     if len(infos) > MAX_MEMBERS:
         raise TooLarge(path, f"{kind} holds {len(infos):,} parts (over {MAX_MEMBERS:,})")
@@ -59,14 +56,7 @@ def read_part(zf: zipfile.ZipFile, name: str, path: str, kind: str) -> bytes:
         return zf.read(name)
     except RuntimeError as exc:  # zipfile's word for a password-protected member
         raise EncryptedDocument(path, f"encrypted {kind} ({exc})") from None
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        NotImplementedError,
-        ValueError,
-    ) as exc:
+    except _UNREADABLE as exc:
         raise CorruptDocument(path, f"unreadable {kind} ({type(exc).__name__}: {exc})") from None
 
 
@@ -89,14 +79,7 @@ def verify(zf: zipfile.ZipFile, path: str, kind: str) -> None:
                     pass
         except RuntimeError as exc:
             raise EncryptedDocument(path, f"encrypted {kind} ({exc})") from None
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            OSError,
-            EOFError,
-            NotImplementedError,
-            ValueError,
-        ) as exc:
+        except _UNREADABLE as exc:
             raise CorruptDocument(
                 path, f"unreadable {kind} ({info.filename}: {type(exc).__name__}: {exc})"
             ) from None
