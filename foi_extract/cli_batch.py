@@ -202,6 +202,10 @@ def cmd_report(argv: Sequence[str]) -> int:
             title = load_question_set(runs[-1]["question_set"]).title
         except ConfigError:
             title = None
-    write_output(args.output, "html", records, title=title, redact=args.redact_personal)
+    if args.redact_personal:
+        from .redact import redact_record
+
+        records = [redact_record(r) for r in records]
+    write_output(args.output, "html", records, title=title)
     print(f"foi-extract: wrote {args.output} ({len(records)} documents)", file=sys.stderr)
     return 0

@@ -59,13 +59,8 @@ def write_output(
     wide: bool = False,
     question_ids: Sequence[str] | None = None,
     title: str | None = None,
-    redact: bool = False,
 ) -> None:
-    """Write one output; with `redact`, personal data is masked in it (records carry their pages)."""
-    if redact:
-        from ..redact import redact_record
-
-        records = [redact_record(r) for r in records]
+    """Write one output of `records` as they are (a caller that redacts does it once, before)."""
     if fmt == "sqlite":
         from ..write.sqlite_writer import write_sqlite
 
