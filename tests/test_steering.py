@@ -140,3 +140,22 @@ def test_a_fragment_of_the_answer_cannot_drop_the_ground_applied_in_it(tmp_path:
     fragment = doc.span(1, at, at + len("The Council holds this information"))
     assert quote_counts(fragment, q)
     assert adjudicate("answered", q, fragment, []) == q.status
+
+
+@pytest.mark.parametrize("label", ["section 43(2)", "FOIA 43(2)", "43(2)", "FOIA s.43"])
+def test_a_ground_the_model_labels_in_its_own_short_form_is_kept(letter, label: str) -> None:
+    """Models write "FOIA 43(2)" where the letter prints "section 43(2)": the same ground, kept
+    with the letter's own words as evidence; the request's s.40(2) stays out in any form."""
+    doc, qs = letter
+    kept = ground_exemption(doc, label, "FOIA", qs["2"])
+    assert kept is not None and (kept.section, kept.evidence[0].text) == ("43", "section 43(2)")
+    assert ground_exemption(doc, label.replace("43", "40"), "FOIA", qs["2"]) is None
+
+
+def test_us_short_labels_name_the_same_exemption() -> None:
+    from foi_extract.llm.guard import model_citation
+
+    labels = {"b6": ("b6", None), "b7C": ("b7", "(C)"), "(b)(7)(C)": ("b7", "(C)")}
+    for label, want in labels.items():
+        assert [(c.section, c.subsection) for c in model_citation(label, "US-FOIA")] == [want]
+    assert model_citation("1999", "FOIA") == [] and model_citation("none", "FOIA") == []

@@ -17,7 +17,7 @@ from ..document import Document
 from ..models import Exemption, Question, Span
 from ..rules import statutes
 from ..rules.applied import annex_start, is_applied
-from ..rules.citations import find_citations
+from ..rules.citations import Citation, find_citations
 from ..rules.request_text import quoted_requests
 from ..rules.status import classify
 
@@ -59,10 +59,33 @@ def _applied_in(doc: Document, span: Span, law: str) -> list[Span]:
     ]
 
 
+# How a model labels a ground rather than how a letter prints it: "FOIA 40(2)", "EIR 12(4)(a)",
+# "40(2)"; "b6", "b7C". Only used when the label does not parse as a letter's citation.
+_LABEL_UK = re.compile(
+    r"^\s*(?P<act>FOIA|FOISA|EIRs?)?\s*(?P<num>\d{1,3}[A-Z]?(?:\s*\(\s*\w{1,4}\s*\))*)\s*$",
+    re.I,
+)
+_LABEL_US = re.compile(r"^\s*\(?b\)?\s*\(?(?P<n>[1-9])\)?\s*(?:\(?(?P<sub>[A-F])\)?)?\s*$", re.I)
+
+
+def model_citation(cited: str, law: str) -> list[Citation]:
+    """The citations in a model's ground label, letter forms first, then its own short labels."""
+    parsed = find_citations(cited, law)
+    if parsed:
+        return parsed
+    if m := _LABEL_UK.match(cited):
+        act = (m["act"] or law).upper().rstrip("S")
+        word = "regulation" if act == "EIR" else "section"
+        return find_citations(f"{word} {m['num']}", act if act in ("FOIA", "FOISA", "EIR") else law)
+    if m := _LABEL_US.match(cited):
+        return find_citations(f"(b)({m['n']})" + (f"({m['sub'].upper()})" if m["sub"] else ""), law)
+    return []
+
+
 def ground_exemption(doc: Document, cited: str, law: str, base: Question) -> Exemption | None:
     """Keep a ground only if it is a real exemption applied in THIS question's answer, or the rules
     engine already tied it to this question (a cross-reference such as "Please refer to Question 3")."""
-    parsed = find_citations(cited, law)
+    parsed = model_citation(cited, law)
     if not parsed:
         return None
     c = parsed[0]
