@@ -17,7 +17,6 @@ from .cli_flags import (
 from .errors import ConfigError
 
 if TYPE_CHECKING:  # imported by the commands that need them: `--help` stays fast
-    from .evaluate.gold import GoldDocument
     from .evaluate.report import EvalReport
 
 
@@ -39,7 +38,8 @@ def _eval_parser() -> argparse.ArgumentParser:
         "--replay",
         metavar="DIR",
         help="with --engine llm: answer LLM requests from recordings in DIR "
-        "(fixtures/llm_eval); scores rules and llm side by side on the recorded documents",
+        "(fixtures/llm_eval: one folder per --llm-scope); scores rules and the llm at each "
+        "recorded scope side by side on the documents recorded in all of them",
     )
     return p
 
@@ -68,51 +68,16 @@ def cmd_eval(argv: Sequence[str]) -> int:
 
 
 def _eval_replay(args: argparse.Namespace) -> EvalReport:
-    from .evaluate import format_report, run_eval
-    from .evaluate.gold import resolve_document
-    from .evaluate.replay import has_cassette, load_settings, replaying
-    from .llm.config import load_config
-    from .llm.engine import LLMEngine
+    from .evaluate import format_report
+    from .evaluate.side_by_side import eval_replay, format_table, worse_fields
 
     if args.engine not in ("llm", "auto"):
         raise ConfigError("--replay replays the llm engine: use --engine llm")
-    settings = load_settings(args.replay)
-    engine = LLMEngine(
-        load_config({**settings, "base_url": "http://127.0.0.1:9/v1", "api_key": "replay"}, env={})
-    )
-
-    def recorded(gold_file: Path, gold: GoldDocument) -> bool:
-        try:
-            return has_cassette(args.replay, resolve_document(gold_file, gold.document))
-        except FileNotFoundError:
-            return False
-
-    rules = run_eval(args.gold, engine="rules", select=recorded)
-    llm = run_eval(
-        args.gold,
-        engine=engine,
-        extract_fn=replaying(args.replay, engine),
-        select=recorded,
-        json_path=args.json,
-    )
+    columns = eval_replay(args.gold, args.replay, args.json)
+    rules = columns[0][1]
     print(format_report(rules))
-    print(side_by_side(rules, llm))
-    return llm
-
-
-def side_by_side(rules: EvalReport, llm: EvalReport) -> str:
-    rows = [
-        ("documents", rules.documents, llm.documents),
-        ("exemption F1", rules.exemptions.f1, llm.exemptions.f1),
-        ("exemption precision", rules.exemptions.precision, llm.exemptions.precision),
-        ("exemption recall", rules.exemptions.recall, llm.exemptions.recall),
-        ("trap hits", rules.trap_hit_count, llm.trap_hit_count),
-        ("status accuracy", rules.status.rate, llm.status.rate),
-        ("question-count accuracy", rules.question_count.rate, llm.question_count.rate),
-        ("grounding", rules.grounding.rate, llm.grounding.rate),
-    ]
-    out = ["", "rules vs llm on the same documents:", f"  {'field':<26}{'rules':>10}{'llm':>10}"]
-    for name, a, b in rows:
-        spec = ">10.3f" if isinstance(a, float) else ">10"
-        out.append(f"  {name:<26}{a:{spec}}{b:{spec}}")
-    return "\n".join(out)
+    print(format_table(columns))
+    for label, report, _ in columns[1:]:
+        for line in worse_fields(rules, report):
+            print(f"  {label} below rules: {line}")
+    return columns[-1][1]

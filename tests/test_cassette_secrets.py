@@ -34,14 +34,19 @@ class Answer(BaseModel):
     answer: int
 
 
+GOLD_RECORDINGS = CASSETTE_DIR.parents[1] / "fixtures" / "llm_eval"  # `eval --replay` recordings
+
+
 def _files() -> list[Path]:
-    return sorted(p for p in CASSETTE_DIR.rglob("*") if p.is_file())
+    return sorted(p for d in (CASSETTE_DIR, GOLD_RECORDINGS) for p in d.rglob("*") if p.is_file())
 
 
 # ---------------------------------------------------------------------- (a) committed cassettes
 
 
-@pytest.mark.parametrize("path", _files(), ids=lambda p: str(p.relative_to(CASSETTE_DIR)))
+@pytest.mark.parametrize(
+    "path", _files(), ids=lambda p: str(p.relative_to(CASSETTE_DIR.parents[1]))
+)
 def test_committed_cassette_files_hold_no_secret(path: Path) -> None:
     assert find_secrets(path.read_text(encoding="utf-8", errors="replace")) == []
 
@@ -51,6 +56,7 @@ def test_scan_covers_the_cassette_folder() -> None:
         "tests/cassettes/README.md is missing: the scan would have nothing to cover"
     )
     assert scan_dir(CASSETTE_DIR) == {}
+    assert any(p.is_relative_to(GOLD_RECORDINGS) for p in _files()), "gold recordings not scanned"
 
 
 # ---------------------------------------------------------------------- (b) the guard bites

@@ -1,9 +1,12 @@
 """`foi-extract eval --engine llm --replay DIR`: score the LLM engine from recorded answers.
 
-DIR holds `settings.yaml` (the LLM settings the recordings were made with, so request bodies
-match) and one cassette per gold document. Only documents with a cassette are scored, and the
-rules engine is scored on the same documents, so the two columns compare like with like.
-Replaying needs vcrpy (the `[dev]` extra); recording uses scripts/record_cassettes.py.
+A recording folder holds `settings.yaml` (the LLM settings the recordings were made with, so
+request bodies match), one cassette per gold document and `tokens.yaml` (the server's token
+counts of each document and of the fixed prompt prefix). DIR is one such folder, or a folder of
+them, one per `--llm-scope` (fixtures/llm_eval/review, fixtures/llm_eval/all). Only documents
+recorded in every folder are scored, and the rules engine is scored on the same documents, so
+the columns compare like with like. Replaying needs vcrpy (the `[dev]` extra); recording uses
+scripts/record_cassettes.py.
 """
 
 from __future__ import annotations
@@ -19,6 +22,33 @@ import yaml
 from ..errors import ConfigError
 
 SETTINGS = "settings.yaml"
+TOKENS = "tokens.yaml"
+_SCOPE_ORDER = ("review", "all")
+
+
+def recording_dirs(directory: str | Path) -> list[tuple[str, Path]]:
+    """(label, folder) per recording folder in DIR: DIR itself, or its subfolders by scope."""
+    root = Path(directory)
+    if (root / SETTINGS).exists():
+        return [(str(load_settings(root).get("scope", "llm")), root)]
+    found = sorted(
+        (p for p in root.iterdir() if (p / SETTINGS).exists()) if root.is_dir() else [],
+        key=lambda p: (_SCOPE_ORDER.index(p.name) if p.name in _SCOPE_ORDER else 9, p.name),
+    )
+    if not found:
+        raise ConfigError(
+            f"{root}: no replay settings (record with scripts/record_cassettes.py --gold)"
+        )
+    return [(str(load_settings(p).get("scope", p.name)), p) for p in found]
+
+
+def load_token_counts(directory: str | Path) -> dict[str, Any]:
+    """tokens.yaml: {"prefix_tokens": n, "documents": {cassette name: n}}; {} when absent."""
+    path = Path(directory) / TOKENS
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return data if isinstance(data, dict) else {}
 
 
 def cassette_name(document: str | Path) -> str:
@@ -69,14 +99,26 @@ def has_cassette(directory: str | Path, document: str | Path) -> bool:
     return (Path(directory) / cassette_name(document)).exists()
 
 
-def replaying(directory: str | Path, engine: Any, mode: str = "none") -> Callable[..., Any]:
-    """An extract function that answers each document's LLM requests from its cassette."""
+def replaying(
+    directory: str | Path,
+    engine: Any,
+    mode: str = "none",
+    usage: list[tuple[str, dict[str, Any]]] | None = None,
+) -> Callable[..., Any]:
+    """An extract function that answers each document's LLM requests from its cassette.
+
+    With `usage`, each document's (cassette name, engine usage) is appended to it."""
     from .. import extract
 
     recorder = make_vcr(directory, mode)
 
     def fn(path: str, engine: Any = engine, questions: str | None = None) -> Any:
         with recorder.use_cassette(cassette_name(path)):
-            return extract(path, engine=engine, questions=questions)
+            result = extract(path, engine=engine, questions=questions)
+        if usage is not None:
+            row = dict(result.engine.usage or {})
+            row["fallback"] = int(result.engine.fallback is not None)
+            usage.append((cassette_name(path), row))
+        return result
 
     return fn

@@ -274,9 +274,10 @@ class LLMEngine:
                 "exemptions": exemptions,
                 "evidence": evidence,
             }
-            if (
-                status != f["status"]
-            ):  # the model read it otherwise and could not show it: a person should look
+            if status != f["status"] and base.review:
+                # the model read a decision the rules were unsure of otherwise and could not show
+                # it: a person should look. (A question asked only for its typed value keeps its
+                # unflagged status: an unshown disagreement of the model is no evidence.)
                 update["review"] = list(dict.fromkeys([*base.review, review.LLM_DISAGREES]))
             elif shown:  # adjudication adopted the model's reading and its evidence: settled
                 update["review"] = [r for r in base.review if r not in review.DECISION_REASONS]
@@ -284,6 +285,10 @@ class LLMEngine:
                 update.update(_ground_value(doc, qid, f, page_hint, warnings))
             built.append(base.model_copy(update=update))
         top: dict[tuple[str, str], Exemption] = {}
+        on_questions = {(e.law, e.section) for q in rules.questions for e in q.exemptions}
+        for e in rules.exemptions:  # grounds the rules tied to no question: not the model's to drop
+            if (e.law, e.section) not in on_questions:
+                top.setdefault((e.law, e.section), e)
         for q in built:
             for e in q.exemptions:
                 top.setdefault((e.law, e.section), e)
