@@ -23,7 +23,8 @@ from .. import __version__
 from ..errors import ConfigError
 from ..write.records import FAILED, SKIPPED
 from .cost import cost_of, load_prices, price_for
-from .discover import Discovery, Item, discover
+from .discover import discover
+from .items import Discovery, Item
 from .outputs import format_for, needs_pages, write_output
 from .store import Store, config_key, default_store_path, item_key
 from .worker import EngineSpec

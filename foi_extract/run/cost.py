@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, FoiExtractError
-from .discover import Item
+from .items import Item
 
 if TYPE_CHECKING:
     from ..questionset import QuestionSet
