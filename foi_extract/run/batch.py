@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ConfigError
@@ -70,7 +71,7 @@ class Batch:
         self.price = (
             {"input": 0.0, "output": 0.0}
             if self.spec.name == "local"
-            else price_for(ident.get("model"), self.prices)
+            else price_for(ident.get("model"), self.prices, batch=opts.batch_api)
         )
         if opts.max_cost is not None and self.spec.is_llm and self.price is None:
             raise ConfigError(
@@ -127,7 +128,7 @@ class Batch:
         ]
         return discover(self.opts.paths, exclude=exclude)
 
-    def cost(self, usage: dict[str, int] | None) -> float | None:
+    def cost(self, usage: Mapping[str, int] | None) -> float | None:
         return cost_of(usage, self.price, self.prices.get("per", 1_000_000))
 
     # ------------------------------------------------------------------ run
@@ -154,6 +155,7 @@ class Batch:
                 store,
                 self.cfg_key,
                 lambda m: self.err.print(m, markup=False, highlight=False),
+                self.cost,
             )
             if not self.batch_jobs.collect(self.opts.batch_wait):
                 return 0  # the batch is still running: nothing to extract yet
@@ -182,6 +184,11 @@ class Batch:
         status = "finished"
         if todo:
             status = self._extract(store, run_id, items, keys, todo, twins, key_of, len(documents))
+        send = self.batch_jobs is not None and status != "abandoned"
+        if send and not self.batch_jobs.within(self.opts.max_cost):
+            send = False  # the next batch would go over --max-cost
+            if status == "finished":
+                status = "budget"
         store.end_run(
             run_id,
             {
@@ -203,7 +210,7 @@ class Batch:
         )
         if self.opts.summary:
             self.summary(store, run_id, records)
-        if self.batch_jobs is not None and status != "abandoned":
+        if send:
             self.batch_jobs.submit(self.opts.command)
         if status == "budget":
             self.err.print(
