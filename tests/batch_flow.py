@@ -62,6 +62,35 @@ def write_docs(folder: Path, councils: tuple[str, ...] = COUNCILS) -> list[Path]
     return paths
 
 
+def flow_env(tmp: Path) -> dict[str, str]:
+    """The scenario's environment: its engine settings and a short poll interval."""
+    config = tmp / "config.toml"
+    config.write_text(f'[llm]\nmax_reasks = {MAX_REASKS}\nscope = "all"\n')  # every question asked
+    return {
+        "FOI_EXTRACT_CONFIG": str(config),
+        "OPENAI_API_KEY": "local",
+        "FOI_EXTRACT_BATCH_POLL": "0.2",
+    }
+
+
+def new_flow(tmp: Path, server: BatchApiServer, councils: tuple[str, ...] = COUNCILS) -> Flow:
+    docs = write_docs(tmp / "replies", councils)
+    return Flow(server, docs, tmp / "out.jsonl", tmp / "store.sqlite")
+
+
+def step(flow: Flow, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    """One `foi-extract run --batch` process against the flow's (started) server."""
+    r = cli(
+        "run", str(flow.docs[0].parent), "-o", str(flow.out), "--store", str(flow.store),
+        "--engine", "llm", "--model", MODEL, "--base-url", flow.server.base_url,
+        "--batch", "--no-progress", *extra, env=env, timeout=WAIT + 120,
+    )  # fmt: skip
+    flow.steps.append(r)
+    text = flow.out.read_text() if flow.out.exists() else ""
+    flow.written.append(sum(1 for line in text.splitlines() if line.strip()))
+    return r
+
+
 def run_flow(
     tmp: Path,
     backend_url: str,
@@ -72,35 +101,16 @@ def run_flow(
     """Submit, look once while it runs, then collect and resubmit until nothing is left.
 
     `server` replaces the scenario's (its faults); the default is the recorded scenario's."""
-    config = tmp / "config.toml"
-    config.write_text(f'[llm]\nmax_reasks = {MAX_REASKS}\nscope = "all"\n')  # every question asked
-    env = {
-        "FOI_EXTRACT_CONFIG": str(config),
-        "OPENAI_API_KEY": "local",
-        "FOI_EXTRACT_BATCH_POLL": "0.2",
-    }
+    env = flow_env(tmp)
     server = server or BatchApiServer(
         backend_url, fail_first=frozenset({1}), corrupt_second=frozenset({1}), expire=frozenset({2})
     )
-    docs = write_docs(tmp / "replies", councils)
-    flow = Flow(server, docs, tmp / "out.jsonl", tmp / "store.sqlite")
+    flow = new_flow(tmp, server, councils)
     with server:
-
-        def run(*extra: str) -> subprocess.CompletedProcess[str]:
-            r = cli(
-                "run", str(tmp / "replies"), "-o", str(flow.out), "--store", str(flow.store),
-                "--engine", "llm", "--model", MODEL, "--base-url", server.base_url,
-                "--batch", "--no-progress", *extra, env=env, timeout=WAIT + 120,
-            )  # fmt: skip
-            flow.steps.append(r)
-            text = flow.out.read_text() if flow.out.exists() else ""
-            flow.written.append(sum(1 for line in text.splitlines() if line.strip()))
-            return r
-
-        run()  # submit batch 1
-        run("--wait", "0")  # batch 1 is still in progress
+        step(flow, env)  # submit batch 1
+        step(flow, env, "--wait", "0")  # batch 1 is still in progress
         for _ in range(max_rounds):
-            r = run("--wait", str(WAIT))
+            r = step(flow, env, "--wait", str(WAIT))
             if r.returncode != 0 or "sent as batch" not in r.stderr:
                 break
     return flow

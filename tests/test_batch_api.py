@@ -16,7 +16,18 @@ from typing import Any
 
 import pytest
 from batch_api_server import NOT_JSON, BatchApiServer
-from batch_flow import CASSETTE, COUNCILS, MAX_REASKS, Flow, run_flow, write_docs
+from batch_flow import (
+    CASSETTE,
+    COUNCILS,
+    MAX_REASKS,
+    WAIT,
+    Flow,
+    flow_env,
+    new_flow,
+    run_flow,
+    step,
+    write_docs,
+)
 from cassettes import vcr_for
 from llm_scenarios import MODEL, REPLAY_URL
 from run_helpers import cli
@@ -273,3 +284,78 @@ def test_a_deferred_document_asks_every_chunk_in_the_same_batch(tmp_path: Path) 
         store.close()
     assert len(later.value.keys) == 2  # one request per question of the reply
     assert sorted(later.value.keys) == sorted(pending.bodies)
+
+
+def expensive(tmp: Path) -> Path:
+    """A price table that makes the recorded model cost $100 per million tokens (full price)."""
+    prices = tmp / "prices.yaml"
+    prices.write_text(f"models:\n  {MODEL}: {{input: 100, cached_input: 100, output: 100}}\n")
+    return prices
+
+
+def test_batch_prices_are_the_tables_batch_fraction(tmp_path: Path) -> None:
+    from foi_extract.errors import ConfigError
+    from foi_extract.run.cost import load_prices, price_for
+
+    table = load_prices(str(expensive(tmp_path)), env={})
+    assert table["batch"] == 0.5  # the packaged table: the Batch API is half price
+    assert price_for(MODEL, table, batch=True) == {"input": 50, "cached_input": 50, "output": 50}
+    assert price_for("gpt-4o-mini", table, batch=True)["output"] == 0.30
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("batch: 2\nmodels: {}\n")
+    with pytest.raises(ConfigError, match="'batch' must be a fraction"):
+        load_prices(str(bad), env={})
+
+
+def test_max_cost_refuses_a_first_batch_over_the_limit(tmp_path: Path) -> None:
+    """Three requests estimated at the batch price exceed $0.01: nothing is uploaded, exit 4."""
+    server = BatchApiServer(REPLAY_URL)  # never asked to answer: no batch is created
+    flow = new_flow(tmp_path, server)
+    with server:
+        r = step(
+            flow, flow_env(tmp_path), "--prices", str(expensive(tmp_path)), "--max-cost", "0.01"
+        )
+    assert r.returncode == 4, r.stderr
+    assert "3 request(s) for 3 document(s)" in r.stderr and "not sent" in r.stderr
+    assert "stopped at --max-cost 0.01" in r.stderr
+    assert server.calls == [] and server.batches == {}
+    assert flow.written == [0]
+
+
+def test_batch_spend_counts_against_max_cost(tmp_path: Path) -> None:
+    """Batch 1 (recorded answers) costs more than a small --max-cost: the follow-up batch is not
+    sent, the document it answered is written, exit 4; a higher limit goes on."""
+    server = BatchApiServer(REPLAY_URL, fail_first=frozenset({1}), corrupt_second=frozenset({1}))
+    flow = new_flow(tmp_path, server)
+    env, prices = flow_env(tmp_path), str(expensive(tmp_path))
+    with vcr_for(CASSETTE), server:
+        first = step(flow, env, "--prices", prices, "--max-cost", "5")
+        assert first.returncode == 0 and "sent as batch batch_001" in first.stderr, first.stderr
+        stopped = step(flow, env, "--wait", str(WAIT), "--prices", prices, "--max-cost", "0.05")
+        # nothing new is uploaded while over the limit, whatever the run is asked again
+        again = step(flow, env, "--prices", prices, "--max-cost", "0.05")
+        goes_on = step(flow, env, "--prices", prices, "--max-cost", "5")
+    assert server.backend_errors == [], "a batch line had no recorded answer: re-record"
+    (answered,) = server.backend_bodies  # batch 1: one line failed, one answer was corrupted
+    state = batch_state(flow.store)
+    spent = state["done"][0]["usage"]
+    assert spent["prompt_tokens"] > 0 and spent["completion_tokens"] > 0
+    # $100 per million at the batch price (half): what batch 1's one real answer cost
+    cost = (spent["prompt_tokens"] + spent["completion_tokens"]) * 50 / 1e6
+    assert cost > 0.05
+    for r in (stopped, again):
+        assert r.returncode == 4, r.stderr
+        assert f"has cost ${cost:.4f} in 1 batch(es)" in r.stderr and "not sent" in r.stderr
+        assert "stopped at --max-cost 0.05: finished documents are kept" in r.stderr
+    assert flow.written[1:3] == [1, 1]  # the reply batch 1 answered is kept and written
+    (row,) = results(flow.out).values()
+    assert council_of(answered).lower() == Path(row["source"]["path"]).stem
+    assert row["engine"]["name"] == "llm" and row["engine"].get("fallback") is None
+    assert goes_on.returncode == 0 and "sent as batch batch_002" in goes_on.stderr, goes_on.stderr
+    assert sorted(server.batches) == ["batch_001", "batch_002"]
+    db = sqlite3.connect(flow.store)
+    try:
+        (doc_cost,) = db.execute("SELECT cost FROM results WHERE outcome != 'failed'").fetchone()
+    finally:
+        db.close()
+    assert doc_cost == pytest.approx(cost, rel=0.01)  # the document's cost is at the batch price

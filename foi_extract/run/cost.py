@@ -2,7 +2,8 @@
 
 Cost comes from token counts (`engine.usage`, every attempt included, failed ones too) times
 the price table `foi_extract/data/prices.yaml`, which `--prices FILE` or FOI_EXTRACT_PRICES
-overrides. The dry run's estimate builds the same chunks and prompts the LLM engine would send,
+overrides; requests sent through the Batch API (`run --batch`) cost the table's `batch` fraction
+of those prices. The dry run's estimate builds the same chunks and prompts the LLM engine would send,
 without sending them, and counts their tokens the way the engine does (`llm.chunking.tokens`);
 completion tokens are a rough allowance per question.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, FoiExtractError
-from .discover import Item
+from .items import Item
 
 if TYPE_CHECKING:
     from ..questionset import QuestionSet
@@ -42,22 +43,36 @@ def load_prices(path: str | None = None, env: Mapping[str, str] = os.environ) ->
         if not isinstance(extra, dict) or not isinstance(extra.get("models", {}), dict):
             raise ConfigError(f"{override}: expected a mapping with a 'models' mapping")
         table["models"] = {**table["models"], **(extra.get("models") or {})}
-        if "per" in extra:
-            table["per"] = extra["per"]
+        for key in ("per", "batch"):
+            if key in extra:
+                table[key] = extra[key]
+    batch = table.get("batch", 1.0)
+    if isinstance(batch, bool) or not isinstance(batch, int | float) or not 0 <= batch <= 1:
+        raise ConfigError(f"price table: 'batch' must be a fraction from 0 to 1, not {batch!r}")
     for name, p in table["models"].items():
         if not isinstance(p, dict) or "input" not in p or "output" not in p:
             raise ConfigError(f"price table: model {name!r} needs 'input' and 'output' prices")
     return table
 
 
-def price_for(model: str | None, table: dict[str, Any]) -> dict[str, float] | None:
+def price_for(
+    model: str | None, table: dict[str, Any], *, batch: bool = False
+) -> dict[str, float] | None:
+    """The model's prices (exact name, else the longest prefix); `batch`: at the Batch API's rate."""
     if not model:
         return None
     models: dict[str, dict[str, float]] = table["models"]  # load_prices checked its shape
-    if model in models:
-        return models[model]
     prefixes = [m for m in models if model.startswith(m)]
-    return models[max(prefixes, key=len)] if prefixes else None
+    if model in models:
+        price = models[model]
+    elif prefixes:
+        price = models[max(prefixes, key=len)]
+    else:
+        return None
+    if not batch:
+        return price
+    factor = float(table.get("batch", 1.0))
+    return {k: v * factor for k, v in price.items()}
 
 
 def cost_of(
@@ -76,6 +91,30 @@ def cost_of(
         + usage.get("completion_tokens", 0) * price["output"]
     ) / per
     return round(total, 6)
+
+
+def estimate_request(body: Mapping[str, Any]) -> dict[str, int]:
+    """Tokens one chat request would take, counted as the dry run counts them: the text of its
+    messages and the rest of the body (the answer's schema), and the completion allowance for each
+    question the schema asks about."""
+    from ..llm.chunking import tokens
+
+    messages = body.get("messages") or []
+    text = "".join(str(m.get("content") or "") for m in messages if isinstance(m, dict))
+    rest = json.dumps({k: v for k, v in body.items() if k != "messages"}, sort_keys=True)
+    fmt = body.get("response_format")
+    schema = ((fmt.get("json_schema") or {}).get("schema") or {}) if isinstance(fmt, dict) else {}
+    defs = schema.get("$defs") or {}
+    completion = 0
+    for prop in (schema.get("properties") or {}).values():
+        ref = str(prop.get("$ref", "")) if isinstance(prop, dict) else ""
+        finding = defs.get(ref.rsplit("/", 1)[-1], {}) if ref else prop
+        typed = isinstance(finding, dict) and "value" in (finding.get("properties") or {})
+        completion += COMPLETION_PER_QUESTION + (COMPLETION_PER_VALUE if typed else 0)
+    return {
+        "prompt_tokens": tokens(text) + tokens(rest),
+        "completion_tokens": completion or COMPLETION_PER_QUESTION,
+    }
 
 
 def estimate_item(item: Item, qset: QuestionSet | None, cfg: Any) -> dict[str, Any]:

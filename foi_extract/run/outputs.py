@@ -9,14 +9,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import __version__
 from ..errors import ConfigError
 from ..write.atomic import atomic_text
 from ..write.records import DocRecord
+
+if TYPE_CHECKING:
+    from .store import Store
 
 BY_EXTENSION = {
     ".jsonl": "jsonl",
@@ -95,3 +101,58 @@ def write_output(
             out.write(build_report(records, title))
         else:  # pragma: no cover - format_for guards this
             raise ConfigError(f"unknown format {fmt}")
+
+
+def write_run_outputs(
+    store: Store,
+    run_id: int,
+    targets: Sequence[tuple[str, str]],
+    *,
+    wide: bool = False,
+    redact: bool = False,
+    question_ids: list[str] | None = None,
+    title: str | None = None,
+) -> list[DocRecord] | None:
+    """Every (path, format) target from the store, atomically; one whose content would not change is
+    left as it is. The records read, or None when every target was up to date."""
+    fp = store.fingerprint(run_id)
+    records = None
+    written: list[DocRecord] = []
+    for path, fmt in targets:
+        sig = hashlib.sha256(
+            json.dumps([fp, fmt, wide, question_ids, title, __version__, redact]).encode()
+        ).hexdigest()
+        meta_key = "output:" + os.path.abspath(path)
+        prev = json.loads(store.get_meta(meta_key) or "null")
+        if prev and prev.get("sig") == sig and _same_file(path, prev):
+            continue
+        if records is None:
+            records = store.records(run_id, pages=redact or needs_pages([f for _, f in targets]))
+            written = records
+            if redact:
+                from ..redact import redact_record
+
+                written = [redact_record(r) for r in records]
+        used = {r.run_id for r in records}
+        write_output(
+            path,
+            fmt,
+            written,
+            runs=[r for r in store.runs() if r["id"] in used],
+            wide=wide,
+            question_ids=question_ids,
+            title=title,
+        )
+        st = os.stat(path)
+        store.set_meta(
+            meta_key, json.dumps({"sig": sig, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
+        )
+    return records
+
+
+def _same_file(path: str, prev: dict[str, Any]) -> bool:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return st.st_size == prev.get("size") and st.st_mtime_ns == prev.get("mtime_ns")

@@ -29,7 +29,7 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from .discover import Item
+from .items import Item
 
 FINISHED = "finished"
 INTERRUPTED = "interrupted"

@@ -32,7 +32,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..write.records import FAILED, SKIPPED, DocRecord
-from .discover import Item
+from .items import Item
 
 STORE_FORMAT = "1"
 # Failures worth retrying on the next run: a bug (1) or the LLM (20: endpoint down, bad key).

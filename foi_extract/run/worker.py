@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..errors import ConfigError, FoiExtractError
 from ..write.records import FAILED, SKIPPED, outcome_of
-from .discover import SPREADSHEETS, Item, read_item
+from .archives import read_item
+from .file_kinds import SPREADSHEETS
+from .items import Item
 
 if TYPE_CHECKING:  # loaded in the workers, not by a run that has nothing to extract
     from ..document import Document
