@@ -17,19 +17,20 @@ unchanged corpus re-reads bytes (fast) and re-extracts nothing.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import glob
 import hashlib
 import io
 import os
 import stat
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from ..errors import CorruptDocument, EncryptedDocument, FileMissing, FoiExtractError, TooLarge
+
+if TYPE_CHECKING:  # email and zipfile are imported where an archive or email is opened: a one-letter run needs neither
+    import email.message
 
 IMAGES = {
     ".png",
@@ -272,8 +273,13 @@ def _is_zip_not_docx(path: str) -> bool:
     try:
         with open(path, "rb") as fh:
             head = fh.read(4)
-        if head != b"PK\x03\x04":
-            return False
+    except OSError:
+        return False
+    if head != b"PK\x03\x04":
+        return False
+    import zipfile
+
+    try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
         # Office, OpenDocument, EPUB and Java files are zips too, but not archives of replies
@@ -286,6 +292,8 @@ def _is_zip_not_docx(path: str) -> bool:
 def _zip_items(
     display: str, source: str, chain: tuple[str, ...], data: bytes, loadable: _Lazy, depth: int
 ) -> Iterator[Item]:
+    import zipfile
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -353,6 +361,9 @@ def _eml_zips(data: bytes) -> list[tuple[str, bytes]]:
     low = data.lower()
     if b"zip" not in low:  # no zip named anywhere in the message: no need to parse it
         return []
+    import email
+    import email.policy
+
     try:
         msg = email.message_from_bytes(data, policy=email.policy.default)
     except Exception:
@@ -389,6 +400,8 @@ def read_item(item: Item) -> bytes:
     for i, name in enumerate(item.chain):
         here = item.path if i == len(item.chain) - 1 else name
         if data[:4] == b"PK\x03\x04":
+            import zipfile
+
             try:
                 zf = zipfile.ZipFile(io.BytesIO(data))
                 info = zf.getinfo(name)
