@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 
 from .document import Document
+from .lazy_re import lazy_compile
 from .models import Extraction, Question, Span, Table, TableCell
 from .questionset import coverage
 
-_POINTS_AT_ATTACHMENT = re.compile(
+_POINTS_AT_ATTACHMENT = lazy_compile(
     r"\b(?:attached|attachment|enclosed|spreadsheet|excel|workbook|\.xlsx?\b|\.ods\b|\.csv\b)", re.I
 )
 MAX_EVIDENCE_CELLS = 500

@@ -89,7 +89,6 @@ def _text_parser() -> argparse.ArgumentParser:
 
 def cmd_extract(argv: Sequence[str]) -> int:
     from .questionset import load_question_set
-    from .redact import redact_outcome
     from .run.discover import discover
     from .run.worker import process
 
@@ -106,6 +105,8 @@ def cmd_extract(argv: Sequence[str]) -> int:
         for item in found.documents:
             outcome = process(item, engine, qset, {"ocr": args.ocr})
             if args.redact_personal:
+                from .redact import redact_outcome
+
                 outcome = redact_outcome(outcome)
             if outcome["outcome"] == "failed":
                 error(f"{item.path}: {outcome['message']}")

@@ -7,7 +7,6 @@ a value whose evidence cannot be found becomes null plus a warning, never a gues
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from typing import TypeVar
 
 from .document import Document
@@ -73,6 +72,8 @@ def locate(doc: Document, quote: str, page_hint: int | None = None) -> Span | No
             end = index[i + len(nq) - 1] + 1
             return doc.span(pno, start, end)
     if len(nq) >= FUZZY_MIN_CHARS:
+        from difflib import SequenceMatcher  # only a quote that is not on the page pays for difflib
+
         for pno in order:
             norm, index = _normalise(doc.pages[pno - 1])
             m = SequenceMatcher(None, norm, nq, autojunk=False).find_longest_match(

@@ -13,21 +13,22 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .document import Document
+from .lazy_re import lazy_compile
 from .models import Span
 
 _TOP_LINES = 12
 _BOTTOM_LINES = 8
-_PAGE_NO = re.compile(r"\bpage\s*\d+(?:\s*(?:of|/)\s*\d+)?\b|\b\d+\s*(?:of|/)\s*\d+\b", re.I)
-_CONTACT_LINE = re.compile(
+_PAGE_NO = lazy_compile(r"\bpage\s*\d+(?:\s*(?:of|/)\s*\d+)?\b|\b\d+\s*(?:of|/)\s*\d+\b", re.I)
+_CONTACT_LINE = lazy_compile(
     r"^\s*(?:E-?mail|Tel(?:ephone)?|Fax|Direct\s+(?:Dial|Line)|Phone|Mobile|Web(?:site)?|Our\s+ref(?:erence)?|FOI\s+ref(?:erence)?|"
     r"Ref(?:erence)?|Switchboard)\s*(?:no\.?|number)?\s*:",
     re.I,
 )
-_READS_AS_ANSWER = re.compile(
+_READS_AS_ANSWER = lazy_compile(
     r"^\s*(?:See\s+(?:the\s+)?attached|Please\s+(?:see|find|refer)|(?:Information\s+)?not\s+held|N/?A\s*$|Nil\s*$|Yes\b|No\b)",
     re.I,
 )
-_PAGE_NUMBER_LINE = re.compile(
+_PAGE_NUMBER_LINE = lazy_compile(
     r"^\s*(?:[-–—]\s*)?(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?(?:\s*[-–—])?\s*$", re.I
 )
 
@@ -184,7 +185,7 @@ class TextView:
         return spans[0] if spans else None
 
 
-_HYPHEN_END = re.compile(r"[a-z]-\s*$")
+_HYPHEN_END = lazy_compile(r"[a-z]-\s*$")
 
 
 def _joined_previous(prev: Line, line: Line) -> bool:

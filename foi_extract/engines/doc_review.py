@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 
 from .. import review as R
+from ..lazy_re import lazy_compile
 from ..models import Extraction, Question
 from ..rules.reply_words import SIGN_OFF_PHRASES
 
 NOT_ANSWERING = frozenset({"not_a_reply", "request_only", "acknowledgement"})
-_SIGN_OFF = re.compile(
+_SIGN_OFF = lazy_compile(
     r"^[ \t]*(?:" + SIGN_OFF_PHRASES + r"|respectfully|many\s+thanks)\b",
     re.I | re.M,
 )
-_MID_SENTENCE = re.compile(r"(?:\b[a-z]{2,}|,)[ \t]*$")
+_MID_SENTENCE = lazy_compile(r"(?:\b[a-z]{2,}|,)[ \t]*$")
 
 
 def unanswered(q: Question) -> Question:

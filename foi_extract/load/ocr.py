@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -51,6 +50,8 @@ def current_mode() -> str:
 
 def tesseract_cmd() -> str | None:
     """The Tesseract executable: $FOI_EXTRACT_TESSERACT, else `tesseract` on PATH; None when missing."""
+    import shutil  # shutil pulls in bz2 and lzma: only a run that looks for Tesseract pays for them
+
     given = os.environ.get("FOI_EXTRACT_TESSERACT")
     if given:
         return given if os.path.exists(given) or shutil.which(given) else None

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy_compile
 from . import statutes
 from .citations import Citation
 
-_NEGATED = re.compile(
+_NEGATED = lazy_compile(
     r"(?:does|do|did|will|would|has|have|is|are)\s*(?:not|n['’]t)\s+(?:\w+\s+){0,3}?(?:apply|applied|engaged?|rel(?:y|ied)|used|invoked|cited)|"
     r"not\s+(?:been\s+)?(?:applied|engaged|relied|applicable)|no\s+exemptions?\s+(?:\w+\s+){0,3}(?:appl|engag|us)|"
     r"(?:rather|instead)\s+(?:than|of)|considered\s+(?:whether|the\s+(?:application|use))|we\s+have\s+(?:now\s+)?(?:decided|concluded)\s+(?:not|that\s+\w+\s+does\s+not)|"
@@ -20,47 +21,47 @@ _NEGATED = re.compile(
     r"\bnot\s+(?:been\s+)?exempt|has\s+been\s+disapplied",
     re.I,
 )
-_HYPOTHETICAL = re.compile(
+_HYPOTHETICAL = lazy_compile(
     r"\bif\b[^.]{0,120}\b(?:would|may|might|could)\b|\bwould\s+(?:likely\s+)?(?:be|need|have)\b[^.]{0,60}\b(?:exempt|refus|withh)|"
     r"\bin\s+future\b|\bany\s+future\b|\bcould\s+(?:be|apply)\b|\bmay\s+(?:be\s+)?(?:exempt|apply|engage)",
     re.I,
 )
-_RIGHTS = re.compile(
+_RIGHTS = lazy_compile(
     r"internal\s+review|information\s+commissioner|complain|appeal|right\s+to\s+(?:request|ask)|tribunal|judicial\s+review|"
     r"Wycliffe|decision\s+notice|re-?use",
     re.I,
 )
-_APPLIED_CUE = re.compile(
+_APPLIED_CUE = lazy_compile(
     r"exempt|withh[eo]ld|redact|appl(?:y|ies|ied)|engag|rel(?:y|ied|ying)\s+(?:up)?on|by\s+virtue|under\s+(?:section|s\.|regulation|reg\.|the)|"
     r"in\s+accordance\s+with|refus|not\s+(?:be\s+)?disclos|reasonably\s+accessible|available|published|cost|limit|vexatious|"
     r"personal|commercial|prejudice|confidential|privacy|public\s+interest|suppress|<\s?5|neither\s+confirm|"
     r"pursuant\s+to|burdensome|deni(?:ed|al)|protected\s+from",
     re.I,
 )
-_DISCLAIMER = re.compile(
+_DISCLAIMER = lazy_compile(
     r"intended\s+(?:solely\s+|only\s+)?for\s+the\s+(?:use\s+of\s+the\s+)?(?:individual|addressee|named|recipient|person)|"
     r"if\s+you\s+(?:have\s+received|are\s+not\s+the\s+intended)|confidentiality\s+(?:notice|statement)|\bdisclaimer\b|"
     r"this\s+(?:e-?mail|message)\s+(?:and\s+any\s+(?:files|attachments)\s+)?(?:may\s+contain|is\s+confidential)|"
     r"for\s+official\s+use\s+only|not\s+to\s+be\s+shared\s+outside",
     re.I,
 )
-_STATUTE_WORDS = re.compile(
+_STATUTE_WORDS = lazy_compile(
     r"legislation|statut|sections?\b|extracts?\b|\bAct\b|regulations|exemptions?\b", re.I
 )
-_ANNEX = re.compile(
+_ANNEX = lazy_compile(
     r"^[ \t]*(?:Annex|Appendix|Schedule|Extracts?\s+from|Legislation|Relevant\s+(?:legislation|sections?)|"
     r"(?:Explanation|Description|Definitions?|Summary|List)\s+of\s+(?:the\s+)?(?:FOIA\s+)?Exemptions|(?:FOIA\s+)?Exemptions\s+(?:explained|defined)|"
     r"Subsections\s+of\s+5\s+U\.?S\.?C)\b.{0,80}$",
     re.M | re.I,
 )
 # A line that starts with a citation and defines it: "(b)(6) Information that …", "Section 40 - Personal information".
-_LIST_LINE = re.compile(
+_LIST_LINE = lazy_compile(
     r"^[ \t]*(?:\(b\)\s*\(\d\)|Exemption\s+\d|(?:Section|s\.?|Regulation|Reg\.?)\s*\d{1,2}[A-Z]?(?:\(\w+\))*)[^\n]{0,12}[\s:\-–]+[A-Z]",
     re.M,
 )
 
 
-_BOUNDARY = re.compile(
+_BOUNDARY = lazy_compile(
     r"(?<![A-Z])(?<!\bNo)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bCo)(?<!\bss)(?<!\b[Rr]eg)(?<!\b[Ss]ec)(?<!\bDept)(?<!\bMrs)[.!?](?=\s+[\"“(]?[A-Z0-9])|\n[ \t]*\n|;\s"
 )
 
@@ -83,7 +84,7 @@ def _inside_quotation(text: str, pos: int) -> bool:
     return opened > closed and "”" in text[pos : pos + 400]
 
 
-_DATA_KEY = re.compile(r"[\"“]\w+[\"”]\s*:")
+_DATA_KEY = lazy_compile(r"[\"“]\w+[\"”]\s*:")
 
 
 def in_data_block(text: str, pos: int) -> bool:

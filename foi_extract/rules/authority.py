@@ -11,18 +11,20 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
+from ..lazy_re import lazy_compile
+
 _WORD = r"(?:[A-Z][\w'’.\-]*|[A-Z]{2,}|&)"
 _LINK = r"(?:and|of|for|the|upon|on|in|&)"
-_NAME = re.compile(rf"{_WORD}(?:[ \t]+(?:{_WORD}|{_LINK})|,[ \t]+{_WORD})*")
-_TAIL = re.compile(
+_NAME = lazy_compile(rf"{_WORD}(?:[ \t]+(?:{_WORD}|{_LINK})|,[ \t]+{_WORD})*")
+_TAIL = lazy_compile(
     r"(?:Council|Trust|Police|Constabulary|Police\s+Service|Fire\s+(?:and\s+Rescue\s+)?Service|Service|Commission|Department|"
     r"Office|Agency|Authority|Board|Bureau|Administration|Corporation|University|Ministry|Protection|Force|"
     r"Government|Assembly|Parliament|Inspectorate|Ombudsman|Directorate|College|Group|CCG|Partnership)$"
 )
-_HEAD = re.compile(
+_HEAD = lazy_compile(
     r"^(?:Department|Dept\.?|Office|Ministry|Bureau|Commission|Administration|Police\s+Service|Agency|Board)\s+(?:of|for)\s+"
 )
-_NOT_AUTHORITY = re.compile(
+_NOT_AUTHORITY = lazy_compile(
     r"Information\s+Commissioner|Commissioner['’]s\s+Office|\bICO\b|MuckRock|WhatDoTheyKnow|mySociety|Tribunal|Court\b|"
     r"Freedom\s+of\s+Information|\bAct\b|Regulations|Wycliffe|Customer\s+Service|Data\s+Protection|Post\s+Office|"
     r"Records\s+Office|Press\s+Office|FOI\s+Office|Information\s+Office|Privacy\s+Office|Public\s+Records",
@@ -43,12 +45,12 @@ _MONTH_WORDS = {
     "December",
 }
 # An office inside the body ("Information Governance Office", "FOIA Services") is not the body.
-_INTERNAL_UNIT = re.compile(
+_INTERNAL_UNIT = lazy_compile(
     r"^(?:Information\s+(?:Governance|Rights|Management|Compliance)|Freedom\s+of\s+Information|FOIA?|Records|"
     r"Corporate\s+Governance|Data\s+Protection|Legal)\b[\w\s&]*?(?:Office|Team|Unit|Department|Service|Services|Division)$",
     re.I,
 )
-_CUE_BEFORE = re.compile(
+_CUE_BEFORE = lazy_compile(
     r"(?:request(?:\s+for\s+information)?\s+(?:from|to|made\s+to|received\s+by)|received\s+by|on\s+behalf\s+of|held\s+by|"
     r"regards,?|sincerely,?|faithfully,?)\s*(?:the\s+)?$",
     re.I,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy_compile
 from .markers import Marker
 from .reply_words import _ANSWER_CUE, _ANSWER_LABEL, _INLINE_LABEL, _REQUEST_LIKE, _blank_split
 
@@ -114,7 +115,7 @@ def _question_line_then_answer(text: str, para: tuple[int, int]) -> int | None:
     return para[0] + lines[0].end()
 
 
-_QUOTED_LEAD = re.compile(
+_QUOTED_LEAD = lazy_compile(
     r"[^\"“\n]{0,80}?(?:seeks?|asked|requested|request(?:ed)?\s+(?:was|reads?)|states?)[^\"“\n]{0,30}?[\"“]",
     re.I,
 )
@@ -133,7 +134,7 @@ def _quoted_question(
     return (m.end(), close.start()), (close.end(), end)
 
 
-_ASKING = re.compile(
+_ASKING = lazy_compile(
     r"\?|^\s*(?:please|provide|how|what|which|when|where|who|whether|why|is|are|does|do|did|has|have|can|could|would|will|list|details?\s+of|copies?\s+of|a\s+copy|the\s+number|any\s+(?:and\s+all\s+)?)\b",
     re.I,
 )

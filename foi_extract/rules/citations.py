@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ..lazy_re import lazy_compile
+
 _SUB = r"(?:\s?\(\s?[0-9a-zA-Z]{1,4}\s?\))"
 _NUM = r"\d{1,3}[A-Z]?(?![\d/])"
 
@@ -35,7 +37,7 @@ def _subs(raw: str) -> str | None:
 
 
 # Act named right after a section number: "of the Mental Health Act", "of FOISA".
-_ACT_AFTER = re.compile(
+_ACT_AFTER = lazy_compile(
     r"\A[\s,]*(?:of|under|in)\s+(?:the\s+)?(?P<act>"
     r"Freedom\s+of\s+Information\s*\(Scotland\)\s*Act|FOISA|"
     r"Freedom\s+of\s+Information\s+Act(?:\s+(?:2000|1982))?|FOIA?\b|FoI\s+Act|"
@@ -67,11 +69,11 @@ def _act_law(text: str, end: int, default: str) -> str:
 
 
 # ---------------------------------------------------------------- UK sections
-_SECTION_HEAD = re.compile(
+_SECTION_HEAD = lazy_compile(
     rf"(?<![\w.'’])(?P<kw>[Ss]ections?|SECTIONS?|[Ss]ec\.|[Ss]s?\.\s?|S(?=\d)|s(?=\d)|[Ss]s?\s(?=\d))\s*"
     rf"(?P<num>{_NUM})(?P<subs>{_SUB}*)(?P<comma>,\s?\d(?!\d))?"
 )
-_LIST_ITEM = re.compile(
+_LIST_ITEM = lazy_compile(
     rf"\A(?P<sep>\s*(?:,|and|&|or|/)\s*)(?:(?:[Ss]ections?|[Ss]\.|[Rr]egulations?|[Rr]eg\.)\s*)?"
     rf"(?:(?P<num>{_NUM})(?P<subs>{_SUB}*)|(?P<bare>{_SUB}+))"
 )
@@ -121,7 +123,7 @@ def parse_sections(text: str, default_law: str) -> Iterator[Citation]:
 
 
 # ---------------------------------------------------------------- EIR regulations
-_REGULATION = re.compile(
+_REGULATION = lazy_compile(
     rf"(?<![\w.])(?:[Rr]egulations?|[Rr]egs?\.?|REGULATION)\s*(?P<num>\d{{1,2}})(?![\d/])(?P<subs>{_SUB}*)"
 )
 
@@ -154,17 +156,17 @@ def parse_regulations(text: str, default_law: str) -> Iterator[Citation]:
 
 
 # ---------------------------------------------------------------- US federal
-_US_B = re.compile(r"\(\s?b\s?\)\s?\(\s?(?P<n>[1-9])\s?\)(?P<subs>(?:\s?\(\s?[A-F]\s?\))?)")
-_US_EXEMPTION = re.compile(
+_US_B = lazy_compile(r"\(\s?b\s?\)\s?\(\s?(?P<n>[1-9])\s?\)(?P<subs>(?:\s?\(\s?[A-F]\s?\))?)")
+_US_EXEMPTION = lazy_compile(
     r"\b[Ee]xemptions?\s+(?:\(?[Bb]\)?\s?\(?)?(?P<n>[1-9])\)?(?P<subs>(?:\s?\([A-F]\))?)"
     r"(?P<rest>(?:\s*(?:,|and|&)\s*(?:\(b\))?\(?[1-9]\)?(?:\s?\([A-F]\))?(?!\d|\.\d|\s*U\.?\s?S\.?\s?C))*)"
 )
 
 
-_US_B_MORE = re.compile(
+_US_B_MORE = lazy_compile(
     r"\A\s*(?:,|and/or|and|or|&)\s*\(\s?(?P<n>[1-9])\s?\)(?P<subs>(?:\s?\(\s?[A-F]\s?\))?)(?!\s?\(\s?[ivx])"
 )
-_OTHER_SECTION = re.compile(r"(\d[\d.]*)\s?$")
+_OTHER_SECTION = lazy_compile(r"(\d[\d.]*)\s?$")
 
 
 def parse_us_b(text: str, default_law: str) -> Iterator[Citation]:
@@ -209,8 +211,8 @@ def parse_us_numbered(text: str, default_law: str) -> Iterator[Citation]:
 
 
 # ---------------------------------------------------------------- US state acts
-_ILCS = re.compile(rf"5\s?ILCS\s?140\s?/\s?(?P<num>\d{{1,2}}(?:\.\d{{1,2}})?)(?P<subs>{_SUB}*)")
-_DC = re.compile(rf"(?:§+|[Ss]ection)\s?(?P<num>2-5\d\d)(?P<subs>{_SUB}*)")
+_ILCS = lazy_compile(rf"5\s?ILCS\s?140\s?/\s?(?P<num>\d{{1,2}}(?:\.\d{{1,2}})?)(?P<subs>{_SUB}*)")
+_DC = lazy_compile(rf"(?:§+|[Ss]ection)\s?(?P<num>2-5\d\d)(?P<subs>{_SUB}*)")
 
 
 def parse_ilcs(text: str, default_law: str) -> Iterator[Citation]:
@@ -221,7 +223,7 @@ def parse_ilcs(text: str, default_law: str) -> Iterator[Citation]:
         )
 
 
-_MCL = re.compile(rf"MCL\s?15\.2(?P<num>[3-4]\d)(?P<subs>{_SUB}*)")
+_MCL = lazy_compile(rf"MCL\s?15\.2(?P<num>[3-4]\d)(?P<subs>{_SUB}*)")
 
 
 def parse_mcl(text: str, default_law: str) -> Iterator[Citation]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy_compile
 from ..questionset import _words
 from .applied import _BOUNDARY
 
@@ -30,14 +31,14 @@ _ORDINALS = {
     "5th": 5,
 }
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
-_NUMBERED = re.compile(
+_NUMBERED = lazy_compile(
     r"\b(?:questions?|Qs?|parts?|points?)\s*(?P<a>\d{1,2}[a-z]?)(?P<rest>(?:\s*(?:,|and|&|to|-|–)\s*\d{1,2}[a-z]?)*)",
     re.I,
 )
-_FIRST_N = re.compile(
+_FIRST_N = lazy_compile(
     r"\b(?:first|1st)\s+(?P<n>two|three|four|five|\d)\s+(?:questions|parts|points)", re.I
 )
-_ORDINAL = re.compile(
+_ORDINAL = lazy_compile(
     r"\b(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|last|final)\s+(?:question|part|point)\b",
     re.I,
 )

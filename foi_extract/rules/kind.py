@@ -12,15 +12,16 @@ import re
 from collections.abc import Sequence
 from itertools import islice
 
+from ..lazy_re import lazy_compile
 from ..models import Question
 
 
 def _re(p: str, flags: int = re.I) -> re.Pattern[str]:
-    return re.compile(p, flags)
+    return lazy_compile(p, flags)
 
 
 # A body writing to a requester: any of these makes a text read as a reply.
-REPLY_SIGNALS = re.compile(
+REPLY_SIGNALS = lazy_compile(
     r"\bthank\s+you\s+for\s+your\s+(?:request|e-?mail|enquiry|letter|correspondence|FOIA?)|\byour\s+(?:FOIA?\s+|information\s+|freedom\s+of\s+information\s+)?request\b|"
     r"\bin\s+response\s+to\b|\b(?:we|I)\s+(?:can|am\s+able\s+to)\s+confirm|\b(?:does|do)\s+not\s+hold\b|\bplease\s+(?:find|see)\s+(?:the\s+)?(?:attached|enclosed|below)|"
     r"\bresponse\s*:|\banswer\s*:|\bour\s+(?:ref|reference)\b|\bthis\s+(?:letter|e-?mail)\s+is\s+in\s+response|\bneither\s+confirm|"

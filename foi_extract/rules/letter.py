@@ -7,48 +7,52 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ..lazy_re import lazy_compile
 from .prefilter import fold, search
 
 _LEGISLATION: list[tuple[str, re.Pattern[str]]] = [
-    ("FOISA", re.compile(r"Freedom\s+of\s+Information\s*\(\s*Scotland\s*\)\s*Act|\bFOISA\b", re.I)),
+    (
+        "FOISA",
+        lazy_compile(r"Freedom\s+of\s+Information\s*\(\s*Scotland\s*\)\s*Act|\bFOISA\b", re.I),
+    ),
     (
         "EISR",
-        re.compile(
+        lazy_compile(
             r"Environmental\s+Information\s*\(\s*Scotland\s*\)\s*Regulations|\bEISRs?\b", re.I
         ),
     ),
     (
         "EIR",
-        re.compile(
+        lazy_compile(
             r"Environmental\s+Information\s+Regulations(?!\s*\(\s*Scotland)|\b(?:the|under|of)\s+EIRs?\b(?!\s*/)|\bEIR\s+20\d\d|\bregulation\s+12\s?\([45]\)",
             re.I,
         ),
     ),
-    ("IL-FOIA", re.compile(r"5\s?ILCS\s?140|Illinois\s+Freedom\s+of\s+Information\s+Act", re.I)),
-    ("MI-FOIA", re.compile(r"MCL\s+15\.2\d\d|Michigan\s+Freedom\s+of\s+Information\s+Act", re.I)),
+    ("IL-FOIA", lazy_compile(r"5\s?ILCS\s?140|Illinois\s+Freedom\s+of\s+Information\s+Act", re.I)),
+    ("MI-FOIA", lazy_compile(r"MCL\s+15\.2\d\d|Michigan\s+Freedom\s+of\s+Information\s+Act", re.I)),
     (
         "DC-FOIA",
-        re.compile(
+        lazy_compile(
             r"D\.\s?C\.\s+(?:Official\s+)?Code\s+§+\s?2-5\d\d|District\s+of\s+Columbia\s+Freedom\s+of\s+Information",
             re.I,
         ),
     ),
-    ("AU-FOI", re.compile(r"Freedom\s+of\s+Information\s+Act\s+1982|\bFOI\s+Act\s+1982", re.I)),
+    ("AU-FOI", lazy_compile(r"Freedom\s+of\s+Information\s+Act\s+1982|\bFOI\s+Act\s+1982", re.I)),
     (
         "US-FOIA",
-        re.compile(
+        lazy_compile(
             r"5\s+U\.?\s?S\.?\s?C\.?\s+(?:§+\s?)?552\b|\(b\)\s?\([1-9]\)|FOIA\s+Exemptions?\s+[1-9]"
         ),
     ),
     (
         "FOIA",
-        re.compile(
+        lazy_compile(
             r"Freedom\s+of\s+Information\s+Act\s+2000|\bFOIA\s+2000\b|\bFOI\s+Act\s+2000\b", re.I
         ),
     ),
-    ("DPA", re.compile(r"Data\s+Protection\s+Act(?:\s+(?:1998|2018))?", re.I)),
+    ("DPA", lazy_compile(r"Data\s+Protection\s+Act(?:\s+(?:1998|2018))?", re.I)),
 ]
-_UK_HINT = re.compile(
+_UK_HINT = lazy_compile(
     r"Information\s+Commissioner|\bICO\b|\bNHS\b|\bCouncil\b|\bPolice\b|\bConstabulary\b|\bFire\s+and\s+Rescue\b|Freedom\s+of\s+Information\s+Act(?!\s+1982)",
     re.I,
 )
@@ -134,7 +138,7 @@ def _to_iso(g: dict[str, str | None]) -> str | None:
         return None
 
 
-_DATE_CONTEXT_BAD = re.compile(
+_DATE_CONTEXT_BAD = lazy_compile(
     r"\b(received|dated|request\s+of|on|since|from|between|to|until|by|before|after|of|in|up\s+to|and|ending|starting)\s*[:,]?\s*$",
     re.I,
 )
@@ -183,7 +187,7 @@ def _is_range(text: str, d: FoundDate) -> bool:
     )
 
 
-_TITLE = re.compile(
+_TITLE = lazy_compile(
     r"(?:request\s+for\s+information\s+(?:relating\s+to|regarding|about|concerning|on)|"
     r"request(?:\s+\w+){0,8}?\s+(?:regarding|relating\s+to|concerning|about)[:\-–]*|^\s*(?:Re|Subject|RE)\s*:)"
     r"\s*(?P<t>[^\n.]{4,120})",

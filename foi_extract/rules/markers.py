@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..lazy_re import lazy_compile
+
 _ROMAN = {
     "i": 1,
     "ii": 2,
@@ -27,7 +29,7 @@ _ROMAN = {
     "xv": 15,
 }
 
-_MARKER = re.compile(
+_MARKER = lazy_compile(
     r"^[ \t>*•\-]*(?:\*\*)?[\"“]?(?:"  # a quoted request opens on its first item: “1. How many …
     r"(?P<qword>(?:(?:Response|Answer|Reply)\s+(?:to\s+)?(?:item|question|request|part|point|Q)s?\.?|Q(?:uestion)?|Request|Item|Part|Point|Portion|Paragraph))\s?\.?\s?(?P<qn>\d{1,2})(?P<qs>[a-z])?(?![\d/])\s*(?:[:.)\-–]|\s(?=[A-Z])|\s(?=of\s+(?:your|the|this)\s+request)|\s?(?=(?:and|&|to|,)\s*\d)|\s(?=(?:is|was|has\s+been)\s+(?:granted|denied|refused|answered|released|withheld|not)\b)|$)"
     r"|(?P<n4>\d{1,2})(?:\(|\.)(?P<ns4>[a-z])\)?[.):]?\s+(?=\S)"

@@ -11,12 +11,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..lazy_re import lazy_compile
+
 _URL_CHARS = r"[\w\-./?=&%#~+:;,@!$'*()\[\]]"
-_URL = re.compile(rf"(?:https?://|www\.)(?:{_URL_CHARS})+", re.I)
-_ANGLE_URL = re.compile(r"<\s*((?:https?://|www\.)[^<>\s]+(?:\s*\n\s*[^<>\s]+)*)\s*>", re.I)
+_URL = lazy_compile(rf"(?:https?://|www\.)(?:{_URL_CHARS})+", re.I)
+_ANGLE_URL = lazy_compile(r"<\s*((?:https?://|www\.)[^<>\s]+(?:\s*\n\s*[^<>\s]+)*)\s*>", re.I)
 _TRAIL = ".,;:!?'\"’”)]*"
-_CONTINUATION = re.compile(r"\A[ \t]*([\w\-./?=&%#~+]+)(?=\s|$)")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_CONTINUATION = lazy_compile(r"\A[ \t]*([\w\-./?=&%#~+]+)(?=\s|$)")
+_EMAIL = lazy_compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def find_emails(text: str) -> Iterator[Found]:
         yield Found("email", value, m.start(), m.start() + len(value))
 
 
-_CONTRACTS = re.compile(
+_CONTRACTS = lazy_compile(
     r"contracts?\s+register\s*(?:ref(?:erence)?s?|no\.?|number|id)\.?\s*[:\-–]?\s*"
     r"(?P<v>[A-Z0-9][A-Za-z0-9 \-/_.]{1,40}?)(?=\s*(?:\(|\n|;|,|$|\.\s|\.$))",
     re.I,
@@ -135,19 +137,19 @@ _REF_LABELS: list[tuple[str, int]] = [
     (r"In\s+Reply\s+Refer\s+To", 1),
     (r"Your\s+ref(?:erence)?", 0),
 ]
-_REF_LABEL = re.compile(
+_REF_LABEL = lazy_compile(
     "|".join(f"(?P<l{i}>{rx})" for i, (rx, _) in enumerate(_REF_LABELS)).join(["(?:", ")"])
     + r"[ \t]*(?:is[ \t]+)?[:.#]?[ \t]*"
     + _REF_VALUE,
     re.I,
 )
 # "Reference" alone on a line, the value on the next (disclosure-log pages, forms)
-_REF_LINE = re.compile(
+_REF_LINE = lazy_compile(
     r"(?im)^[ \t]*(?:(?:FOI|FOIA|EIR|Request|Our)\s+)?(?:Reference|Ref)(?:\s+(?:number|no\.?))?[ \t]*:?[ \t]*\n[ \t]*"
     + _REF_VALUE
     + r"[ \t]*$"
 )
-_REF_TOKEN = re.compile(
+_REF_TOKEN = lazy_compile(
     r"(?<![\w/])(?P<v>(?:[A-Z]{2,6}[.\-/ ])?(?:FOI|FOIA|RFI|EIR|FOISA)(?:\s?[/\-_.#]\s?|\s)?(?:[A-Z]{1,6}[ \-/.]?)?\d[\w\-/.]*[A-Za-z0-9]"
     r"|(?:FOI|RFI)\d+|[A-Z]{2,6}-\d{4}-\d{3,}(?:-[A-Z]{1,3})?)(?![\w])"
 )

@@ -9,18 +9,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_THREAD_HEAD = re.compile(r"^=====\s*(OUTGOING|INCOMING)\b[^\n]*=====[ \t]*$", re.M)
-_QUOTED_ORIGINAL = re.compile(
+from ..lazy_re import lazy_compile
+
+_THREAD_HEAD = lazy_compile(r"^=====\s*(OUTGOING|INCOMING)\b[^\n]*=====[ \t]*$", re.M)
+_QUOTED_ORIGINAL = lazy_compile(
     r"^[ \t>]*(?:-{2,}\s*Original\s+Message\s*-{2,}|From:\s.+\n[ \t>]*(?:Sent|Date):\s.+|On\s.{10,80}\swrote:)[ \t]*$",
     re.M | re.I,
 )
-_ACK = re.compile(
+_ACK = lazy_compile(
     r"has\s+been\s+logged|will\s+be\s+dealt\s+with|(?:we|i)\s+(?:have\s+)?(?:received|acknowledge)|acknowledg|"
     r"within\s+20\s+working\s+days|we\s+aim\s+to\s+respond|is\s+being\s+processed|"
     r"delay|apologi[sz]e\s+for\s+the\s+(?:delay|late)",
     re.I,
 )
-_SUBSTANCE = re.compile(
+_SUBSTANCE = lazy_compile(
     r"(?:section|regulation|exemption)\s*\d|response\s+to\s+your|in\s+response|please\s+(?:find|see)|not\s+held|"
     r"does\s+not\s+hold|attached|refus|withh|published|following\s+information|can\s+confirm",
     re.I,
@@ -42,11 +44,13 @@ class Regions:
     response_header: tuple[int, int] | None = None
 
 
-_MD_HEAD = re.compile(
+_MD_HEAD = lazy_compile(
     r"^#{1,4}[ \t]*(?P<who>.{0,60}?\b(?:reply|replies|response|request|email|message|letter|follow[- ]up|review)\b.{0,40})$",
     re.M | re.I,
 )
-_OUTGOING_WORDS = re.compile(r"\b(?:my|our|original|requester|follow[- ]up)\b|^\s*request\b", re.I)
+_OUTGOING_WORDS = lazy_compile(
+    r"\b(?:my|our|original|requester|follow[- ]up)\b|^\s*request\b", re.I
+)
 
 
 def thread_messages(text: str) -> list[Message]:

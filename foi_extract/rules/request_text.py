@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy_compile
 from .reply_words import (
     _ANSWER_LABEL,
     _REQUEST_INTRO,
@@ -66,8 +67,8 @@ def _first_request(text: str, para: tuple[int, int]) -> tuple[int, int]:
     return (s, s + 40 + m.end()) if m else para
 
 
-_QUOTE_OPEN = re.compile(r"(?:^|(?<=:)|(?<=:\s))[ \t]*[“\"]", re.M)
-_QUOTE_INTRO = re.compile(r"request|asked|wrote|reproduced|as\s+follows|stated|below|read", re.I)
+_QUOTE_OPEN = lazy_compile(r"(?:^|(?<=:)|(?<=:\s))[ \t]*[“\"]", re.M)
+_QUOTE_INTRO = lazy_compile(r"request|asked|wrote|reproduced|as\s+follows|stated|below|read", re.I)
 
 
 def quoted_requests(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy_compile
 from .blocks import _split_block, _templates
 from .markers import Marker, find_markers, find_runs
 from .reply_words import _ANSWER_LABEL, _NAMED_QUESTIONS, _REFERS, QA, closing_start
@@ -216,7 +217,7 @@ def _share_joint(text: str, qas: dict[str, QA], run: list[Marker]) -> None:
                 qa.refers_to = ref.group("n")
 
 
-_ID_LEAD = re.compile(
+_ID_LEAD = lazy_compile(
     r"^[ \t]*(?:(?:Q|Questions?|Parts?)\s*)?(?P<ids>\d{1,2}[a-z]?(?:\s*(?:,|and|&|to|-|–)\s*\d{1,2}[a-z]?)*)\s*[:.)\-–]\s",
     re.M | re.I,
 )

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .. import review as R
+from ..lazy_re import lazy_compile
 from . import status_cues as C
 from .prefilter import fold, search
 
@@ -49,7 +50,7 @@ class StatusDecision:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|\n[ \t\u00a0]*\n")
+_SENTENCE = lazy_compile(r"(?<=[.!?])\s+(?=\S)|\n[ \t\u00a0]*\n")
 
 
 def _sentences(text: str, r: Range) -> list[Range]:

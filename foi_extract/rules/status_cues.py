@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..lazy_re import lazy_compile
+
 
 @dataclass(frozen=True)
 class StatusCue:
@@ -23,7 +25,7 @@ class StatusCue:
 
 
 def _re(p: str) -> re.Pattern[str]:
-    return re.compile(p, re.I)
+    return lazy_compile(p, re.I)
 
 
 NCND = _re(
@@ -92,7 +94,9 @@ RELEASED_IN_PART = _re(
 )
 _SMALL = r"(?:<\s?\d|less\s+than\s+(?:\d|five|ten)|fewer\s+than\s+(?:\d|five|ten)|small\s+numbers?|low\s+numbers?|numbers?\s+(?:are|is)\s+(?:low|small))"
 _HIDE = r"(?:suppress|redact|mask|anonymi[sz]|withh[eo]ld|replac|indicated|shown\s+as|represented|not\s+(?:be\s+)?(?:disclosed|shown|provided|released)|identif)"
-SUPPRESSED = re.compile(rf"{_HIDE}\w*[^.]{{0,150}}?{_SMALL}|{_SMALL}[\s\S]{{0,200}}?{_HIDE}", re.I)
+SUPPRESSED = lazy_compile(
+    rf"{_HIDE}\w*[^.]{{0,150}}?{_SMALL}|{_SMALL}[\s\S]{{0,200}}?{_HIDE}", re.I
+)
 GIVEN = _re(
     r"please\s+(?:find|see)\s+(?:the\s+)?(?:attached|enclosed|below)|attached\s+(?:spreadsheet|document|file)|"
     r"(?:data|information|figures)\s+(?:has|have|is|are)\s+(?:been\s+)?(?:provided|released|disclosed|supplied)|"
@@ -101,7 +105,7 @@ GIVEN = _re(
     r"see\s+(?:the\s+)?attached|enclosed|spreadsheet|\btable\s+below"
 )
 # A count or an amount: "9 cameras", "£1,182.58", "1,400 records" (not a section number, date or year).
-FIGURE = re.compile(
+FIGURE = lazy_compile(
     r"(?<![\w/.\-\[:])(?<!section\s)(?<!s\.\s)(?<!regulation\s)(?:[£$€]\s?)?(?!(?:19|20)\d\d\b)\d{1,3}(?:,\d{3})*(?:\.\d+)?"
     r"(?!\d)(?![/.\-:]\d)(?!\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\b)(?!\s*(?:st\b|nd\b|rd\b|th\b|\]|working\s+days|days|hours))",
     re.I,

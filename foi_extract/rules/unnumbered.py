@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_re import lazy_compile
 from .reply_words import QA, _blank_split, closing_start
 
-_ASKS = re.compile(
+_ASKS = lazy_compile(
     r"\?\s*$|^\s*(?:please\s+(?:provide|send|supply|confirm|list|give|state|disclose|tell)|(?:could|can|would)\s+you\s+(?:please\s+)?(?:provide|send|confirm|tell|list))\b|"
     r"^\s*[+•*]\s+(?:any\s+and\s+all|all|copies|documents?|records?)\b",  # a bulleted request item restated
     re.I,
 )
-_SALUTATION = re.compile(r"^[ \t]*Dear\b[^\n]*$", re.M)
+_SALUTATION = lazy_compile(r"^[ \t]*Dear\b[^\n]*$", re.M)
 
 
 def _is_question(text: str, para: tuple[int, int]) -> bool:

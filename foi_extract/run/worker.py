@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -207,6 +206,8 @@ def load_item(item: Item, load_options: dict[str, Any] | None = None) -> Documen
         doc = load(item.source, **opts)
         doc.path = item.path
         return doc
+    import tempfile  # only archive and email members are copied out: a plain file needs no temp folder
+
     data = read_item(item)
     name = PurePosixPath(item.chain[-1].replace("\\", "/")).name or "member"
     with tempfile.TemporaryDirectory(prefix="foi-extract-") as tmp:
