@@ -7,18 +7,19 @@ at MAX_DEPTH (zip in eml in zip).
 
 from __future__ import annotations
 
-import email
-import email.policy
 import hashlib
 import io
 import os
-import zipfile
 from collections.abc import Iterator
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from ..errors import CorruptDocument, EncryptedDocument, FileMissing, TooLarge
 from .file_kinds import LoaderExtensions, skip_reason
 from .items import Item
+
+if TYPE_CHECKING:  # email and zipfile are imported where one is opened: a letter needs neither
+    import email.message
 
 MAX_DEPTH = 3  # zip in eml in zip: deeper nesting is not followed
 
@@ -34,6 +35,8 @@ def read_file(path: str) -> bytes:
 
 
 def is_zip_not_docx(path: str) -> bool:
+    import zipfile
+
     try:
         with open(path, "rb") as fh:
             head = fh.read(4)
@@ -56,6 +59,8 @@ def zip_items(
     loadable: LoaderExtensions,
     depth: int,
 ) -> Iterator[Item]:
+    import zipfile
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -128,6 +133,9 @@ def _eml_zips(data: bytes) -> list[tuple[str, bytes]]:
     low = data.lower()
     if b"zip" not in low:  # no zip named anywhere in the message: no need to parse it
         return []
+    import email
+    import email.policy
+
     try:
         msg = email.message_from_bytes(data, policy=email.policy.default)
     except Exception:
@@ -156,6 +164,8 @@ def read_item(item: Item) -> bytes:
     """The bytes of a document, following its chain through archives and emails.
 
     Raises FoiExtractError subclasses: missing file, damaged or encrypted archive, member too large."""
+    import zipfile
+
     from ..load import MAX_BYTES
 
     if not os.path.exists(item.source):
