@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .document import Document
 from .models import Span
@@ -32,8 +32,9 @@ _PAGE_NUMBER_LINE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A NamedTuple, not a dataclass: one is made per line, twice per document, and this is cheaper."""
+
     page: int  # 1-based
     start: int
     end: int
@@ -100,9 +101,12 @@ class TextView:
     still cover the untouched page text, hyphen and line break included.
     """
 
-    def __init__(self, doc: Document, *, drop_boilerplate: bool = True) -> None:
+    def __init__(
+        self, doc: Document, *, drop_boilerplate: bool = True, lines: list[Line] | None = None
+    ) -> None:
+        """`lines` is `page_lines(doc)` when the caller has it already (two views of one document)."""
         self.doc = doc
-        lines = page_lines(doc)
+        lines = page_lines(doc) if lines is None else lines
         skip = boilerplate_lines(doc, lines) if drop_boilerplate else set()
         kept = [ln for ln in lines if (ln.page, ln.start) not in skip]
         parts: list[str] = []
@@ -115,7 +119,11 @@ class TextView:
 
         def run(page: int, off: int, length: int) -> None:
             nonlocal pos
-            if length:
+            if not length:
+                return
+            if at and run_page[-1] == page and run_off[-1] + pos - at[-1] == off:
+                pos += length  # continues the last run on its page: one run maps both
+            else:
                 at.append(pos)
                 run_page.append(page)
                 run_off.append(off)
@@ -129,6 +137,7 @@ class TextView:
                 text, start = text[stripped:], start + stripped
             hyphen = (
                 nxt is not None
+                and "-" in text  # cheaper than the pattern, which needs one
                 and _HYPHEN_END.search(text) is not None
                 and _joined_previous(line, nxt)
             )
