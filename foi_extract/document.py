@@ -24,13 +24,10 @@ class Document:
 
     def span(self, page: int, start: int, end: int) -> Span:
         """Build a Span whose text is read from the page, so it is grounded by construction."""
-        if not 1 <= page <= len(self.pages):
-            raise ValueError(f"page {page} outside 1..{len(self.pages)} of {self.path}")
         text = self.pages[page - 1]
         if not (0 <= start <= end <= len(text)):
             raise ValueError(f"span {start}:{end} outside page {page} of {self.path}")
-        # checked above: the model's own validation would only repeat it (this runs per span)
-        return Span.model_construct(page=page, start=start, end=end, text=text[start:end])
+        return Span(page=page, start=start, end=end, text=text[start:end])
 
     def is_grounded(self, span: Span) -> bool:
         if not 1 <= span.page <= len(self.pages):

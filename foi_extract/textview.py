@@ -181,9 +181,10 @@ class TextView:
                 j -= 1  # the page's part ends at its last word, not at furniture after it
             s = self.locate(i)[1]
             e = min(self.locate(j)[1] + 1, len(self.doc.pages[page - 1]))
-            span = self.doc.span(page, s, e)
-            if span.text.strip():
-                out.append(_trim(self.doc, span))
+            part = self.doc.pages[page - 1][s:e]
+            if part.strip():  # trimmed of outer whitespace before the Span is made: one per part
+                lead = len(part) - len(part.lstrip())
+                out.append(self.doc.span(page, s + lead, s + len(part.rstrip())))
             i = nxt
         return out
 
@@ -199,10 +200,3 @@ _HYPHEN_END = re.compile(r"[a-z]-\s*$")
 def _joined_previous(prev: Line, line: Line) -> bool:
     """True when `prev` ends in a hyphenated word that `line` completes."""
     return bool(_HYPHEN_END.search(prev.text)) and bool(re.match(r"\s*[a-z]", line.text))
-
-
-def _trim(doc: Document, span: Span) -> Span:
-    text = span.text
-    lead = len(text) - len(text.lstrip())
-    tail = len(text.rstrip())
-    return doc.span(span.page, span.start + lead, span.start + tail)
