@@ -17,6 +17,7 @@ from .models import Span
 
 _TOP_LINES = 12
 _BOTTOM_LINES = 8
+_SPACES = re.compile(r"\s+")
 _PAGE_NO = re.compile(r"\bpage\s*\d+(?:\s*(?:of|/)\s*\d+)?\b|\b\d+\s*(?:of|/)\s*\d+\b", re.I)
 _CONTACT_LINE = re.compile(
     r"^\s*(?:E-?mail|Tel(?:ephone)?|Fax|Direct\s+(?:Dial|Line)|Phone|Mobile|Web(?:site)?|Our\s+ref(?:erence)?|FOI\s+ref(?:erence)?|"
@@ -53,7 +54,7 @@ def page_lines(doc: Document) -> list[Line]:
 
 
 def _edge_key(text: str) -> str:
-    return _PAGE_NO.sub("#", re.sub(r"\s+", " ", text.strip().lower()))
+    return _PAGE_NO.sub("#", _SPACES.sub(" ", text.strip().lower()))
 
 
 def boilerplate_lines(doc: Document, lines: list[Line]) -> set[tuple[int, int]]:
