@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .document import Document
 from .lazy_re import lazy_compile
@@ -18,6 +18,7 @@ from .models import Span
 
 _TOP_LINES = 12
 _BOTTOM_LINES = 8
+_SPACES = lazy_compile(r"\s+")
 _PAGE_NO = lazy_compile(r"\bpage\s*\d+(?:\s*(?:of|/)\s*\d+)?\b|\b\d+\s*(?:of|/)\s*\d+\b", re.I)
 _CONTACT_LINE = lazy_compile(
     r"^\s*(?:E-?mail|Tel(?:ephone)?|Fax|Direct\s+(?:Dial|Line)|Phone|Mobile|Web(?:site)?|Our\s+ref(?:erence)?|FOI\s+ref(?:erence)?|"
@@ -33,8 +34,9 @@ _PAGE_NUMBER_LINE = lazy_compile(
 )
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A NamedTuple, not a dataclass: one is made per line, twice per document, and this is cheaper."""
+
     page: int  # 1-based
     start: int
     end: int
@@ -53,7 +55,7 @@ def page_lines(doc: Document) -> list[Line]:
 
 
 def _edge_key(text: str) -> str:
-    return _PAGE_NO.sub("#", re.sub(r"\s+", " ", text.strip().lower()))
+    return _PAGE_NO.sub("#", _SPACES.sub(" ", text.strip().lower()))
 
 
 def boilerplate_lines(doc: Document, lines: list[Line]) -> set[tuple[int, int]]:
@@ -101,9 +103,12 @@ class TextView:
     still cover the untouched page text, hyphen and line break included.
     """
 
-    def __init__(self, doc: Document, *, drop_boilerplate: bool = True) -> None:
+    def __init__(
+        self, doc: Document, *, drop_boilerplate: bool = True, lines: list[Line] | None = None
+    ) -> None:
+        """`lines` is `page_lines(doc)` when the caller has it already (two views of one document)."""
         self.doc = doc
-        lines = page_lines(doc)
+        lines = page_lines(doc) if lines is None else lines
         skip = boilerplate_lines(doc, lines) if drop_boilerplate else set()
         kept = [ln for ln in lines if (ln.page, ln.start) not in skip]
         parts: list[str] = []
@@ -116,7 +121,11 @@ class TextView:
 
         def run(page: int, off: int, length: int) -> None:
             nonlocal pos
-            if length:
+            if not length:
+                return
+            if at and run_page[-1] == page and run_off[-1] + pos - at[-1] == off:
+                pos += length  # continues the last run on its page: one run maps both
+            else:
                 at.append(pos)
                 run_page.append(page)
                 run_off.append(off)
@@ -130,6 +139,7 @@ class TextView:
                 text, start = text[stripped:], start + stripped
             hyphen = (
                 nxt is not None
+                and "-" in text  # cheaper than the pattern, which needs one
                 and _HYPHEN_END.search(text) is not None
                 and _joined_previous(line, nxt)
             )
@@ -173,9 +183,10 @@ class TextView:
                 j -= 1  # the page's part ends at its last word, not at furniture after it
             s = self.locate(i)[1]
             e = min(self.locate(j)[1] + 1, len(self.doc.pages[page - 1]))
-            span = self.doc.span(page, s, e)
-            if span.text.strip():
-                out.append(_trim(self.doc, span))
+            part = self.doc.pages[page - 1][s:e]
+            if part.strip():  # trimmed of outer whitespace before the Span is made: one per part
+                lead = len(part) - len(part.lstrip())
+                out.append(self.doc.span(page, s + lead, s + len(part.rstrip())))
             i = nxt
         return out
 
@@ -191,10 +202,3 @@ _HYPHEN_END = lazy_compile(r"[a-z]-\s*$")
 def _joined_previous(prev: Line, line: Line) -> bool:
     """True when `prev` ends in a hyphenated word that `line` completes."""
     return bool(_HYPHEN_END.search(prev.text)) and bool(re.match(r"\s*[a-z]", line.text))
-
-
-def _trim(doc: Document, span: Span) -> Span:
-    text = span.text
-    lead = len(text) - len(text.lstrip())
-    tail = len(text.rstrip())
-    return doc.span(span.page, span.start + lead, span.start + tail)

@@ -213,3 +213,28 @@ def test_url_with_balanced_parenthesis_evidence_matches_value() -> None:
     (f,) = [f for f in find_references(text) if f.kind == "url"]
     assert f.value == "https://en.wikipedia.org/wiki/Stop_and_search_(UK)"
     assert text[f.start : f.end] == f.value
+
+
+@pytest.mark.parametrize(
+    "label, rank",
+    [
+        ("Request ID:", 3),
+        ("Our ref:", 3),
+        ("Reference no.", 3),
+        ("FOI reference", 3),
+        ("EIR case", 3),
+        ("Information Request file", 3),
+        ("FOIA File no.", 3),
+        ("Case ref", 3),
+        ("tracking number", 3),
+        ("Ref:", 2),
+        ("In Reply Refer To:", 1),
+        ("Your ref:", 0),
+        ("your REFERENCE", 0),
+    ],
+)
+def test_every_reference_label_is_read_with_its_rank(label: str, rank: int) -> None:
+    """Each label form marks the value after it (the label pattern is checked by first letter)."""
+    text = f"Dear Ms Hale,\n{label} KX/2024/815\nThank you for your request."
+    found = [f for f in find_references(text) if f.kind == "request_reference"]
+    assert [(f.value, f.rank) for f in found] == [("KX/2024/815", rank)]

@@ -273,3 +273,19 @@ Disclosure Unit
     assert [(e.law, e.section) for e in by_id["2"].exemptions] == [("FOIA", "21")]
     assert [(e.law, e.section) for e in by_id["4"].exemptions] == [("FOIA", "12")]
     assert by_id["1"].exemptions == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Council does not hold 14 of the 2019 reports you asked for.",
+        "The 2021 figures are withheld in full.",
+        "The request for 12 contracts is refused as vexatious.",
+    ],
+)
+def test_figures_in_a_negative_sentence_are_not_given(sentence: str) -> None:
+    """A number inside a not-held, withheld or refused sentence is not information handed over."""
+    from foi_extract.rules.status import decide
+
+    hits = decide(sentence, [(0, len(sentence))], []).hits
+    assert hits and not [h for h in hits if h.name == "answered.figure_given"]

@@ -33,7 +33,7 @@ from ..rules.regions import Regions, find_regions
 from ..rules.segments import QA, align, quoted_requests, single_question
 from ..rules.status import StatusDecision, decide
 from ..rules.unnumbered import unnumbered
-from ..textview import TextView
+from ..textview import TextView, page_lines
 from . import register_engine
 from .by_start import ByStart
 from .canonical import map_to_question_set
@@ -54,8 +54,10 @@ class RulesEngine:
         """Nothing to release."""
 
     def run(self, doc: Document, questions: QuestionSet | None = None) -> Extraction:
-        view = TextView(doc)  # letterheads and footers dropped: for segmentation and judgement
-        full = TextView(doc, drop_boilerplate=False)  # everything: for metadata and references
+        lines = page_lines(doc)
+        # letterheads and footers dropped: for segmentation and judgement
+        view = TextView(doc, lines=lines)
+        full = TextView(doc, drop_boilerplate=False, lines=lines)  # for metadata and references
         text = view.text
         regions = found_regions = find_regions(text)
         annex_at = annex_start(text)

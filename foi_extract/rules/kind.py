@@ -85,7 +85,7 @@ def text_kind(text: str, *, outgoing_only: bool = False) -> tuple[str, str]:
     reply = sum(1 for _ in islice(REPLY_SIGNALS.finditer(text), 2))  # 0, 1 or "more" is all we ask
     if outgoing_only and reply <= 1:
         return "request_only", "kind.request_only.thread_without_reply"
-    if _tabular(text) and reply == 0:
+    if reply == 0 and _tabular(text):  # a reply signal rules a table out: no need to look
         return "not_a_reply", "kind.not_a_reply.table"
     if reply == 0:
         if REQUEST_SIGNALS.search(text):

@@ -60,7 +60,10 @@ def search(pattern: re.Pattern[str], text: str, folded: str) -> re.Match[str] | 
     if _searched < _WARM_AFTER:
         _searched += 1
         return pattern.search(text)
-    needed, alternatives = _plan(pattern)
+    entry = _PLANS.get(id(pattern))
+    if entry is None or entry[0] is not pattern:
+        entry = _PLANS[id(pattern)] = (pattern, _plan(pattern))
+    needed, alternatives = entry[1]
     if not may_match(needed, folded):
         return None
     if not alternatives:
@@ -74,10 +77,14 @@ def search(pattern: re.Pattern[str], text: str, folded: str) -> re.Match[str] | 
     return best
 
 
-@cache
-def _plan(
-    pattern: re.Pattern[str],
-) -> tuple[Words | None, list[tuple[re.Pattern[str], Words | None]]]:
+Plan = tuple[Words | None, list[tuple[re.Pattern[str], Words | None]]]
+# Plans by id(pattern), the pattern kept beside its plan (so the id stays its own): hashing a
+# compiled pattern hashes its whole program, up to 12 us for a cue table's pattern, and
+# `search` looks a plan up on every call.
+_PLANS: dict[int, tuple[re.Pattern[str], Plan]] = {}
+
+
+def _plan(pattern: re.Pattern[str]) -> Plan:
     """The pattern's words, and its top-level alternatives with theirs (empty when not split)."""
     parts = _top_level_alternatives(pattern.pattern) if not pattern.flags & re.VERBOSE else []
     try:

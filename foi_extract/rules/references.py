@@ -137,8 +137,13 @@ _REF_LABELS: list[tuple[str, int]] = [
     (r"In\s+Reply\s+Refer\s+To", 1),
     (r"Your\s+ref(?:erence)?", 0),
 ]
+# Every label above starts with one of these letters (a new label that does not must add its
+# own). Checking it first lets the engine reject most positions with one test instead of trying
+# every label there: a case-insensitive pattern gets no fast scan of its own.
+_LABEL_FIRST = "cefiorty"
 _REF_LABEL = lazy_compile(
-    "|".join(f"(?P<l{i}>{rx})" for i, (rx, _) in enumerate(_REF_LABELS)).join(["(?:", ")"])
+    f"(?=[{_LABEL_FIRST}])"
+    + "|".join(f"(?P<l{i}>{rx})" for i, (rx, _) in enumerate(_REF_LABELS)).join(["(?:", ")"])
     + r"[ \t]*(?:is[ \t]+)?[:.#]?[ \t]*"
     + _REF_VALUE,
     re.I,

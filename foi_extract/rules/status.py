@@ -50,6 +50,9 @@ class StatusDecision:
     scores: dict[str, float] = field(default_factory=dict)
 
 
+_SECTION_NUMBER = lazy_compile(
+    r"(?:section|regulation|s\.)\s*\d", re.I
+)  # compiled once: per sentence
 _SENTENCE = lazy_compile(r"(?<=[.!?])\s+(?=\S)|\n[ \t\u00a0]*\n")
 
 
@@ -63,8 +66,13 @@ def _sentences(text: str, r: Range) -> list[Range]:
     return [(s, e) for s, e in out if text[s:e].strip()]
 
 
-def _negative_sentence(sentence: str, folded: str) -> bool:
-    return any(search(p, sentence, folded) for p in (C.NOT_HELD, C.WITHHELD, C.REFUSED))
+# The cues whose match makes a sentence negative (not held, withheld, refused): no figure in such
+# a sentence counts as given. Their patterns are in the cue table, so the cue loop already knows.
+_NEGATIVE_CUES = frozenset(
+    c.name
+    for c in C.STATUS_CUES
+    if any(c.pattern is p for p in (C.NOT_HELD, C.WITHHELD, C.REFUSED))
+)
 
 
 def decide(text: str, ranges: Sequence[Range], grounds: Iterable[Ground]) -> StatusDecision:
@@ -83,17 +91,15 @@ def decide(text: str, ranges: Sequence[Range], grounds: Iterable[Ground]) -> Sta
     for s, e in kept:
         sentence, folded = text[s:e], folds[s, e]
         argument = bool(search(C.ARGUMENT, sentence, folded))
+        negative = False  # read only when not `argument`: then every cue was searched
         for cue in C.STATUS_CUES:
             if argument and cue.name in C.ARGUMENT_BLIND:
                 continue
             m = search(cue.pattern, sentence, folded)
             if m:
                 hits.append(Hit(cue.name, cue.status, cue.weight, s + m.start(), s + m.end()))
-        if (
-            not argument
-            and not _negative_sentence(sentence, folded)
-            and not re.search(r"(?:section|regulation|s\.)\s*\d", sentence, re.I)
-        ):
+                negative = negative or cue.name in _NEGATIVE_CUES
+        if not argument and not negative and not _SECTION_NUMBER.search(sentence):
             for m in C.FIGURE.finditer(sentence):
                 hits.append(
                     Hit(
