@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
 from ..models import Status
+from .templating import validation_context
 
 # built at run time from Status (one list of statuses): a type mypy cannot check statically
 StatusLiteral = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
@@ -32,7 +33,8 @@ class _Finding(BaseModel):
     @model_validator(mode="after")
     def _quotes_are_verbatim(self, info: ValidationInfo) -> _Finding:
         """With the chunk as validation context, a paraphrased quote is sent back to the model (re-ask)."""
-        text = (info.context or {}).get("chunk") if info.context else None
+        context = validation_context(info)
+        text = context.get("chunk") if context else None
         if text:
             hay = _squash(text)
             for name in ("answer_quote",):  # value quotes are judged by grounding, part by part
