@@ -66,10 +66,18 @@ class LLMEngine:
         """Nothing to release; the local engine stops its server here."""
 
     # ------------------------------------------------------------------ run
-    def run(self, doc: Document, questions: QuestionSet | None = None) -> Extraction:
-        from ..engines.rules import RulesEngine
+    def run(
+        self,
+        doc: Document,
+        questions: QuestionSet | None = None,
+        *,
+        rules: Extraction | None = None,
+    ) -> Extraction:
+        """`rules`: the rules engine's result for `doc` and `questions`, when already computed."""
+        if rules is None:
+            from ..engines.rules import RulesEngine
 
-        rules = RulesEngine().run(doc, questions)
+            rules = RulesEngine().run(doc, questions)
         every = _questions(rules, questions)
         asked = _in_scope(every, rules, self.cfg.scope)
         warnings = list(rules.warnings)

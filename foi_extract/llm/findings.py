@@ -8,6 +8,7 @@ endpoint enforces is exactly the output we can validate and ground.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
@@ -91,7 +92,12 @@ def _required(value_type: Any) -> Any:
 
 
 def chunk_model(questions: list[tuple[str, Any]]) -> type[BaseModel]:
-    """One required finding per question id in the chunk."""
+    """One required finding per question id in the chunk (built once per set of questions)."""
+    return _chunk_model(tuple(questions))
+
+
+@lru_cache(maxsize=64)
+def _chunk_model(questions: tuple[tuple[str, Any], ...]) -> type[BaseModel]:
     fields: dict[str, Any] = {
         field_name(qid): (finding_model(qid, vt), ...) for qid, vt in questions
     }
