@@ -22,6 +22,10 @@ class FoiExtractError(Exception):
         self.cause = cause
         super().__init__(f"{self.path}: {cause}")
 
+    def __reduce__(self) -> tuple[type[FoiExtractError], tuple[str, str]]:
+        """Picklable as built (path, cause): raised in a worker process, re-raised in the run."""
+        return type(self), (self.path, self.cause)
+
 
 class FileMissing(FoiExtractError):
     exit_code = 10

@@ -395,3 +395,32 @@ def test_engine_local_through_run_starts_its_server_once(
     assert asked >= 3
     assert main([*args, "-o", str(out)]) == 0
     assert len(llm.requests) == asked, "an unchanged re-run asks the local model nothing"
+
+
+def test_rules_pass_in_worker_processes_gives_the_same_outputs(tmp_path: Path) -> None:
+    """With more documents than --jobs, each LLM document is loaded and given its rules pass in a
+    worker process (run/hints_pool.py) while the threads wait on the model: the outputs, a file
+    that cannot be read included, are byte for byte those of --jobs 1, where the run does it all."""
+    corpus = tmp_path / "replies"
+    write_letters(corpus, 6)
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.7\nnot really a pdf\n")
+    outputs = {}
+    for jobs in ("1", "2"):
+        server = AutoLLM().start()
+        out = tmp_path / f"jobs{jobs}"
+        out.mkdir()
+        try:
+            r = cli(
+                *_args(server, str(corpus), "--jobs", jobs, "--llm-concurrency", "3"),
+                *("-o", str(out / "o.jsonl"), "-o", str(out / "o.csv")),
+            )
+        finally:
+            server.stop()
+        assert r.returncode == 12, r.stderr  # a document failed: the truncated PDF
+        assert "broken.pdf" in r.stderr
+        assert len(server.requests) == 6
+        outputs[jobs] = [(out / name).read_bytes() for name in ("o.jsonl", "o.csv")]
+    assert outputs["1"] == outputs["2"]
+    rows = csv_rows(tmp_path / "jobs2" / "o.csv")
+    failed = [r for r in rows if r["path"].endswith("broken.pdf")]
+    assert len(failed) == 1 and failed[0]["error"], failed

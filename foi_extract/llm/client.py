@@ -29,6 +29,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from .config import LLMConfig
 from .stream import BudgetExceeded, DocBudget, Pace, StalledStream, Streamer
+from .templating import VALIDATION_CONTEXT, render_messages
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -37,6 +38,9 @@ _MODES = {
     "tools": instructor.Mode.TOOLS,
     "json": instructor.Mode.JSON,
 }
+# modes whose request leaves the messages as given (json adds the schema to the system message,
+# which instructor then renders with them): only there are they rendered here (templating.py)
+_PLAIN_MESSAGES = ("json_schema", "tools")
 BACKOFF_START = 1.0
 BACKOFF_CAP = 30.0
 RETRY_AFTER_CAP = 120.0
@@ -217,6 +221,12 @@ class LLMClient:
             reraise=True,
         )
         retried = self.usage.retries
+        if context and self.cfg.mode in _PLAIN_MESSAGES:
+            # the messages as instructor would render them, at a fraction of the CPU (templating.py)
+            messages, context, given = render_messages(messages, context), None, context
+        else:
+            given = None
+        reset = VALIDATION_CONTEXT.set(given)
         try:
             for attempt in retrying:
                 with attempt:
@@ -232,6 +242,8 @@ class LLMClient:
                     )
         except Exception as wrapped:
             raise _translate(wrapped, self.cfg, self.usage.retries - retried) from None
+        finally:
+            VALIDATION_CONTEXT.reset(reset)
         raise LLMError("no attempt was made")  # pragma: no cover - Retrying always yields
 
 

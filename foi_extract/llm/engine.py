@@ -2,7 +2,8 @@
 
 The model decides each question's status, which cited grounds were applied and the typed value,
 quoting its evidence; everything it says is checked against the page text. A status needs no
-quote, but an exemption needs a real citation in the reply, and a value needs its quote found.
+quote, but an exemption needs a real citation in the reply, and a value needs its quote found
+(grounding.py).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__, review
 from ..document import Document
 from ..errors import FoiExtractError
-from ..ground import locate
-from ..models import EngineInfo, Exemption, Extraction, Notice, Question
+from ..models import EngineInfo, Extraction, Notice, Question
 from ..questionset import QuestionSet
 from ..rules.letter import default_law
 from . import boilerplate
@@ -24,11 +24,10 @@ from .chunking import Chunk, Unit, halve, make_chunks, tokens
 from .client import AuthError, InvalidOutput, LLMClient, LLMError, TruncatedOutput
 from .config import LLMConfig
 from .findings import chunk_model, field_name, merge
-from .guard import adjudicate, ground_exemption, keep_rules_grounds, quote_counts
+from .grounding import assemble
 from .progress import Progress
 from .prompts import PromptSet, example_messages, load_prompts
 from .stream import OUTPUT_PER_QUESTION
-from .values import ground_value
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
@@ -67,10 +66,18 @@ class LLMEngine:
         """Nothing to release; the local engine stops its server here."""
 
     # ------------------------------------------------------------------ run
-    def run(self, doc: Document, questions: QuestionSet | None = None) -> Extraction:
-        from ..engines.rules import RulesEngine
+    def run(
+        self,
+        doc: Document,
+        questions: QuestionSet | None = None,
+        *,
+        rules: Extraction | None = None,
+    ) -> Extraction:
+        """`rules`: the rules engine's result for `doc` and `questions`, when already computed."""
+        if rules is None:
+            from ..engines.rules import RulesEngine
 
-        rules = RulesEngine().run(doc, questions)
+            rules = RulesEngine().run(doc, questions)
         every = _questions(rules, questions)
         asked = _in_scope(every, rules, self.cfg.scope)
         warnings = list(rules.warnings)
@@ -107,21 +114,25 @@ class LLMEngine:
         if deferred:
             raise Deferred(deferred)
         used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
-        return self._assemble(doc, rules, every, findings, warnings, used)
+        return assemble(doc, rules, every, findings, warnings, self._info(used))
+
+    def _info(self, usage: dict[str, int], **extra: Any) -> EngineInfo:
+        """What ran, for the result's `engine` field (`fallback="rules"` when the LLM failed)."""
+        return EngineInfo(
+            name=self.name,
+            version=__version__,
+            model=self.cfg.model,
+            prompt_version=self.prompts.version,
+            usage=usage,
+            **extra,
+        )
 
     def _fallback(self, rules: Extraction, exc: LLMFailed, usage: dict[str, int]) -> Extraction:
         """The LLM failed for this document: keep the rules result, say so, and flag it for review."""
         notice = Notice(code="llm_fallback", message=f"{exc}; the rules engine's result is kept")
         return rules.model_copy(
             update={
-                "engine": EngineInfo(
-                    name=self.name,
-                    version=__version__,
-                    model=self.cfg.model,
-                    prompt_version=self.prompts.version,
-                    usage=usage,
-                    fallback="rules",
-                ),
+                "engine": self._info(usage, fallback="rules"),
                 "warnings": [*rules.warnings, notice],
                 "review": list(dict.fromkeys([*rules.review, review.FALLBACK_RULES])),
             }
@@ -203,138 +214,6 @@ class LLMEngine:
             raise LLMFailed(path, str(exc)) from None
         data = result.model_dump()
         return {qid: data[field_name(qid)] for qid in ids if data.get(field_name(qid))}
-
-    # ------------------------------------------------------------------ grounding
-    def _assemble(
-        self,
-        doc: Document,
-        rules: Extraction,
-        asked: dict[str, tuple[str, Any]],
-        findings: dict[str, dict[str, Any]],
-        warnings: list[Notice],
-        usage: dict[str, int],
-    ) -> Extraction:
-        law = default_law(rules.letter.legislation)
-        by_id = {q.id: q for q in rules.questions}
-        built: list[Question] = []
-        for qid, (_text, vtype) in asked.items():
-            base = by_id.get(qid) or Question(id=qid, text=None, status="not_answered")
-            f = findings.get(qid)
-            if f is None:
-                built.append(base)
-                continue
-            page_hint = base.evidence[0].page if base.evidence else None
-            exemptions: list[Exemption] = []
-            for cited in f.get("exemptions_applied") or []:
-                ex = ground_exemption(doc, cited, law, base)
-                if ex is None:
-                    warnings.append(
-                        Notice(
-                            code="llm_exemption_dropped",
-                            message=f"question {qid}: {cited!r} is not a ground cited for this question in the reply; dropped",
-                        )
-                    )
-                elif all((e.law, e.section) != (ex.law, ex.section) for e in exemptions):
-                    exemptions.append(ex)
-            evidence = list(base.evidence)
-            quote = f.get("answer_quote")
-            span = locate(doc, quote, page_hint) if quote else None
-            if quote and span is None:
-                warnings.append(
-                    Notice(
-                        code="llm_quote_not_found",
-                        message=f"question {qid}: answer quote not found in the text: {quote[:60]!r}",
-                    )
-                )
-            elif span is not None and not quote_counts(span, base):
-                warnings.append(
-                    Notice(
-                        code="llm_quote_outside_answer",
-                        message=f"question {qid}: answer quote is not in this question's answer: {str(quote)[:60]!r}",
-                    )
-                )
-                span = None
-            elif span is not None and not any(
-                s.page == span.page and s.start <= span.start and span.end <= s.end
-                for s in evidence
-            ):
-                evidence.append(span)
-            shown = span is not None or bool(exemptions)  # the model's own evidence, found
-            status = adjudicate(f["status"], base, span, exemptions)
-            exemptions = keep_rules_grounds(status, base, exemptions)
-            if status != f["status"]:
-                warnings.append(
-                    Notice(
-                        code="llm_status_unsupported",
-                        message=f"question {qid}: the model said {f['status']} but quoted nothing that says so; kept {status}",
-                    )
-                )
-            update: dict[str, Any] = {
-                "status": status,
-                "exemptions": exemptions,
-                "evidence": evidence,
-            }
-            if status != f["status"] and base.review:
-                # the model read a decision the rules were unsure of otherwise and could not show
-                # it: a person should look. (A question asked only for its typed value keeps its
-                # unflagged status: an unshown disagreement of the model is no evidence.)
-                update["review"] = list(dict.fromkeys([*base.review, review.LLM_DISAGREES]))
-            elif shown:  # adjudication adopted the model's reading and its evidence: settled
-                update["review"] = [r for r in base.review if r not in review.DECISION_REASONS]
-            if vtype is not None:
-                update.update(_ground_value(doc, qid, f, page_hint, warnings))
-            built.append(base.model_copy(update=update))
-        top: dict[tuple[str, str], Exemption] = {}
-        on_questions = {(e.law, e.section) for q in rules.questions for e in q.exemptions}
-        for e in rules.exemptions:  # grounds the rules tied to no question: not the model's to drop
-            if (e.law, e.section) not in on_questions:
-                top.setdefault((e.law, e.section), e)
-        for q in built:
-            for e in q.exemptions:
-                top.setdefault((e.law, e.section), e)
-        return rules.model_copy(
-            update={
-                "questions": built,
-                "exemptions": list(top.values()),
-                "engine": EngineInfo(
-                    name=self.name,
-                    version=__version__,
-                    model=self.cfg.model,
-                    prompt_version=self.prompts.version,
-                    usage=usage,
-                ),
-                "warnings": warnings,
-            }
-        )
-
-
-def _ground_value(
-    doc: Document, qid: str, f: dict[str, Any], page_hint: int | None, warnings: list[Notice]
-) -> dict[str, Any]:
-    """The value stands only where its quote is in the reply and states each part of it."""
-    value, quote = f.get("value"), f.get("value_quote")
-    if value in (None, [], {}):
-        return {"value": None, "value_evidence": []}
-    span = locate(doc, quote, page_hint) if quote else None
-    if span is None:
-        warnings.append(
-            Notice(
-                code="llm_value_dropped",
-                message=f"question {qid}: the value's quote is not in the text, so the value is null: {str(quote)[:60]!r}",
-            )
-        )
-        return {"value": None, "value_evidence": []}
-    grounded, dropped = ground_value(value, span.text)
-    if dropped:
-        warnings.append(
-            Notice(
-                code="llm_value_part_dropped",
-                message=f"question {qid}: not stated in the quoted text, set to null: {', '.join(dropped[:6])}",
-            )
-        )
-    if grounded in (None, [], {}) and value not in (None, [], {}):
-        return {"value": None, "value_evidence": []}
-    return {"value": grounded, "value_evidence": [span]}
 
 
 def _questions(rules: Extraction, qset: QuestionSet | None) -> dict[str, tuple[str, Any]]:

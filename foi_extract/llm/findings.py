@@ -8,11 +8,13 @@ endpoint enforces is exactly the output we can validate and ground.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
 from ..models import Status
+from .templating import validation_context
 
 # built at run time from Status (one list of statuses): a type mypy cannot check statically
 StatusLiteral = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
@@ -32,7 +34,8 @@ class _Finding(BaseModel):
     @model_validator(mode="after")
     def _quotes_are_verbatim(self, info: ValidationInfo) -> _Finding:
         """With the chunk as validation context, a paraphrased quote is sent back to the model (re-ask)."""
-        text = (info.context or {}).get("chunk") if info.context else None
+        context = validation_context(info)
+        text = context.get("chunk") if context else None
         if text:
             hay = _squash(text)
             for name in ("answer_quote",):  # value quotes are judged by grounding, part by part
@@ -89,7 +92,12 @@ def _required(value_type: Any) -> Any:
 
 
 def chunk_model(questions: list[tuple[str, Any]]) -> type[BaseModel]:
-    """One required finding per question id in the chunk."""
+    """One required finding per question id in the chunk (built once per set of questions)."""
+    return _chunk_model(tuple(questions))
+
+
+@lru_cache(maxsize=64)
+def _chunk_model(questions: tuple[tuple[str, Any], ...]) -> type[BaseModel]:
     fields: dict[str, Any] = {
         field_name(qid): (finding_model(qid, vt), ...) for qid, vt in questions
     }

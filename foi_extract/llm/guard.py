@@ -45,18 +45,40 @@ def quote_counts(span: Span, q: Question) -> bool:
     return not inside(span, q.evidence)
 
 
-def _applied_in(doc: Document, span: Span, law: str) -> list[Span]:
-    """Citations inside `span` that the body applies there, judged on the whole page."""
-    page = doc.pages[span.page - 1]
-    quoted = quoted_requests(page, 0, len(page))
-    annex = annex_start(page)
-    return [
-        doc.span(span.page, c.start, c.end)
-        for c in find_citations(page, law)
-        if span.start <= c.start < span.end
-        and not any(a <= c.start < b for a, b in quoted)
-        and is_applied(c, page, annex_at=annex)
-    ]
+class AppliedIndex:
+    """The citations the body applies inside a span, judged on the whole page, worked out once per
+    span and page: every ground the model cites for a question is checked against the same spans."""
+
+    def __init__(self, doc: Document, law: str) -> None:
+        self.doc, self.law = doc, law
+        self._pages: dict[int, tuple[list[tuple[int, int]], int, list[Citation]]] = {}
+        self._spans: dict[tuple[int, int, int], list[tuple[Span, list[Citation]]]] = {}
+
+    def _page(self, page_no: int) -> tuple[list[tuple[int, int]], int, list[Citation]]:
+        if page_no not in self._pages:
+            page = self.doc.pages[page_no - 1]
+            self._pages[page_no] = (
+                quoted_requests(page, 0, len(page)),
+                annex_start(page),
+                find_citations(page, self.law),
+            )
+        return self._pages[page_no]
+
+    def applied_in(self, span: Span) -> list[tuple[Span, list[Citation]]]:
+        """(citation span, the citation re-read from its own text) for each one applied in `span`."""
+        key = (span.page, span.start, span.end)
+        if key not in self._spans:
+            quoted, annex, citations = self._page(span.page)
+            page = self.doc.pages[span.page - 1]
+            found = [
+                self.doc.span(span.page, c.start, c.end)
+                for c in citations
+                if span.start <= c.start < span.end
+                and not any(a <= c.start < b for a, b in quoted)
+                and is_applied(c, page, annex_at=annex)
+            ]
+            self._spans[key] = [(f, find_citations(f.text, self.law)) for f in found]
+        return self._spans[key]
 
 
 # How a model labels a ground rather than how a letter prints it: "FOIA 40(2)", "EIR 12(4)(a)",
@@ -82,19 +104,22 @@ def model_citation(cited: str, law: str) -> list[Citation]:
     return []
 
 
-def ground_exemption(doc: Document, cited: str, law: str, base: Question) -> Exemption | None:
+def ground_exemption(
+    doc: Document, cited: str, law: str, base: Question, index: AppliedIndex | None = None
+) -> Exemption | None:
     """Keep a ground only if it is a real exemption applied in THIS question's answer, or the rules
-    engine already tied it to this question (a cross-reference such as "Please refer to Question 3")."""
+    engine already tied it to this question (a cross-reference such as "Please refer to Question 3").
+    `index` (for `doc` and `law`) shares the page work between the grounds of one document."""
     parsed = model_citation(cited, law)
     if not parsed:
         return None
     c = parsed[0]
     if not statutes.is_ground(c.law, c.section, c.subsection):
         return None
+    index = index or AppliedIndex(doc, law)
     spans: list[Span] = []
     for s in answer_spans(base):
-        for found in _applied_in(doc, s, law):
-            hit = find_citations(found.text, law)
+        for found, hit in index.applied_in(s):
             if hit and (hit[0].law, hit[0].section) == (c.law, c.section):
                 spans.append(found)
     for e in base.exemptions:

@@ -335,6 +335,10 @@ class Batch:
                             if self.batch_jobs is not None
                             else ThreadEngines(self.spec, store)
                         )
+                        if self.jobs > 1 and len(todo) > self.jobs:  # fewer: not worth the start
+                            from .hints_pool import HintsPool
+
+                            threads.hints = HintsPool(self.jobs, qset, self.opts.load_options)
                         try:
                             status = scheduler.run(
                                 [it for it, _ in todo],
@@ -349,6 +353,8 @@ class Batch:
                         finally:
                             if status != scheduler.ABANDONED:
                                 threads.close()
+                            elif threads.hints is not None:
+                                threads.hints.close(abandon=True)
                     else:
                         from .worker import init_process, process_in_pool
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx2 as httpx
 
+from .hints_pool import HintsPool
 from .store import Store
 from .worker import EngineSpec
 
@@ -152,6 +153,7 @@ class ThreadEngines:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._clients: list[httpx.Client] = []
+        self.hints: HintsPool | None = None  # set by the run: loading and rules in other processes
         from ..llm.engine import LLMEngine
         from ..llm.engines import LocalEngine
 
@@ -196,13 +198,15 @@ class ThreadEngines:
 
         engine = self.engine()
         before = engine.client.usage.as_dict()
-        out = process(item, engine, qset, load_options)
+        out = process(item, engine, qset, load_options, self.hints)
         used = {k: v - before.get(k, 0) for k, v in engine.client.usage.as_dict().items()}
         if out.get("usage") is None:
             out["usage"] = used  # a failed document's attempts still cost tokens
         return out
 
-    def close(self) -> None:
+    def close(self, *, abandon: bool = False) -> None:
         for c in self._clients:
             c.close()
+        if self.hints is not None:
+            self.hints.close(abandon=abandon)
         getattr(self.base, "close", lambda: None)()

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # loaded in the workers, not by a run that has nothing to ext
     from ..llm.config import LLMConfig
     from ..models import Exemption, Extraction
     from ..questionset import QuestionSet
+    from .hints_pool import HintsPool
 
 LLM_ENGINES = ("llm", "local")
 
@@ -150,16 +151,24 @@ def process(
     engine: Any,
     qset: QuestionSet | None,
     load_options: dict[str, Any] | None = None,
+    hints: HintsPool | None = None,
 ) -> dict[str, Any]:
     """The outcome of one document as a plain dict (picklable, stored as is).
 
-    `load_options` go to `foi_extract.load.load` (loader settings that change the text)."""
+    `load_options` go to `foi_extract.load.load` (loader settings that change the text); `hints`
+    (an LLM engine's) loads the document and runs its rules pass in another process."""
     started = time.monotonic()
     base: dict[str, Any] = {"path": item.path, "sha256": item.sha256}
     try:
         from ..pipeline import run_stages
 
-        doc, result = run_stages(item.path, lambda: load_item(item, load_options), engine, qset)
+        if hints is None:
+            doc, result = run_stages(item.path, lambda: load_item(item, load_options), engine, qset)
+        else:
+            from .hints_pool import Hinted
+
+            loaded, rules = hints.get(item)
+            doc, result = run_stages(item.path, lambda: loaded, Hinted(engine, rules), qset)
         out = {
             **base,
             "outcome": outcome_of(result),
@@ -277,13 +286,19 @@ def _orphan_watch() -> None:
     threading.Thread(target=watch, name="foi-orphan-watch", daemon=True).start()
 
 
+def detach() -> None:
+    """Every worker's start: the parent handles Ctrl-C (and lets running documents finish), and a
+    worker whose parent died exits."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _orphan_watch()
+
+
 def init_process(
     spec: EngineSpec, qset: QuestionSet | None, load_options: dict[str, Any] | None = None
 ) -> None:
-    """Worker initializer: the parent handles Ctrl-C (and lets running documents finish)."""
+    """Worker initializer: `detach`, then this worker's engine."""
     global _ENGINE, _QSET, _LOAD
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _orphan_watch()
+    detach()
     _ENGINE = spec.make()
     _QSET = qset
     _LOAD = dict(load_options or {})
@@ -304,8 +319,7 @@ _ESTIMATE_CFG: Any = None
 
 def init_estimate(spec: EngineSpec, qset: QuestionSet | None) -> None:
     global _QSET, _ESTIMATE_CFG
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _orphan_watch()
+    detach()
     _QSET = qset
     _ESTIMATE_CFG = spec.llm_config() if spec.is_llm else None
 
