@@ -68,10 +68,15 @@ def test_prompt_tokens_stay_near_the_reply_itself(columns) -> None:
 
 def test_the_cli_prints_the_side_by_side_table() -> None:
     corpus_path("seed")
-    cmd = [sys.executable, "-m", "foi_extract.cli", "eval", str(GOLD), "--engine", "llm"]
+    one = GOLD / "seed_coventry.yaml"  # one gold file: the whole set is scored above
+    cmd = [sys.executable, "-m", "foi_extract.cli", "eval", str(one), "--engine", "llm"]
     proc = subprocess.run(
         [*cmd, "--replay", str(RECORDINGS)], capture_output=True, text=True, timeout=600
     )
     assert proc.returncode == 0, proc.stderr
     assert "llm (review)" in proc.stdout and "llm (all)" in proc.stdout
     assert "prompt tokens / document" in proc.stdout
+    documents = next(
+        line for line in proc.stdout.splitlines() if line.strip().startswith("documents")
+    )
+    assert documents.split()[1:] == ["1", "1", "1"], "one gold file, scored in every column"

@@ -16,6 +16,11 @@ from .spend import PROMPT_FACTOR, Spend
 
 Column = tuple[str, EvalReport, Spend | None]
 
+
+def _letter(name: str) -> Callable[[EvalReport], float]:
+    return lambda r: r.letter[name].rate if name in r.letter else 0.0
+
+
 # (row label, how to read it from a report); every field the eval scores, one row each
 FIELDS: list[tuple[str, Callable[[EvalReport], float | int]]] = [
     ("documents", lambda r: r.documents),
@@ -31,21 +36,19 @@ FIELDS: list[tuple[str, Callable[[EvalReport], float | int]]] = [
     ("letter kind", lambda r: r.kind.rate),
     ("URL F1", lambda r: r.urls.f1),
     ("references recall", lambda r: r.references.rate),
-    ("authority", lambda r: r.letter["authority"].rate if "authority" in r.letter else 0.0),
-    ("reference", lambda r: r.letter["reference"].rate if "reference" in r.letter else 0.0),
-    ("date", lambda r: r.letter["date"].rate if "date" in r.letter else 0.0),
+    *((name, _letter(name)) for name in ("authority", "reference", "date")),
     ("grounding", lambda r: r.grounding.rate),
     ("review flag rate", lambda r: r.flag_rate),
 ]
-LOWER_IS_BETTER = {"trap hits", "review flag rate"}
-NOT_A_SCORE = {"documents"}
+LOWER_IS_BETTER = {"trap hits"}
+NOT_A_SCORE = {"documents", "review flag rate"}  # a count, and a workload rather than a truth
 
 
 def worse_fields(rules: EvalReport, llm: EvalReport) -> list[str]:
     """Fields on which `llm` scores below `rules` (the review flag rate is not a score of truth)."""
     out = []
     for name, get in FIELDS:
-        if name in NOT_A_SCORE or name == "review flag rate":
+        if name in NOT_A_SCORE:
             continue
         a, b = get(rules), get(llm)
         if (b > a + 1e-9) if name in LOWER_IS_BETTER else (b < a - 1e-9):

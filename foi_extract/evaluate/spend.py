@@ -39,7 +39,7 @@ def spend(
 ) -> Spend:
     """Per-document means and the two token checks over the replayed documents."""
     prefix = int(counts.get("prefix_tokens") or 0)
-    doc_tokens: dict[str, Any] = counts.get("documents") or {}
+    doc_tokens: dict[str, dict[str, int]] = counts.get("documents") or {}
     room = (
         int(settings.get("context_tokens", 8192))
         - int(settings.get("max_output_tokens", 1536))
@@ -51,9 +51,7 @@ def spend(
         entry = doc_tokens.get(name)
         if entry is None:
             continue
-        tokens, questions = (
-            (int(entry), 0) if isinstance(entry, int) else (entry["document"], entry["questions"])
-        )
+        tokens, questions = entry["document"], entry["questions"]
         measured += 1
         prompt = u.get("prompt_tokens", 0)
         within += prompt <= PROMPT_FACTOR * tokens + prefix
