@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,15 @@ def test_review_page_filters_and_highlights_in_chromium(tmp_path: Path) -> None:
             assert page.title() == "Library systems"
             assert visible() == len(expected_rows) == 4 * 3 + 2
 
+            def wait_until(expression: str) -> None:
+                """Poll from Python: wait_for_function compiles its predicate in the page, which
+                the report's Content-Security-Policy (no 'unsafe-eval') rightly refuses."""
+                deadline = time.monotonic() + TIMEOUT_MS / 1000
+                while not page.evaluate(expression):
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"the page never reached {expression!r} in {TIMEOUT_MS} ms")
+                    page.wait_for_timeout(20)
+
             def check(select: str, value: str, want: int) -> None:
                 page.select_option(select, value)
                 assert visible() == want, (select, value)
@@ -170,9 +180,7 @@ def test_review_page_filters_and_highlights_in_chromium(tmp_path: Path) -> None:
                 if not r["q"] or not r["q"]["evidence"]:
                     continue
                 page.click(f"#row-{i}")
-                page.wait_for_function(
-                    f"document.querySelector('#row-{i}').classList.contains('selected')"
-                )
+                wait_until(f"document.querySelector('#row-{i}').classList.contains('selected')")
                 for n, ev in enumerate(e for e in r["q"]["evidence"] if e["end"] > e["start"]):
                     got = page.evaluate(
                         "n => Array.from(document.querySelectorAll('#detail mark'))"
@@ -189,7 +197,7 @@ def test_review_page_filters_and_highlights_in_chromium(tmp_path: Path) -> None:
             seen = []
             for _ in range(len(flagged)):
                 page.click("#next-flagged")
-                page.wait_for_function("location.hash.startsWith('#row-')")
+                wait_until("location.hash.startsWith('#row-')")
                 seen.append(int(page.evaluate("location.hash").split("-")[1]))
             assert sorted(seen) == flagged and seen[0] == flagged[0]
             failed_row = next(
