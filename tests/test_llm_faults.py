@@ -343,25 +343,33 @@ def test_time_budget_spent_closes_the_stream_and_keeps_the_rules_result(
     assert len(fake_llm.requests) == 1 and fake_llm.hung_up(1) == [1]
 
 
-def test_an_identical_request_in_a_run_is_answered_once(
+def test_a_paraphrased_quote_costs_no_second_request(
     fake_llm: FakeLLMServer, tmp_path: Path
 ) -> None:
-    """Quotes still paraphrased after the re-asks: the findings are taken without the quote check,
-    and that request (byte-identical to the first) is answered from memory, not sent again."""
+    """A quote that is not in the reply is not sent back (that would repay the whole prompt):
+    grounding drops it with a warning and the rules decision stands; the same request again in
+    this run (a second pass over the same file) is answered from memory, not sent."""
     path = tmp_path / "northbridge.txt"
     path.write_text(LETTER, encoding="utf-8")
     paraphrase = ok(
         {
-            "q_1": {"status": "answered", "answer_quote": "lots of notices were issued"},
+            "q_1": {"status": "not_held", "answer_quote": "lots of notices were issued"},
             "q_2": {"status": "withheld"},
         }
     )
-    fake_llm.queue(*[paraphrase] * 4)
+    fake_llm.queue(paraphrase, paraphrase)
     cfg = LLMConfig(model="m", base_url=fake_llm.url, scope="all", max_reasks=2)
-    result = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None)).run(load(path))
-    assert len(fake_llm.requests) == 3 == result.engine.usage["requests"]
-    assert result.engine.usage["repeats"] == 1
-    assert any(w.code == "llm_quotes_unverified" for w in result.warnings)
+    engine = LLMEngine(cfg, client=LLMClient(cfg, sleep=lambda _s: None))
+    result = engine.run(load(path))
+    assert len(fake_llm.requests) == 1 == result.engine.usage["requests"]
+    assert result.engine.usage["reasks"] == 0
+    (dropped,) = [w for w in result.warnings if w.code == "llm_quote_not_found"]
+    assert "lots of notices" in dropped.message
+    by_id = {q.id: q for q in result.questions}
+    assert by_id["1"].status == "answered"  # the model's unquoted not_held moves nothing
+    again = engine.run(load(path))
+    assert len(fake_llm.requests) == 1 and again.engine.usage["repeats"] == 1
+    assert again.model_dump(exclude={"engine"}) == result.model_dump(exclude={"engine"})
 
 
 def test_usage_and_messages_are_per_document(fake_llm: FakeLLMServer, tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from .config import LLMConfig
 from .stream import BudgetExceeded, DocBudget, Pace, StalledStream, Streamer
-from .templating import VALIDATION_CONTEXT, render_messages
+from .templating import render_messages
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -38,9 +38,6 @@ _MODES = {
     "tools": instructor.Mode.TOOLS,
     "json": instructor.Mode.JSON,
 }
-# modes whose request leaves the messages as given (json adds the schema to the system message,
-# which instructor then renders with them): only there are they rendered here (templating.py)
-_PLAIN_MESSAGES = ("json_schema", "tools")
 BACKOFF_START = 1.0
 BACKOFF_CAP = 30.0
 RETRY_AFTER_CAP = 120.0
@@ -209,9 +206,8 @@ class LLMClient:
         model: type[T],
         *,
         max_tokens: int | None = None,
-        context: dict[str, Any] | None = None,
     ) -> T:
-        """A validated `model`; `context` reaches the model's validators (e.g. the text quotes must come from)."""
+        """A validated `model` (an answer that fails its schema is sent back: instructor's re-ask)."""
         retrying = Retrying(
             stop=stop_after_attempt(self.cfg.max_retries + 1),
             retry=retry_if_exception(_retryable),
@@ -221,12 +217,7 @@ class LLMClient:
             reraise=True,
         )
         retried = self.usage.retries
-        if context and self.cfg.mode in _PLAIN_MESSAGES:
-            # the messages as instructor would render them, at a fraction of the CPU (templating.py)
-            messages, context, given = render_messages(messages, context), None, context
-        else:
-            given = None
-        reset = VALIDATION_CONTEXT.set(given)
+        messages = render_messages(messages)  # the one sent form (templating.py)
         try:
             for attempt in retrying:
                 with attempt:
@@ -238,12 +229,9 @@ class LLMClient:
                         temperature=self.cfg.temperature,
                         seed=self.cfg.seed,
                         max_tokens=max_tokens or self.cfg.max_output_tokens,
-                        context=context,
                     )
         except Exception as wrapped:
             raise _translate(wrapped, self.cfg, self.usage.retries - retried) from None
-        finally:
-            VALIDATION_CONTEXT.reset(reset)
         raise LLMError("no attempt was made")  # pragma: no cover - Retrying always yields
 
 

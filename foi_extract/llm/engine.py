@@ -21,7 +21,7 @@ from ..rules.letter import default_law
 from . import boilerplate
 from .batch_api import Deferred
 from .chunking import Chunk, Unit, halve, make_chunks, tokens
-from .client import AuthError, InvalidOutput, LLMClient, LLMError, TruncatedOutput
+from .client import AuthError, LLMClient, LLMError, TruncatedOutput
 from .config import LLMConfig
 from .findings import chunk_model, field_name, merge
 from .grounding import assemble
@@ -180,17 +180,9 @@ class LLMEngine:
         ]
         model = chunk_model([(i, asked[i][1]) for i in ids])
         try:
-            try:
-                result = self.client.structured(messages, model, context={"chunk": chunk.text})
-            except InvalidOutput:
-                # Quotes still not verbatim after re-asks: take the findings; grounding will judge each quote.
-                warnings.append(
-                    Notice(
-                        code="llm_quotes_unverified",
-                        message=f"questions {', '.join(ids)}: the model kept paraphrasing its quotes",
-                    )
-                )
-                result = self.client.structured(messages, model)
+            # a quote that is not verbatim is no reason to pay for the prompt again: grounding
+            # turns it into null with a warning, and it cannot move a rules decision (guard.py)
+            result = self.client.structured(messages, model)
         except TruncatedOutput:
             smaller = halve(chunk) if depth < MAX_HALVINGS else []
             if not smaller:

@@ -11,10 +11,9 @@ import re
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..models import Status
-from .templating import validation_context
 
 # built at run time from Status (one list of statuses): a type mypy cannot check statically
 StatusLiteral = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
@@ -29,30 +28,6 @@ class _Finding(BaseModel):
     )
     exemptions_applied: list[str] = Field(
         default_factory=list, description="grounds relied on, quoted as printed"
-    )
-
-    @model_validator(mode="after")
-    def _quotes_are_verbatim(self, info: ValidationInfo) -> _Finding:
-        """With the chunk as validation context, a paraphrased quote is sent back to the model (re-ask)."""
-        context = validation_context(info)
-        text = context.get("chunk") if context else None
-        if text:
-            hay = _squash(text)
-            for name in ("answer_quote",):  # value quotes are judged by grounding, part by part
-                quote = getattr(self, name, None)
-                if quote and _squash(quote) not in hay:
-                    raise ValueError(
-                        f"{name} is not copied word for word from the reply text: {quote[:80]!r}. "
-                        "Copy the exact words from the reply, or use null."
-                    )
-        return self
-
-
-def _squash(text: str) -> str:
-    return (
-        re.sub(r"\s+", " ", text.replace("’", "'").replace("“", '"').replace("”", '"'))
-        .strip()
-        .lower()
     )
 
 
