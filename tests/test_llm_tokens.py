@@ -95,3 +95,62 @@ def test_every_request_starts_with_the_same_prefix(fake_llm: FakeLLMServer, tmp_
     assert prefixes[0][0]["role"] == "system" and len(prefixes[0]) >= 3
     assert all(p == prefixes[0] for p in prefixes)
     assert len({b["messages"][-1]["content"] for b in fake_llm.requests}) == 3
+
+
+THREE = "\n\n".join(
+    [
+        "Northbridge NHS Trust",
+        "Our reference: FOI-2024-0414",
+        "Question 1\nHow many wardens?",
+        "Response\nThe trust employed 42 parking wardens in 2023.",
+        "Question 2\nHow many fines?",
+        "Question 3\nHow much income?",
+        "Response\nWe are monitoring fines and income under one contract; figures follow.",
+        "Fines: 1,200. Income: £40,000.",
+    ]
+)
+
+
+def _with_evidence(doc, rules, spans: dict[str, list[tuple[int, int]]]):
+    """The rules result with each question's evidence set to the given character ranges."""
+    questions = [
+        q.model_copy(update={"evidence": [doc.span(1, a, b) for a, b in spans.get(q.id, [])]})
+        for q in rules.questions
+    ]
+    return rules.model_copy(update={"questions": questions})
+
+
+def test_overlapping_answers_go_as_one_unit_holding_the_shared_text_once(tmp_path: Path) -> None:
+    from foi_extract.llm.units import answer_units
+
+    path = tmp_path / "three.txt"
+    path.write_text(THREE, encoding="utf-8")
+    doc = load(path)
+    rules = RulesEngine().run(doc)
+    assert [q.id for q in rules.questions] == ["1", "2", "3"]
+    page = doc.pages[0]
+    one = (page.index("The trust"), page.index("in 2023.") + 8)
+    shared = (page.index("We are monitoring"), page.index("figures follow.") + 15)
+    fines = (page.index("Fines:"), page.index("1,200.") + 6)
+    income = (page.index("Income:"), len(page))
+    asked = {q: (f"question {q}", None) for q in ("1", "2", "3")}
+    split = _with_evidence(doc, rules, {"1": [one], "2": [shared, fines], "3": [shared, income]})
+    units = answer_units(doc, split, asked)
+    assert [u.ids for u in units] == [["1"], ["2", "3"]]
+    assert units[0].text == page[one[0] : one[1]]
+    assert units[1].text.count("We are monitoring") == 1
+    assert "1,200" in units[1].text and "£40,000" in units[1].text
+    # a question with no answer of its own: the whole reply, once, for every asked question
+    orphan = _with_evidence(doc, rules, {"1": [one], "2": [shared, fines]})
+    (whole,) = answer_units(doc, orphan, asked)
+    assert whole.ids == ["1", "2", "3"] and whole.text.count("42 parking wardens") == 1
+
+
+def test_the_token_estimate_errs_high_and_grows_with_the_text() -> None:
+    from foi_extract.llm.chunking import tokens
+
+    sentence = "The trust employed 42 parking wardens in 2023, at a cost of £1,234,567."
+    # the local model's tokenizer (its server's /tokenize) counts 31 tokens here
+    assert 31 <= tokens(sentence) <= 31 * 1.3
+    assert tokens(sentence * 10) > 9 * tokens(sentence)
+    assert tokens("-" * 80) <= 12  # a rule line is a few tokens, not 80

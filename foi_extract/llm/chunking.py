@@ -10,11 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-CHARS_PER_TOKEN = 3.2  # conservative for English letters with numbers and references
+CHARS_PER_TOKEN = 3.2  # where an over-long answer is cut: conservative for English letters
+
+# A BPE tokenizer's pieces, over-counted: ASCII words in pieces of up to 6 letters, any other
+# letter alone, each digit (Qwen's tokenizer splits numbers into digits), a run of one punctuation
+# mark in eights, a line break with the indent after it, a run of spaces.
+_PIECE = re.compile(r"[A-Za-z]{1,6}|[^\W\d_A-Za-z]|\d|([^\w\s])\1{0,7}|\n\s*|[ \t]{2,}|_{1,8}")
 
 
 def tokens(text: str) -> int:
-    return int(len(text) / CHARS_PER_TOKEN) + 1
+    """An estimate of the model's token count that errs high: on the 44 gold replies, 1.04-1.29x
+    the local model's tokenizer (median 1.14), where characters / 3.2 gave 1.02-1.60x and split
+    replies that fit the context. The request budget keeps a margin for the rest."""
+    return len(_PIECE.findall(text)) + 1
 
 
 @dataclass

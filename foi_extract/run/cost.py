@@ -141,48 +141,24 @@ def estimate_item(item: Item, qset: QuestionSet | None, cfg: Any) -> dict[str, A
 
 
 def _llm_estimate(doc: Any, qset: QuestionSet | None, cfg: Any) -> dict[str, int]:
+    """The requests the engine would send (llm/plan.py: same scope, chunks and text), priced."""
     from ..engines.rules import RulesEngine
-    from ..llm.chunking import make_chunks, tokens
-    from ..llm.engine import _header, _hint, _question_lines, _questions, _units
-    from ..llm.findings import chunk_model
-    from ..llm.prompts import example_messages, load_prompts
+    from ..llm.chunking import tokens
+    from ..llm.plan import make_plan
+    from ..llm.prompts import load_prompts
 
     prompts = load_prompts()
-    rules = RulesEngine().run(doc, qset)
-    asked = _questions(rules, qset)
-    header = _header(doc, rules)
-    hints = {q.id: _hint(q) for q in rules.questions}
-    examples = json.dumps(example_messages(prompts))
-    fixed = (
-        prompts.system
-        + examples
-        + prompts.render(
-            header=header,
-            questions=_question_lines(asked, list(asked)),
-            typed_note="",
-            hints="\n".join(hints.values()),
-            chunk="",
-        )
-    )
-    budget = max(200, cfg.context_tokens - cfg.max_output_tokens - tokens(fixed) - 200)
+    plan = make_plan(doc, RulesEngine().run(doc, qset), qset, cfg, prompts)
     requests = prompt = completion = 0
-    for chunk in make_chunks(_units(doc, rules, asked), budget, cfg.max_questions):
-        ids = [i for i in chunk.ids if i in asked]
+    for chunk in plan.chunks:
+        ids, messages, model = plan.request(chunk, prompts)
         if not ids:
             continue
-        typed = any(asked[i][1] is not None for i in ids)
-        user = prompts.render(
-            header=header,
-            questions=_question_lines(asked, ids),
-            typed_note=" [value: type]" if typed else "",
-            hints="\n".join(hints[i] for i in ids if i in hints) or "(none)",
-            chunk=chunk.text,
-        )
-        schema = json.dumps(chunk_model([(i, asked[i][1]) for i in ids]).model_json_schema())
         requests += 1
-        prompt += tokens(prompts.system) + tokens(examples) + tokens(user) + tokens(schema)
+        prompt += sum(tokens(str(m["content"])) for m in messages)
+        prompt += tokens(json.dumps(model.model_json_schema()))
         completion += sum(
-            COMPLETION_PER_QUESTION + (COMPLETION_PER_VALUE if asked[i][1] is not None else 0)
+            COMPLETION_PER_QUESTION + (COMPLETION_PER_VALUE if plan.asked[i][1] is not None else 0)
             for i in ids
         )
     return {"requests": requests, "prompt_tokens": prompt, "completion_tokens": completion}
