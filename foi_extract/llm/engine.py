@@ -22,6 +22,7 @@ from .client import AuthError, LLMClient, LLMError, TruncatedOutput
 from .config import LLMConfig
 from .findings import field_name, merge
 from .grounding import assemble
+from .guard import AppliedIndex
 from .plan import MARGIN, Plan, make_plan
 from .progress import Progress
 from .prompts import PromptSet, load_prompts
@@ -70,8 +71,10 @@ class LLMEngine:
         questions: QuestionSet | None = None,
         *,
         rules: Extraction | None = None,
+        applied: AppliedIndex | None = None,
     ) -> Extraction:
-        """`rules`: the rules engine's result for `doc` and `questions`, when already computed."""
+        """`rules`: the rules engine's result for `doc` and `questions`, when already computed;
+        `applied`: the citations applied on each page of `doc` (guard.py), when already worked out."""
         if rules is None:
             from ..engines.rules import RulesEngine
 
@@ -108,7 +111,7 @@ class LLMEngine:
         if deferred:
             raise Deferred(deferred)
         used = {k: v - before.get(k, 0) for k, v in self.client.usage.as_dict().items()}
-        return assemble(doc, rules, plan.every, findings, warnings, self._info(used))
+        return assemble(doc, rules, plan.every, findings, warnings, self._info(used), index=applied)
 
     def _info(self, usage: dict[str, int], **extra: Any) -> EngineInfo:
         """What ran, for the result's `engine` field (`fallback="rules"` when the LLM failed)."""

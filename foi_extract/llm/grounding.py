@@ -25,11 +25,12 @@ def assemble(
     findings: dict[str, dict[str, Any]],
     warnings: list[Notice],
     engine: EngineInfo,
+    index: AppliedIndex | None = None,
 ) -> Extraction:
     """The rules result with the model's findings adopted where the reply's own words bear them out."""
     law = default_law(rules.letter.legislation)
     by_id = {q.id: q for q in rules.questions}
-    index = AppliedIndex(doc, law)
+    index = index if index is not None and index.law == law else AppliedIndex(doc, law)
     built: list[Question] = []
     for qid, (_text, vtype) in asked.items():
         base = by_id.get(qid) or Question(id=qid, text=None, status="not_answered")

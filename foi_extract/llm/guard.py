@@ -27,13 +27,15 @@ def inside(span: Span, spans: list[Span]) -> bool:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())
 
 
 def answer_spans(q: Question) -> list[Span]:
     """The question's evidence less the spans that restate its request (the rules put those first)."""
     asked = _norm(q.text or "")
-    return [s for s in q.evidence if not (asked and _norm(s.text) and _norm(s.text) in asked)]
+    if not asked:
+        return list(q.evidence)
+    return [s for s in q.evidence if not ((t := _norm(s.text)) and t in asked)]
 
 
 def quote_counts(span: Span, q: Question) -> bool:
@@ -46,39 +48,41 @@ def quote_counts(span: Span, q: Question) -> bool:
 
 
 class AppliedIndex:
-    """The citations the body applies inside a span, judged on the whole page, worked out once per
-    span and page: every ground the model cites for a question is checked against the same spans."""
+    """The citations the body applies on each page (judged on the whole page, quoted request text
+    left out), each with the citation re-read from its own text: worked out once per page.
+
+    `warm()` works out every page up front: an LLM batch does it in the worker process that ran
+    the rules pass, so the threads waiting on the endpoint do not queue for the GIL on it."""
 
     def __init__(self, doc: Document, law: str) -> None:
         self.doc, self.law = doc, law
-        self._pages: dict[int, tuple[list[tuple[int, int]], int, list[Citation]]] = {}
-        self._spans: dict[tuple[int, int, int], list[tuple[Span, list[Citation]]]] = {}
+        self._pages: dict[int, list[tuple[int, int, list[Citation]]]] = {}
 
-    def _page(self, page_no: int) -> tuple[list[tuple[int, int]], int, list[Citation]]:
+    def warm(self) -> AppliedIndex:
+        for page_no in range(1, len(self.doc.pages) + 1):
+            self._applied(page_no)
+        return self
+
+    def _applied(self, page_no: int) -> list[tuple[int, int, list[Citation]]]:
         if page_no not in self._pages:
             page = self.doc.pages[page_no - 1]
-            self._pages[page_no] = (
-                quoted_requests(page, 0, len(page)),
-                annex_start(page),
-                find_citations(page, self.law),
-            )
+            quoted = quoted_requests(page, 0, len(page))
+            annex = annex_start(page)
+            self._pages[page_no] = [
+                (c.start, c.end, find_citations(page[c.start : c.end], self.law))
+                for c in find_citations(page, self.law)
+                if not any(a <= c.start < b for a, b in quoted)
+                and is_applied(c, page, annex_at=annex)
+            ]
         return self._pages[page_no]
 
     def applied_in(self, span: Span) -> list[tuple[Span, list[Citation]]]:
         """(citation span, the citation re-read from its own text) for each one applied in `span`."""
-        key = (span.page, span.start, span.end)
-        if key not in self._spans:
-            quoted, annex, citations = self._page(span.page)
-            page = self.doc.pages[span.page - 1]
-            found = [
-                self.doc.span(span.page, c.start, c.end)
-                for c in citations
-                if span.start <= c.start < span.end
-                and not any(a <= c.start < b for a, b in quoted)
-                and is_applied(c, page, annex_at=annex)
-            ]
-            self._spans[key] = [(f, find_citations(f.text, self.law)) for f in found]
-        return self._spans[key]
+        return [
+            (self.doc.span(span.page, start, end), hit)
+            for start, end, hit in self._applied(span.page)
+            if span.start <= start < span.end
+        ]
 
 
 # How a model labels a ground rather than how a letter prints it: "FOIA 40(2)", "EIR 12(4)(a)",

@@ -22,21 +22,27 @@ from .discover import Item
 
 if TYPE_CHECKING:
     from ..document import Document
+    from ..llm.guard import AppliedIndex
     from ..models import Extraction
     from ..questionset import QuestionSet
 
 
-def prepare(
-    item: Item, qset: QuestionSet | None, load_options: dict[str, Any] | None
-) -> tuple[Document, Extraction]:
-    """In a worker: the document as `run_stages` loads it (under the time budget), and its rules pass."""
+Prepared = tuple["Document", "Extraction", "AppliedIndex"]
+
+
+def prepare(item: Item, qset: QuestionSet | None, load_options: dict[str, Any] | None) -> Prepared:
+    """In a worker: the document as `run_stages` loads it (under the time budget), its rules pass,
+    and the citations applied on each page (the LLM guard's page work, done here off the GIL)."""
     from .. import limits
     from ..engines.rules import RulesEngine
+    from ..llm.guard import AppliedIndex
+    from ..rules.letter import default_law
     from .worker import load_item
 
     with limits.budget(item.path):
         doc = load_item(item, load_options)
-    return doc, RulesEngine().run(doc, qset)
+    rules = RulesEngine().run(doc, qset)
+    return doc, rules, AppliedIndex(doc, default_law(rules.letter.legislation)).warm()
 
 
 class HintsPool:
@@ -57,8 +63,9 @@ class HintsPool:
             self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=detach
         )
 
-    def get(self, item: Item) -> tuple[Document, Extraction]:
-        """The document and its rules result; raises what loading raised (FoiExtractError...)."""
+    def get(self, item: Item) -> Prepared:
+        """The document, its rules result and applied-citation index; raises what loading raised
+        (FoiExtractError...)."""
         pool = self._pool
         try:
             return pool.submit(prepare, item, self.qset, self.load_options).result()
@@ -67,8 +74,9 @@ class HintsPool:
                 if self._pool is pool:  # the first thread to see it replaces it
                     pool.shutdown(wait=False, cancel_futures=True)
                     self._pool = self._new()
+                retry = self._pool
             try:
-                return self._pool.submit(prepare, item, self.qset, self.load_options).result()
+                return retry.submit(prepare, item, self.qset, self.load_options).result()
             except BrokenProcessPool:
                 raise RuntimeError("its worker process died while reading it") from None
 
@@ -82,12 +90,14 @@ class HintsPool:
 class Hinted:
     """An LLM engine whose rules pass is already done: `run` hands it over instead of redoing it."""
 
-    def __init__(self, engine: Any, rules: Extraction) -> None:
-        self.engine, self.rules = engine, rules
+    def __init__(self, engine: Any, rules: Extraction, applied: AppliedIndex | None = None) -> None:
+        self.engine, self.rules, self.applied = engine, rules, applied
         self.name = engine.name
 
     def run(self, doc: Document, questions: QuestionSet | None = None) -> Extraction:
-        return self.engine.run(doc, questions, rules=self.rules)  # type: ignore[no-any-return]
+        return self.engine.run(  # type: ignore[no-any-return]
+            doc, questions, rules=self.rules, applied=self.applied
+        )
 
     def close(self) -> None:
         """The thread's engine outlives the document: nothing is released here."""

@@ -167,8 +167,10 @@ def process(
         else:
             from .hints_pool import Hinted
 
-            loaded, rules = hints.get(item)
-            doc, result = run_stages(item.path, lambda: loaded, Hinted(engine, rules), qset)
+            loaded, rules, applied = hints.get(item)
+            doc, result = run_stages(
+                item.path, lambda: loaded, Hinted(engine, rules, applied), qset
+            )
         out = {
             **base,
             "outcome": outcome_of(result),
