@@ -251,6 +251,28 @@ def test_dry_run_estimates_without_calling_the_model(tmp_path: Path, llm: AutoLL
     )  # system prompt, examples and the letter, for each of 3 requests at least
 
 
+def test_dry_run_counts_the_requests_the_run_then_sends(tmp_path: Path, llm: AutoLLM) -> None:
+    """The estimate follows --llm-scope: at review nothing is asked of these clear letters."""
+    corpus = tmp_path / "replies"
+    write_letters(corpus, 3)
+
+    def planned(*scope: str) -> int:
+        args = _args(llm, str(corpus), "-o", str(tmp_path / "o.csv"), "--dry-run")
+        r = cli(
+            *(args[: args.index("--llm-scope")] + args[args.index("--llm-scope") + 2 :]), *scope
+        )
+        assert r.returncode == 0, r.stderr
+        line = next(ln for ln in r.stdout.splitlines() if ln.startswith("pages:"))
+        return int(line.split("LLM requests:")[1].split()[0])
+
+    assert planned("--llm-scope", "review") == 0
+    expected = planned("--llm-scope", "all")
+    assert expected >= 3 and llm.requests == []
+    r = cli(*_args(llm, str(corpus), "-o", str(tmp_path / "o.csv")))
+    assert r.returncode == 0, r.stderr
+    assert len(llm.requests) == expected
+
+
 def test_a_failed_llm_document_keeps_its_tokens_and_is_retried(
     tmp_path: Path, llm: AutoLLM
 ) -> None:
