@@ -140,6 +140,14 @@ def test_overlapping_answers_go_as_one_unit_holding_the_shared_text_once(tmp_pat
     assert units[0].text == page[one[0] : one[1]]
     assert units[1].text.count("We are monitoring") == 1
     assert "1,200" in units[1].text and "£40,000" in units[1].text
+    # answers restated with their requests: the requests and the shared answer in reply order
+    req2 = (page.index("Question 2"), page.index("How many fines?") + 15)
+    req3 = (page.index("Question 3"), page.index("How much income?") + 16)
+    restated = _with_evidence(doc, rules, {"1": [one], "2": [req2, shared], "3": [req3, shared]})
+    (_, both) = answer_units(doc, restated, asked)
+    assert both.ids == ["2", "3"] and both.text.count("We are monitoring") == 1
+    assert both.text.index("How many fines?") < both.text.index("How much income?")
+    assert both.text.index("How much income?") < both.text.index("We are monitoring")
     # a question with no answer of its own: the whole reply, once, for every asked question
     orphan = _with_evidence(doc, rules, {"1": [one], "2": [shared, fines]})
     (whole,) = answer_units(doc, orphan, asked)
@@ -154,3 +162,27 @@ def test_the_token_estimate_errs_high_and_grows_with_the_text() -> None:
     assert 31 <= tokens(sentence) <= 31 * 1.3
     assert tokens(sentence * 10) > 9 * tokens(sentence)
     assert tokens("-" * 80) <= 12  # a rule line is a few tokens, not 80
+
+
+def test_an_over_long_table_of_figures_is_cut_within_the_budget() -> None:
+    """Cutting counts this text's own characters per token: figures are nearly a token each."""
+    from foi_extract.llm.chunking import Chunk, Unit, halve, make_chunks, tokens
+
+    table = "\n".join(f"{i:04d} | 12,345.67 | 98.1% | 2023-04-{i % 28 + 1:02d}" for i in range(200))
+    budget = tokens(table) // 3
+    chunks = make_chunks([Unit(["4"], table)], budget)
+    assert len(chunks) >= 3 and all(c.size <= budget * 1.1 for c in chunks)
+    assert "".join(c.text for c in chunks).replace("\n", "") == table.replace("\n", "")
+    halves = halve(Chunk(["4"], table, [1]))  # a truncated answer can still be cut smaller
+    assert len(halves) >= 2 and all(h.size <= tokens(table) // 2 + 20 for h in halves)
+
+
+def test_a_shared_unit_respects_max_questions() -> None:
+    from foi_extract.llm.chunking import Unit, make_chunks
+
+    whole = Unit([str(i) for i in range(1, 8)], "the whole reply", [1])
+    assert [c.ids for c in make_chunks([whole], 10_000, max_questions=3)] == [
+        ["1", "2", "3"],
+        ["4", "5", "6"],
+        ["7"],
+    ]

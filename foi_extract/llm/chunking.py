@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-CHARS_PER_TOKEN = 3.2  # where an over-long answer is cut: conservative for English letters
-
 # A BPE tokenizer's pieces, over-counted: ASCII words in pieces of up to 6 letters, any other
 # letter alone, each digit (Qwen's tokenizer splits numbers into digits), a run of one punctuation
 # mark in eights, a line break with the indent after it, a run of spaces.
@@ -47,7 +45,8 @@ class Chunk:
 
 def _split_text(text: str, budget: int) -> list[str]:
     """Cut an over-long unit at paragraph breaks, then line breaks, then hard."""
-    limit = max(200, int(budget * CHARS_PER_TOKEN))
+    # characters per token of this very text: a table of figures has far fewer than prose
+    limit = max(200, int(budget * len(text) / max(1, tokens(text))))
     if len(text) <= limit:
         return [text]
     for sep in (r"\n\s*\n", r"\n", r"(?<=[.;])\s+"):
@@ -77,6 +76,12 @@ def make_chunks(units: list[Unit], budget: int, max_questions: int = 0) -> list[
             chunks.append(Chunk(ids, "\n\n".join(u.text.strip() for u in cur), pages))
             cur.clear()
 
+    if max_questions:  # a unit several questions share goes once per `max_questions` of them
+        units = [
+            Unit(u.ids[i : i + max_questions], u.text, u.pages)
+            for u in units
+            for i in range(0, len(u.ids), max_questions)
+        ]
     for unit in units:
         if tokens(unit.text) > budget:
             flush()

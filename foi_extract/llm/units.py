@@ -29,9 +29,8 @@ def answer_units(doc: Document, rules: Extraction, asked: dict[str, tuple[str, A
     units: list[Unit] = []
     for group in _overlapping(found):
         spans = [s for qid in group for s in found[qid]]
-        units.append(
-            Unit(group, boilerplate.strip(_text(doc, spans), law), sorted({s.page for s in spans}))
-        )
+        text = _text(doc, [found[qid] for qid in group])
+        units.append(Unit(group, boilerplate.strip(text, law), sorted({s.page for s in spans})))
     return units
 
 
@@ -53,13 +52,13 @@ def _meet(a: Span, b: Span) -> bool:
     return a.page == b.page and a.start < b.end and b.start < a.end
 
 
-def _text(doc: Document, spans: list[Span]) -> str:
-    """The spans' text, overlapping ones once; a single question's evidence exactly as it reads."""
-    keys = list(dict.fromkeys((s.page, s.start, s.end) for s in spans))
-    if not any(_meet(a, b) for i, a in enumerate(spans) for b in spans[i + 1 :] if a != b):
-        return "\n".join(doc.pages[p - 1][s:e] for p, s, e in keys)
+def _text(doc: Document, evidence: list[list[Span]]) -> str:
+    """One question's evidence (or several questions' identical evidence) exactly as it reads;
+    a group's overlapping evidence in reply order, each character once."""
+    if all(e == evidence[0] for e in evidence):
+        return "\n".join(s.text for s in evidence[0])
     merged: list[list[int]] = []
-    for p, s, e in sorted(keys):
+    for p, s, e in sorted({(s.page, s.start, s.end) for spans in evidence for s in spans}):
         if merged and merged[-1][0] == p and s < merged[-1][2]:
             merged[-1][2] = max(merged[-1][2], e)
         else:
