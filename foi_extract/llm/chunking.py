@@ -68,13 +68,16 @@ def make_chunks(units: list[Unit], budget: int, max_questions: int = 0) -> list[
     """Pack whole units into chunks of at most `budget` tokens (a lone oversized unit is split)."""
     chunks: list[Chunk] = []
     cur: list[Unit] = []
+    held = 0  # the estimated tokens of `cur`, each unit counted once
 
     def flush() -> None:
+        nonlocal held
         if cur:
             ids = list(dict.fromkeys(i for u in cur for i in u.ids))
             pages = sorted({p for u in cur for p in u.pages})
             chunks.append(Chunk(ids, "\n\n".join(u.text.strip() for u in cur), pages))
             cur.clear()
+        held = 0
 
     if max_questions:  # a unit several questions share goes once per `max_questions` of them
         units = [
@@ -83,7 +86,8 @@ def make_chunks(units: list[Unit], budget: int, max_questions: int = 0) -> list[
             for i in range(0, len(u.ids), max_questions)
         ]
     for unit in units:
-        if tokens(unit.text) > budget:
+        size = tokens(unit.text)
+        if size > budget:
             flush()
             for part in _split_text(unit.text, budget):
                 chunks.append(Chunk(list(unit.ids), part.strip(), list(unit.pages)))
@@ -91,9 +95,10 @@ def make_chunks(units: list[Unit], budget: int, max_questions: int = 0) -> list[
         too_many = (
             max_questions and len({i for u in cur for i in u.ids} | set(unit.ids)) > max_questions
         )
-        if cur and (too_many or sum(tokens(u.text) for u in cur) + tokens(unit.text) > budget):
+        if cur and (too_many or held + size > budget):
             flush()
         cur.append(unit)
+        held += size
     flush()
     return chunks
 
