@@ -171,7 +171,9 @@ def record_gold(
             (out / cassette_name(doc)).write_text(
                 "interactions: []\nversion: 1\n", encoding="utf-8"
             )
-        counts["documents"][cassette_name(doc)] = document_counts(base_url, doc, out)
+        counts["documents"][cassette_name(doc)] = document_counts(
+            base_url, doc, out, qset is not None
+        )
         counts_path.write_text(yaml.safe_dump(counts, sort_keys=True), encoding="utf-8")
         codes = [w.code for w in result.warnings if w.code.startswith("llm")]
         print(
@@ -217,16 +219,21 @@ def recount(gold_dir: Path, out: Path, base_url: str) -> int:
     for gold_file, gold in load_gold_dir(gold_dir):
         doc = resolve_document(gold_file, gold.document)
         if has_cassette(out, doc):
-            counts["documents"][cassette_name(doc)] = document_counts(base_url, doc, out)
+            counts["documents"][cassette_name(doc)] = document_counts(
+                base_url, doc, out, gold.question_set is not None
+            )
     (out / TOKENS).write_text(yaml.safe_dump(counts, sort_keys=True), encoding="utf-8")
     print(f"{out / TOKENS}: {len(counts['documents'])} documents")
     return 0
 
 
-def document_counts(base_url: str, doc: Path, out: Path) -> dict[str, int]:
-    """The reply's own tokens, and those of the question lists its recorded requests carried
-    (the questions asked are neither the reply nor the fixed prefix; eval --replay shows both)."""
+def document_counts(base_url: str, doc: Path, out: Path, run_wide: bool) -> dict[str, int]:
+    """The reply's own tokens; those of the question lists its recorded requests named (the
+    questions asked are neither the reply nor the fixed prefix; eval --replay shows both); and,
+    in a run with a question set (`run_wide`), those of the set that opens every request's user
+    turn byte for byte, which is part of the run's fixed prefix."""
     import json
+    import re
 
     import yaml
 
@@ -235,14 +242,22 @@ def document_counts(base_url: str, doc: Path, out: Path) -> dict[str, int]:
 
     text = "\n".join(load(doc).pages)
     recorded = yaml.safe_load((out / cassette_name(doc)).read_text(encoding="utf-8"))
-    questions = 0
+    questions = question_set = 0
     for it in recorded.get("interactions") or []:
         user = json.loads(it["request"]["body"])["messages"][-1]["content"]
-        head, _, rest = user.partition("Questions of the request")
-        block, found, _ = rest.partition("\n\nWhat a rules engine already found")
-        if found:  # the user template's own markers (prompts/extract.md)
-            questions += count_tokens(base_url, "Questions of the request" + block)
-    return {"document": count_tokens(base_url, text), "questions": questions}
+        # the user template's own markers (prompts/extract.md)
+        block = user.partition("\n\nLetter header:")[0]
+        named = re.search(r"^Answer these questions: .*$", user, re.M)
+        questions += count_tokens(base_url, named.group(0)) if named else 0
+        if not run_wide:
+            questions += count_tokens(base_url, block)
+        elif not question_set:
+            question_set = count_tokens(base_url, block)
+    return {
+        "document": count_tokens(base_url, text),
+        "questions": questions,
+        "question_set": question_set,
+    }
 
 
 def _server_post(base_url: str, path: str, body: dict[str, object]) -> dict[str, object]:

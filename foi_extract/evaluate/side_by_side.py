@@ -89,6 +89,7 @@ def _spend_rows(columns: list[Column]) -> list[tuple[str, list[str]]]:
         ("  + the questions' text", row(lambda s: f"{s.within_with_questions}/{s.measured}")),
         ("fits: one request", row(lambda s: f"{s.fits_one_request}/{s.fits}")),
         ("prefix tokens", row(lambda s: str(s.prefix_tokens))),
+        ("  + a question set's", row(lambda s: str(s.question_set_tokens))),
     ]
 
 

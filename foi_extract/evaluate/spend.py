@@ -4,9 +4,11 @@ Why: issue 8's token target is stated per document: prompt tokens at most 1.3x t
 own tokens plus one fixed prefix, and one request for a reply that fits the context. The
 recordings carry the server's usage; tokens.yaml carries the server's own count of each
 document, of the question lists its requests carried and of the prefix, so this is measured,
-not estimated. Two checks are reported: the strict one, and one that also allows the questions'
-own text (a short reply asked a long question set cannot meet the strict one: the questions
-are the task, neither the reply nor the prefix).
+not estimated. The fixed prefix is what every request of a run repeats byte for byte: the
+system prompt and few-shot turns, and, in a run with a question set, that set (it opens the user
+turn, whole, whatever is asked; prompts/extract.md). Two checks are reported: the strict one,
+and one that also allows the text of the questions a request names (a reply's own questions,
+when there is no set).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ class Spend:
     measured: int  # documents with a token count in tokens.yaml
     fits: int  # documents that fit the context in one request
     fits_one_request: int  # ... and were sent at most one request
-    prefix_tokens: int
+    prefix_tokens: int  # system prompt + few-shot turns
+    question_set_tokens: int  # the run's question set, when there is one (0 without)
 
 
 def spend(
@@ -46,17 +49,19 @@ def spend(
         - TEMPLATE_SLACK
     )
     n = len(usage) or 1
-    within = within_q = measured = fits = fits_one = 0
+    within = within_q = measured = fits = fits_one = question_set = 0
     for name, u in usage:
         entry = doc_tokens.get(name)
         if entry is None:
             continue
         tokens, questions = entry["document"], entry["questions"]
+        fixed = prefix + int(entry.get("question_set", 0))
+        question_set = max(question_set, int(entry.get("question_set", 0)))
         measured += 1
         prompt = u.get("prompt_tokens", 0)
-        within += prompt <= PROMPT_FACTOR * tokens + prefix
-        within_q += prompt <= PROMPT_FACTOR * tokens + prefix + questions
-        if tokens + prefix <= room:
+        within += prompt <= PROMPT_FACTOR * tokens + fixed
+        within_q += prompt <= PROMPT_FACTOR * tokens + fixed + questions
+        if tokens + fixed <= room:
             fits += 1
             fits_one += u.get("requests", 0) <= 1
     return Spend(
@@ -72,4 +77,5 @@ def spend(
         fits=fits,
         fits_one_request=fits_one,
         prefix_tokens=prefix,
+        question_set_tokens=question_set,
     )

@@ -36,26 +36,36 @@ class Plan:
     hints: dict[str, str]
     budget: int  # tokens of reply text one request may carry
     chunks: list[Chunk]
+    run_wide: bool  # a question set: every request of the run lists all of it, first
 
     def request(
         self, chunk: Chunk, prompts: PromptSet
     ) -> tuple[list[str], list[ChatCompletionMessageParam], type[BaseModel]]:
         """The asked ids a chunk holds, its messages (stable prefix first) and the answer model."""
         ids = [i for i in chunk.ids if i in self.asked]
-        typed = any(self.asked[i][1] is not None for i in ids)
-        user = prompts.render(
-            header=self.header,
-            questions=question_lines(self.asked, ids),
-            typed_note=" [value: type]" if typed else "",
-            hints="\n".join(self.hints[i] for i in ids if i in self.hints) or "(none)",
-            chunk=chunk.text,
-        )
+        user = _user(prompts, self, ids, chunk.text)
         messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": prompts.system},
             *example_messages(prompts),
             {"role": "user", "content": user},
         ]
         return ids, messages, chunk_model([(i, self.asked[i][1]) for i in ids])
+
+
+def _user(prompts: PromptSet, plan: Plan, ids: list[str], chunk: str) -> str:
+    """The user turn. With a question set, the set comes first and whole, whatever is asked,
+    so it is byte-identical in every request of the run: part of the fixed prefix that
+    providers' prefix caches reuse. Without one, a reply's own questions are its own text."""
+    listed = plan.every if plan.run_wide else plan.asked
+    shown = list(listed) if plan.run_wide else ids
+    return prompts.render(
+        questions=question_lines(listed, shown),
+        typed_note=" [value: type]" if any(listed[i][1] is not None for i in shown) else "",
+        header=plan.header,
+        ids=", ".join(ids),
+        hints="\n".join(plan.hints[i] for i in ids if i in plan.hints) or "(none)",
+        chunk=chunk,
+    )
 
 
 def make_plan(
@@ -69,20 +79,15 @@ def make_plan(
     asked = _in_scope(every, rules, cfg.scope)
     header = _header(doc, rules)
     hints = {q.id: _hint(q) for q in rules.questions}
+    plan = Plan(every, asked, header, hints, 0, [], run_wide=questions is not None)
     fixed = (
         prompts.system
         + json.dumps(example_messages(prompts))
-        + prompts.render(
-            header=header,
-            questions=question_lines(asked, list(asked)),
-            typed_note="",
-            hints="\n".join(hints.values()),
-            chunk="",
-        )
+        + _user(prompts, plan, list(asked), "")
     )
-    budget = max(200, cfg.context_tokens - cfg.max_output_tokens - tokens(fixed) - MARGIN)
-    chunks = make_chunks(answer_units(doc, rules, asked), budget, cfg.max_questions)
-    return Plan(every, asked, header, hints, budget, chunks)
+    plan.budget = max(200, cfg.context_tokens - cfg.max_output_tokens - tokens(fixed) - MARGIN)
+    plan.chunks = make_chunks(answer_units(doc, rules, asked), plan.budget, cfg.max_questions)
+    return plan
 
 
 def _questions(rules: Extraction, qset: QuestionSet | None) -> dict[str, tuple[str, Any]]:

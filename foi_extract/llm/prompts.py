@@ -109,6 +109,7 @@ def example_messages(prompts: PromptSet) -> list[ChatCompletionMessageParam]:
             header="(example)",
             questions=questions,
             typed_note="",
+            ids=", ".join(q["id"] for q in ex.questions),
             hints="(none)",
             chunk=ex.text.strip(),
         )
