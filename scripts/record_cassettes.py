@@ -121,8 +121,9 @@ def record_gold(
     """One cassette per gold document, made with the same settings the eval replays with.
 
     Beside them, tokens.yaml holds what the server's own tokenizer counts for each document's
-    text and for the fixed prefix (system prompt + few-shot turns), so `eval --replay` can put
-    the recorded prompt tokens against them offline.
+    text, the questions its requests named, its run's question set, and the fixed prefix (system
+    prompt + few-shot turns), so `eval --replay` can put the recorded prompt tokens against them
+    offline.
     """
     import yaml
     from llm_scenarios import BASE, RECORDING
@@ -141,7 +142,7 @@ def record_gold(
     counts_path = out / TOKENS
     counts = yaml.safe_load(counts_path.read_text(encoding="utf-8")) if counts_path.exists() else {}
     counts = counts or {}
-    counts.setdefault("prefix_tokens", prefix_tokens(base_url, engine))
+    counts["prefix_tokens"] = prefix_tokens(base_url)  # the prompt files may have changed
     counts.setdefault("documents", {})
     done = 0
     for gold_file, gold in load_gold_dir(gold_dir):
@@ -215,6 +216,7 @@ def recount(gold_dir: Path, out: Path, base_url: str) -> int:
     from foi_extract.evaluate.replay import TOKENS, cassette_name, has_cassette
 
     counts = yaml.safe_load((out / TOKENS).read_text(encoding="utf-8")) or {}
+    counts["prefix_tokens"] = prefix_tokens(base_url)
     counts["documents"] = {}
     for gold_file, gold in load_gold_dir(gold_dir):
         doc = resolve_document(gold_file, gold.document)
@@ -280,11 +282,11 @@ def count_tokens(base_url: str, text: str) -> int:
     return len(tokens)
 
 
-def prefix_tokens(base_url: str, engine: object) -> int:
+def prefix_tokens(base_url: str) -> int:
     """The fixed prefix as the model sees it: system prompt and few-shot turns, chat template on."""
-    from foi_extract.llm.prompts import example_messages
+    from foi_extract.llm.prompts import example_messages, load_prompts
 
-    prompts = engine.prompts  # type: ignore[attr-defined]
+    prompts = load_prompts()
     messages = [{"role": "system", "content": prompts.system}, *example_messages(prompts)]
     prompt = _server_post(base_url, "/apply-template", {"messages": messages})["prompt"]
     assert isinstance(prompt, str)

@@ -221,7 +221,7 @@ def _asked(body: dict) -> set[str]:
 
 def _questions_block(body: dict) -> str:
     user = body["messages"][-1]["content"]
-    return user.split("Questions of the request", 1)[1].split("What a rules engine", 1)[0]
+    return user.split("Questions of the request", 1)[1].split("\n\nLetter header:", 1)[0]
 
 
 def test_engine_rechunks_after_truncation_and_grounds_findings(

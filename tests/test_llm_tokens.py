@@ -186,3 +186,38 @@ def test_a_shared_unit_respects_max_questions() -> None:
         ["4", "5", "6"],
         ["7"],
     ]
+
+
+def test_a_question_set_opens_every_request_of_the_run_byte_for_byte(tmp_path: Path) -> None:
+    """With a question set the whole set leads each user turn, whatever a reply is asked, so
+    every request of a run shares it as a prefix; each request names only its own questions."""
+    from foi_extract.llm.plan import make_plan
+    from foi_extract.llm.prompts import load_prompts
+    from foi_extract.questionset import load_question_set
+
+    qset_path = tmp_path / "qset.yaml"
+    qset_path.write_text(
+        "title: Parking\nquestions:\n"
+        "  - {id: '1', text: 'How many wardens?', type: int}\n"
+        "  - {id: '2', text: 'How many fines?'}\n"
+        "  - {id: '3', text: 'How much income?'}\n",
+        encoding="utf-8",
+    )
+    qset = load_question_set(qset_path)
+    cfg = LLMConfig(model="m", base_url="http://127.0.0.1:9/v1", scope="all", max_questions=1)
+    prompts = load_prompts()
+    turns: list[tuple[list[str], str]] = []
+    for name, text in (("three.txt", THREE), ("letter.txt", LETTER)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        doc = load(tmp_path / name)
+        plan = make_plan(doc, RulesEngine().run(doc, qset), qset, cfg, prompts)
+        for chunk in plan.chunks:
+            ids, messages, _ = plan.request(chunk, prompts)
+            turns.append((ids, str(messages[-1]["content"])))
+    assert len(turns) >= 4 and len({user for _, user in turns}) == len(turns)
+    heads = {user.partition("\n\nLetter header:")[0] for _, user in turns}
+    assert len(heads) == 1, "the set's block is the same in every request"
+    (head,) = heads
+    assert all(q in head for q in ("How many wardens?", "How many fines?", "How much income?"))
+    for ids, user in turns:
+        assert f"\nAnswer these questions: {', '.join(ids)}\n" in user

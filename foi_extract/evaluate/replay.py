@@ -43,7 +43,8 @@ def recording_dirs(directory: str | Path) -> list[tuple[str, Path]]:
 
 
 def load_token_counts(directory: str | Path) -> dict[str, Any]:
-    """tokens.yaml: {"prefix_tokens": n, "documents": {cassette name: n}}; {} when absent."""
+    """tokens.yaml: {"prefix_tokens": n, "documents": {cassette name: {"document": n,
+    "questions": n, "question_set": n}}}; {} when absent."""
     path = Path(directory) / TOKENS
     if not path.exists():
         return {}

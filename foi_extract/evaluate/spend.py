@@ -28,8 +28,8 @@ class Spend:
     completion_tokens: float
     no_request: int  # documents the model was not asked about (nothing in scope)
     fallbacks: int  # documents whose replay failed over to the rules
-    within_prompt_target: int  # documents with prompt <= 1.3 x doc + prefix
-    within_with_questions: int  # ... + the tokens of the questions asked
+    within_prompt_target: int  # prompt <= 1.3 x doc + prefix (+ the run's question set, once)
+    within_with_questions: int  # ... + the questions named (and listed, without a set)
     measured: int  # documents with a token count in tokens.yaml
     fits: int  # documents that fit the context in one request
     fits_one_request: int  # ... and were sent at most one request

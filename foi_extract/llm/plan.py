@@ -55,7 +55,8 @@ class Plan:
 def _user(prompts: PromptSet, plan: Plan, ids: list[str], chunk: str) -> str:
     """The user turn. With a question set, the set comes first and whole, whatever is asked,
     so it is byte-identical in every request of the run: part of the fixed prefix that
-    providers' prefix caches reuse. Without one, a reply's own questions are its own text."""
+    providers' prefix caches reuse. Without one, only the chunk's asked questions are listed:
+    they are the reply's own, different in every reply."""
     listed = plan.every if plan.run_wide else plan.asked
     shown = list(listed) if plan.run_wide else ids
     return prompts.render(
