@@ -155,6 +155,10 @@ def record_gold(
         started = time.monotonic()
         if reuse is not None and replays_from(reuse, out, doc, engine, qset):
             done += 1
+            counts["documents"][cassette_name(doc)] = document_counts(
+                base_url, doc, out, qset is not None
+            )
+            counts_path.write_text(yaml.safe_dump(counts, sort_keys=True), encoding="utf-8")
             print(f"{doc.name}: the same requests as in {reuse.name}/: its recording replays")
             continue
         try:

@@ -59,16 +59,18 @@ def worse_fields(rules: EvalReport, llm: EvalReport) -> list[str]:
 def format_table(columns: list[Column]) -> str:
     """A plain-text table: one row per field, one column per engine/scope."""
     width = max(12, *(len(label) + 2 for label, _, _ in columns))
-    head = f"  {'field':<26}" + "".join(f"{label:>{width}}" for label, _, _ in columns)
+    spend = _spend_rows(columns)
+    names = max(len(name) + 1 for name in [n for n, _ in FIELDS] + [n for n, _ in spend])
+    head = f"  {'field':<{names}}" + "".join(f"{label:>{width}}" for label, _, _ in columns)
     out = ["", "side by side on the same documents:", head]
     for name, get in FIELDS:
         cells = []
         for _, report, _ in columns:
             v = get(report)
             cells.append(f"{v:>{width}.3f}" if isinstance(v, float) else f"{v:>{width}}")
-        out.append(f"  {name:<26}" + "".join(cells))
-    for name, cell in _spend_rows(columns):
-        out.append(f"  {name:<26}" + "".join(f"{c:>{width}}" for c in cell))
+        out.append(f"  {name:<{names}}" + "".join(cells))
+    for name, cell in spend:
+        out.append(f"  {name:<{names}}" + "".join(f"{c:>{width}}" for c in cell))
     return "\n".join(out)
 
 

@@ -7,7 +7,6 @@ same questions (the scope), the same chunks and the same text.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -81,10 +80,14 @@ def make_plan(
     header = _header(doc, rules)
     hints = {q.id: _hint(q) for q in rules.questions}
     plan = Plan(every, asked, header, hints, 0, [], run_wide=questions is not None)
-    fixed = (
-        prompts.system
-        + json.dumps(example_messages(prompts))
-        + _user(prompts, plan, list(asked), "")
+    # the text the model reads (the chat template's markers are in MARGIN), not its JSON form:
+    # escaped quotes, line breaks and non-ASCII letters cost the estimate tokens the model never sees
+    fixed = "".join(
+        (
+            prompts.system,
+            *(str(m["content"]) for m in example_messages(prompts)),
+            _user(prompts, plan, list(asked), ""),
+        )
     )
     plan.budget = max(200, cfg.context_tokens - cfg.max_output_tokens - tokens(fixed) - MARGIN)
     plan.chunks = make_chunks(answer_units(doc, rules, asked), plan.budget, cfg.max_questions)
