@@ -10,6 +10,7 @@ error the caller answers by sending less, never a silent success. Usage counts e
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
@@ -28,6 +29,7 @@ from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from .config import LLMConfig
+from .gate import Gate
 from .stream import BudgetExceeded, DocBudget, Pace, StalledStream, Streamer
 from .templating import render_messages
 
@@ -141,8 +143,10 @@ class LLMClient:
         *,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        gate: Gate | None = None,
     ) -> None:
         self.cfg = cfg
+        self._gate = gate  # shared by a batch's threads: at most its slots in flight
         self.usage = Usage()
         self._sleep = sleep
         raw = openai.OpenAI(
@@ -186,7 +190,10 @@ class LLMClient:
                 self.usage.repeats += 1
                 return self._answered[key]
         self.usage.requests += 1
-        completion = self._create(**kwargs)
+        with self._gate.held() if self._gate else contextlib.nullcontext(0.0) as waited:
+            if waited and self.streamer is not None and self.streamer.budget is not None:
+                self.streamer.budget.started += waited  # queued behind other documents
+            completion = self._create(**kwargs)
         self.usage.add_completion(completion)
         if key is not None:
             if len(self._answered) >= ANSWERED_CAP:

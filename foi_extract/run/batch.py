@@ -15,7 +15,7 @@ import os
 import sys
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from ..write.records import FAILED, SKIPPED
@@ -26,6 +26,9 @@ from .options import RunOptions, cores, qset_hash
 from .outputs import format_for, write_run_outputs
 from .store import Store, config_key, default_store_path, item_key
 from .worker import EngineSpec
+
+if TYPE_CHECKING:
+    from .llm_threads import ThreadEngines
 
 # Nothing here imports the models, the engines, multiprocessing or the progress bar until there is
 # something to extract: an unchanged re-run costs discovery, a few queries and the summary.
@@ -273,7 +276,7 @@ class Batch:
         status = scheduler.FINISHED
         qset = self.qset
         progress = BatchProgress(total, enabled=self.opts.progress, console=self.err)
-        threads = None
+        threads: ThreadEngines | None = None
         with progress:
             redo = {it.path for it, k in zip(items, keys) if k in twins}
             for rec in store.records(run_id):  # what the store already has counts at once
@@ -293,6 +296,8 @@ class Batch:
             def on_done(item: Item, outcome: dict[str, Any]) -> None:
                 if self.batch_jobs is not None and self.batch_jobs.on_pending(outcome):
                     return  # waits for the Batch API: not failed, not stored, not written
+                if outcome.get("outcome") == "not_sent":
+                    return  # the run stopped before its request went out: for the next run
                 outcome["cost"] = self.cost(outcome.get("usage"))
                 store.put(key_of[id(item)], outcome, run_id)
                 ex = outcome.get("extraction")
@@ -320,20 +325,24 @@ class Batch:
                 }
 
             def over_budget() -> str | None:
-                if self.opts.max_cost is None:
-                    return None
-                used: dict[str, int] = threads.counter.__dict__ if threads is not None else {}
-                return "budget" if (self.cost(used) or 0.0) >= self.opts.max_cost else None
+                reason = None
+                if self.opts.max_cost is not None:
+                    used: dict[str, int] = threads.counter.__dict__ if threads is not None else {}
+                    reason = "budget" if (self.cost(used) or 0.0) >= self.opts.max_cost else None
+                if (reason or stop.requested) and threads is not None and threads.gate:
+                    threads.gate.close()  # what waits for a slot is not sent (llm/gate.py)
+                return reason
 
             if todo:
                 with scheduler.Stop(progress.note) as stop:
                     if self.spec.is_llm:
                         from .llm_threads import ThreadEngines
 
+                        slots = max(1, self.opts.llm_concurrency)
                         threads = (
                             self.batch_jobs.threads()
                             if self.batch_jobs is not None
-                            else ThreadEngines(self.spec, store)
+                            else ThreadEngines(self.spec, store, slots)
                         )
                         if self.jobs > 1 and len(todo) > self.jobs:  # fewer: not worth the start
                             from .hints_pool import HintsPool
@@ -343,7 +352,9 @@ class Batch:
                             status = scheduler.run(
                                 [it for it, _ in todo],
                                 make_executor=scheduler.thread_pool(),
-                                workers=max(1, self.opts.llm_concurrency),
+                                # with a gate, twice the threads: the next request is built
+                                # while the slots are busy (llm/gate.py)
+                                workers=slots * 2 if threads.gate else slots,
                                 task=lambda it: threads.process(it, qset, self.opts.load_options),
                                 on_done=on_done,
                                 stop=stop,

@@ -21,9 +21,12 @@ from typing import Any
 
 import httpx2 as httpx
 
+from ..llm.gate import Gate, GateClosed
 from .hints_pool import HintsPool
 from .store import Store
 from .worker import EngineSpec
+
+NOT_SENT = "not_sent"  # the run stopped first: not stored, left for the next run
 
 
 @dataclass
@@ -146,9 +149,12 @@ class CachingTransport(httpx.BaseTransport):
 class ThreadEngines:
     """One LLMEngine per thread over a shared configuration and the shared run store."""
 
-    def __init__(self, spec: EngineSpec, store: Store | None) -> None:
+    def __init__(self, spec: EngineSpec, store: Store | None, slots: int = 0) -> None:
+        """`slots`: requests in flight at most (`--llm-concurrency`); the run gives it twice
+        as many threads (llm/gate.py). 0: no gate, one request per thread (run --batch)."""
         self.spec = spec
         self.store = store
+        self.gate = Gate(slots) if slots else None
         self.counter = Counter()
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -182,7 +188,7 @@ class ThreadEngines:
                 self._clients.append(http)
             engine = LLMEngine(
                 self.cfg,
-                client=LLMClient(self.cfg, http_client=http),
+                client=LLMClient(self.cfg, http_client=http, gate=self.gate),
                 prompts=self.prompts,
                 progress=Progress(enabled=False),  # the run's own progress line speaks for all
             )
@@ -198,7 +204,10 @@ class ThreadEngines:
 
         engine = self.engine()
         before = engine.client.usage.as_dict()
-        out = process(item, engine, qset, load_options, self.hints)
+        try:
+            out = process(item, engine, qset, load_options, self.hints)
+        except GateClosed:  # the run stopped before this document's request went out
+            return {"path": item.path, "sha256": item.sha256, "outcome": NOT_SENT}
         used = {k: v - before.get(k, 0) for k, v in engine.client.usage.as_dict().items()}
         if out.get("usage") is None:
             out["usage"] = used  # a failed document's attempts still cost tokens

@@ -1,7 +1,8 @@
 """Run documents in parallel and hand each outcome back the moment it is done.
 
 - Rules engine: a `ProcessPoolExecutor` of `--jobs` processes (spawned, each with its own engine).
-- LLM engines: a thread pool of `--llm-concurrency` threads (`llm_threads.ThreadEngines`).
+- LLM engines: a thread pool of twice `--llm-concurrency` threads, at most `--llm-concurrency`
+  requests in flight (`llm_threads.ThreadEngines`, `llm/gate.py`).
 
 At most a few documents per worker are in flight, so stopping is prompt. Ctrl-C (or SIGTERM)
 stops submitting, lets the documents in progress finish and returns "interrupted"; a second
