@@ -74,7 +74,7 @@ def _run_parser() -> argparse.ArgumentParser:
         type=int,
         default=4,
         metavar="N",
-        help="LLM engine: documents (and so requests) in flight at once (default 4)",
+        help="LLM engine: requests in flight at once (default 4); 2N documents are prepared",
     )
     p.add_argument(
         "--dry-run",
