@@ -10,6 +10,7 @@ import os
 import signal
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -173,6 +174,37 @@ def test_requests_run_concurrently_up_to_the_limit(tmp_path: Path) -> None:
 def _dec(live: list[int], lock: threading.Lock) -> None:
     with lock:
         live[0] -= 1
+
+
+def test_ctrl_c_sends_nothing_more_and_the_next_run_asks_each_document_once(
+    tmp_path: Path,
+) -> None:
+    """Twice --llm-concurrency documents are prepared; after Ctrl-C only the requests already
+    in flight finish: the ones waiting for a slot are not sent, and their documents are left,
+    not failed, for the same command to finish."""
+    corpus = tmp_path / "replies"
+    write_letters(corpus, 8)
+    out = tmp_path / "out.jsonl"
+    server = AutoLLM(delay=1.5).start()
+    try:
+        args = _args(server, str(corpus), "-o", str(out), "--llm-concurrency", "2", "--jobs", "1")
+        proc = popen(*args)
+        deadline = time.monotonic() + 60
+        while len(server.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(server.requests) == 2, "two requests in flight"
+        time.sleep(0.5)  # the next two documents are built and wait for a slot
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert len(server.requests) == 2, "nothing sent after Ctrl-C"
+        assert store_count(tmp_path / "out.foi.sqlite") == 2
+        again = cli(*args)
+        assert again.returncode == 0, again.stderr
+    finally:
+        server.stop()
+    assert len(out.read_text().splitlines()) == 8
+    assert len(server.requests) == 8, "each document asked once across the two runs"
 
 
 def test_max_cost_stops_cleanly_and_the_next_run_goes_on(tmp_path: Path, llm: AutoLLM) -> None:

@@ -88,7 +88,8 @@ def run(
     status = FINISHED
     try:
         while pending or solo or inflight:
-            reason = stop.requested or should_stop()
+            budget = should_stop()  # every round, even after Ctrl-C: it also closes the LLM gate
+            reason = stop.requested or budget
             if reason and status == FINISHED:
                 status = reason
             if stop.abandon:
